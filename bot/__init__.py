@@ -1,0 +1,1 @@
+"""Kenesh runtime: settings, command line, app wiring and channel adapters."""

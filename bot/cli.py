@@ -1,0 +1,74 @@
+"""The `kenesh` command: serve, chat, db upgrade, seed, invite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, get_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kenesh", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("serve", help="run the HTTP app and the channels (applies migrations)")
+
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal (simulator channel)")
+    chat.add_argument("--as", dest="as_id", default="me", help="simulated person id (default: me)")
+
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply all migrations")
+
+    seed = commands.add_parser("seed", help="load municipalities and categories (idempotent)")
+    seed.add_argument("--municipalities", type=Path, help="a municipalities CSV (default: bundled)")
+    seed.add_argument("--categories", type=Path, help="a categories CSV (default: bundled)")
+
+    invite = commands.add_parser("invite", help="print a one-time code that grants a role")
+    invite.add_argument("--role", required=True, choices=["staff", "admin"])
+    invite.add_argument("--municipality", help="municipality code (required for staff)")
+    invite.add_argument("--days", type=int, help="days until the code expires")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kenesh` console script."""
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return asyncio.run(_run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except ValueError as error:
+        print(f"kenesh: {error}", file=sys.stderr)
+        return 2
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
+    if args.command == "serve":
+        return await commands.serve(settings)
+    if args.command == "chat":
+        return await commands.chat(settings, args.as_id)
+    if args.command == "db":
+        return await commands.db_upgrade(settings)
+    if args.command == "seed":
+        return await commands.seed(settings, args.municipalities, args.categories)
+    if args.command == "invite":
+        return await commands.invite(settings, args.role, args.municipality, args.days)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,336 @@
+"""The engine: takes one normalized message, runs it through the person's flow, returns replies.
+
+Each message is one database transaction with the person's row locked, so a restart resumes at the
+same question and several processes can serve the same person without mixing answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow, FlowRegistry
+from bot.conversation.keywords import match_keyword, shown_keyword, start_payload
+from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.conversation.steps import Invalid, Reask, Step
+from bot.i18n import N_
+from bot.services import audit
+from bot.services.invites import RedeemResult, redeem_invite
+from bot.services.people import find_address, lock_person, resolve_address
+from bot.settings import Settings
+from models import ConsentStatus, ConversationState, ProcessedInbound
+from models.base import utcnow
+from models.invite import normalize_invite_code
+
+log = logging.getLogger("kenesh.conversation")
+
+ONBOARDING = "onboarding"
+MENU = "menu"
+LANGUAGE = "language"
+
+REDEEM_TEXTS = {
+    RedeemResult.unknown: N_("This code is not valid. Check it and send it again."),
+    RedeemResult.used: N_("This code has already been used. Ask for a new one."),
+    RedeemResult.expired: N_("This code has expired. Ask for a new one."),
+}
+
+
+@dataclass
+class _Position:
+    """Where the person is: the persisted part of ConversationState besides answers and scratch."""
+
+    flow: str | None
+    step: str | None
+    turn: int
+    history: list[str] = field(default_factory=list)
+    stack: list[dict[str, Any]] = field(default_factory=list)
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Conversation:
+    """Runs flows for people on any channel."""
+
+    def __init__(
+        self, sessions: async_sessionmaker, settings: Settings, flows: FlowRegistry
+    ) -> None:
+        for required in (ONBOARDING, MENU, LANGUAGE):
+            if required not in flows:
+                raise ValueError(f"the conversation needs a {required!r} flow")
+        self.sessions = sessions
+        self.settings = settings
+        self.flows = flows
+
+    async def handle(self, message: Inbound, caps: Capabilities) -> list[Reply]:
+        """Handle one message and return the replies to send straight back."""
+        async with self.sessions() as session, session.begin():
+            if message.dedup_key and not await _first_delivery(session, message):
+                log.info("duplicate %s message %s ignored", message.channel, message.dedup_key)
+                return []
+            address, _ = await resolve_address(session, message.channel, message.address)
+            person = await lock_person(session, address.person_id)
+            address.last_seen_at = utcnow()
+            address.unreachable = False
+            row, position, ctx = await self._load(session, person, address, caps)
+            await self._dispatch(ctx, position, message)
+            self._save(session, ctx, row, position)
+            return ctx.replies
+
+    async def reopen(self, channel: str, address_value: str, caps: Capabilities) -> list[Reply]:
+        """The question a returning person is on, asked again (when a chat window reopens)."""
+        async with self.sessions() as session, session.begin():
+            address = await find_address(session, channel, address_value)
+            if address is None:
+                return []
+            person = await lock_person(session, address.person_id)
+            row, position, ctx = await self._load(session, person, address, caps)
+            flow = self._flow(position)
+            if flow is None or not flow.has_step(position.step):
+                return []
+            await self._ask(ctx, position, flow.step(position.step or ""))
+            self._save(session, ctx, row, position)
+            return ctx.replies
+
+    # -- state --------------------------------------------------------------------------------
+
+    async def _load(
+        self, session: AsyncSession, person: Any, address: Any, caps: Capabilities
+    ) -> tuple[ConversationState, _Position, Context]:
+        row = await session.get(ConversationState, person.id, populate_existing=True)
+        if row is None:
+            row = ConversationState(person_id=person.id, turn=0, data={})
+            session.add(row)
+        data = dict(row.data or {})
+        position = _Position(
+            flow=row.flow,
+            step=row.step,
+            turn=row.turn or 0,
+            history=list(data.get("history", [])),
+            stack=list(data.get("stack", [])),
+            drafts=dict(data.get("drafts", {})),
+        )
+        ctx = Context(
+            session=session,
+            settings=self.settings,
+            person=person,
+            address=address,
+            caps=caps,
+            answers=dict(data.get("answers", {})),
+            scratch=dict(data.get("scratch", {})),
+        )
+        return row, position, ctx
+
+    def _save(self, session: AsyncSession, ctx: Context, row: Any, position: _Position) -> None:
+        if ctx.person_deleted:
+            return
+        row.flow, row.step, row.turn = position.flow, position.step, position.turn
+        row.data = {
+            "answers": ctx.answers,
+            "scratch": ctx.scratch,
+            "history": position.history,
+            "stack": position.stack,
+            "drafts": position.drafts,
+        }
+
+    def _flow(self, position: _Position) -> Flow | None:
+        return self.flows.get(position.flow)
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    async def _dispatch(self, ctx: Context, position: _Position, message: Inbound) -> None:
+        if message.choice is not None and message.token not in (None, str(position.turn)):
+            ctx.say(
+                ctx.t(N_("This button has expired. Please use the latest message.")), expired=True
+            )
+            return
+        text = message.text.strip()
+        code = normalize_invite_code(start_payload(text) or text) if text else None
+        if code is not None:
+            await self._redeem(ctx, position, code)
+            return
+        flow = self._flow(position)
+        if flow is None or not flow.has_step(position.step):
+            await self._start(ctx, position, self._home(ctx))
+            return
+        keyword = match_keyword(text) if message.choice is None and text else None
+        if keyword is not None and keyword != "skip":
+            await self._global(ctx, position, flow, keyword)
+            return
+        await self._answer(ctx, position, flow, flow.step(position.step or ""), message)
+
+    def _home(self, ctx: Context) -> str:
+        person = ctx.person
+        if person.language is None or person.consent == ConsentStatus.unknown:
+            return ONBOARDING
+        return MENU
+
+    async def _answer(
+        self, ctx: Context, position: _Position, flow: Flow, step: Step, message: Inbound
+    ) -> None:
+        try:
+            value = await step.accept(ctx, message)
+        except Reask:
+            await self._ask(ctx, position, step)
+            return
+        except Invalid as invalid:
+            await self._ask(ctx, position, step, hint=invalid.hint)
+            return
+        ctx.answers[step.name] = value
+        position.history.append(step.name)
+        following = await flow.after(step, ctx)
+        if following is not None:
+            await self._enter(ctx, position, following)
+        else:
+            await self._finish(ctx, position, flow)
+
+    async def _finish(self, ctx: Context, position: _Position, flow: Flow) -> None:
+        target = await flow.finish(ctx)
+        position.drafts.pop(flow.name, None)
+        if ctx.person_deleted:
+            return
+        if target is not None:
+            await self._start(ctx, position, target)
+        elif position.stack:
+            await self._return(ctx, position)
+        else:
+            await self._start(ctx, position, self._home(ctx))
+
+    async def _start(self, ctx: Context, position: _Position, name: str) -> None:
+        flow = self.flows[name]
+        if flow.allowed is not None and not flow.allowed(ctx.person):
+            await audit.record(ctx.session, ctx.person.id, f"start:{name}", "refused")
+            ctx.say(ctx.t(flow.refusal))
+            name, flow = MENU, self.flows[MENU]
+        position.flow, position.history = name, []
+        ctx.answers.clear()
+        draft = position.drafts.pop(name, None) if flow.drafts else None
+        if draft and flow.has_step(draft.get("step")):
+            ctx.answers.update(draft["answers"])
+            position.history = list(draft["history"])
+            ctx.say(ctx.t(N_("Let's continue where you left off.")))
+            await self._enter(ctx, position, flow.step(draft["step"]))
+            return
+        first = await flow.first(ctx)
+        if first is None:
+            position.step = None
+            await self._finish(ctx, position, flow)
+        else:
+            await self._enter(ctx, position, first)
+
+    async def _enter(self, ctx: Context, position: _Position, step: Step) -> None:
+        position.step = step.name
+        ctx.scratch.clear()
+        await self._ask(ctx, position, step)
+
+    async def _ask(
+        self, ctx: Context, position: _Position, step: Step, hint: str | None = None
+    ) -> None:
+        position.turn += 1
+        reply = await step.ask(ctx, hint)
+        ctx.replies.append(replace(reply, token=str(position.turn)))
+
+    async def _return(self, ctx: Context, position: _Position) -> None:
+        saved = position.stack.pop()
+        flow = self.flows[saved["flow"]]
+        position.flow, position.history = saved["flow"], list(saved["history"])
+        ctx.answers.clear()
+        ctx.answers.update(saved["answers"])
+        await self._enter(ctx, position, flow.step(saved["step"]))
+
+    # -- global words -------------------------------------------------------------------------
+
+    async def _global(self, ctx: Context, position: _Position, flow: Flow, keyword: str) -> None:
+        step = flow.step(position.step or "")
+        if keyword == "help":
+            ctx.say(help_text(ctx, step))
+            await self._ask(ctx, position, step)
+        elif keyword == "language":
+            if flow.name != LANGUAGE:
+                position.stack.append(self._bookmark(ctx, position))
+            await self._start(ctx, position, LANGUAGE)
+        elif keyword == "back":
+            await self._back(ctx, position, flow, step)
+        elif flow.required:
+            await self._ask(ctx, position, step, hint=ctx.t(N_("Let's finish setting up first.")))
+        elif keyword == "cancel":
+            position.drafts.pop(flow.name, None)
+            position.stack.clear()
+            ctx.say(ctx.t(N_("Cancelled. Nothing was saved.")))
+            await self._start(ctx, position, MENU)
+        else:  # menu, start
+            if flow.drafts and ctx.answers:
+                position.drafts[flow.name] = self._bookmark(ctx, position)
+            position.stack.clear()
+            await self._start(ctx, position, MENU)
+
+    async def _back(self, ctx: Context, position: _Position, flow: Flow, step: Step) -> None:
+        if position.history:
+            previous = position.history.pop()
+            await self._enter(ctx, position, flow.step(previous))
+        elif position.stack:
+            await self._return(ctx, position)
+        elif flow.required or flow.name == MENU:
+            await self._ask(ctx, position, step)
+        else:
+            await self._start(ctx, position, MENU)
+
+    def _bookmark(self, ctx: Context, position: _Position) -> dict[str, Any]:
+        return {
+            "flow": position.flow,
+            "step": position.step,
+            "answers": dict(ctx.answers),
+            "history": list(position.history),
+        }
+
+    async def _redeem(self, ctx: Context, position: _Position, code: str) -> None:
+        result = await redeem_invite(ctx.session, ctx.person, code)
+        if result == RedeemResult.granted:
+            ctx.say(
+                ctx.t(N_("Welcome! You now have the {role} role in Kenesh."), role=role_name(ctx))
+            )
+        else:
+            ctx.say(ctx.t(REDEEM_TEXTS[result]))
+        flow = self._flow(position)
+        if flow is not None and flow.has_step(position.step) and flow.name != MENU:
+            await self._ask(ctx, position, flow.step(position.step or ""))
+        else:
+            await self._start(ctx, position, self._home(ctx))
+
+
+def role_name(ctx: Context) -> str:
+    """The person's role, in words."""
+    names = {
+        "resident": N_("resident"),
+        "ngo_member": N_("NGO member"),
+        "staff": N_("municipal staff"),
+        "admin": N_("administrator"),
+    }
+    return ctx.t(names[str(ctx.person.role)])
+
+
+def help_text(ctx: Context, step: Step) -> str:
+    """What the person can write at any step, after the step's own help if it has some."""
+    words = {k: shown_keyword(ctx.language, k) for k in ("menu", "back", "cancel", "language")}
+    general = ctx.t(
+        N_(
+            "Kenesh passes your community's needs to your municipality. You can write at any "
+            "time: {menu} — main menu, {back} — previous question, {cancel} — stop what you are "
+            "doing, {language} — change language."
+        ),
+        **words,
+    )
+    return f"{ctx.t(step.help)}\n\n{general}" if step.help else general
+
+
+async def _first_delivery(session: AsyncSession, message: Inbound) -> bool:
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedInbound(channel=message.channel, key=message.dedup_key))
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True

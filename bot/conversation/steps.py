@@ -1,0 +1,300 @@
+"""The kinds of question a flow can ask. Each asks (renders a Reply) and accepts (parses an answer).
+
+A step never knows which channel it runs on: it reads `ctx.caps` for what the channel can do.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.conversation.folding import fold, normalize_spaces
+from bot.conversation.messages import Choice, Inbound, Reply, Request
+from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.conversation.context import Context
+
+MORE = "__more"
+SKIP = "__skip"
+
+Text = str | Callable[["Context"], str | Awaitable[str]]
+
+
+class Invalid(Exception):
+    """The answer does not fit; `hint` (already translated) is shown before the question again."""
+
+    def __init__(self, hint: str) -> None:
+        super().__init__(hint)
+        self.hint = hint
+
+
+class Reask(Exception):
+    """Show the same question again without a complaint (a page was turned, a search narrowed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer to a Choose step: `label` in the reader's language, `aliases` in any other."""
+
+    id: str
+    label: str
+    aliases: Sequence[str] = ()
+
+
+async def resolve(text: Text, ctx: Context) -> str:
+    """The translated text of a prompt given as a msgid or as a function of the context."""
+    if isinstance(text, str):
+        return ctx.t(text)
+    value = text(ctx)
+    return await value if inspect.isawaitable(value) else value
+
+
+class Step:
+    """One question. `when` skips it for this person (e.g. no photos on this channel); `next` picks
+    the following step by name instead of the one listed after it."""
+
+    request: Request | None = None
+
+    def __init__(
+        self,
+        name: str,
+        prompt: Text,
+        *,
+        when: Callable[[Context], bool | Awaitable[bool]] | None = None,
+        next: Callable[[Context], str | None] | None = None,
+        help: str | None = None,
+    ) -> None:
+        self.name = name
+        self.prompt = prompt
+        self.when = when
+        self.next = next
+        self.help = help
+
+    async def active(self, ctx: Context) -> bool:
+        """Whether this step is asked of this person at all."""
+        if self.when is None:
+            return True
+        value = self.when(ctx)
+        return bool(await value if inspect.isawaitable(value) else value)
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        """The options shown with the question (none for free text)."""
+        return []
+
+    async def ask(self, ctx: Context, hint: str | None = None) -> Reply:
+        """The question as a Reply, after `hint` if the last answer was refused."""
+        text = await resolve(self.prompt, ctx)
+        if hint:
+            text = f"{hint}\n\n{text}"
+        return Reply(text=text, choices=tuple(await self.choices(ctx)), request=self.request)
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        """The answer's value to store, or raise Invalid / Reask."""
+        raise NotImplementedError
+
+
+def _skip_choice(ctx: Context) -> Choice:
+    return Choice(id=SKIP, label=ctx.t(N_("Skip")), key="0")
+
+
+class Ask(Step):
+    """A free-text answer, trimmed, within `min_length`..`max_length` characters."""
+
+    def __init__(
+        self,
+        name: str,
+        prompt: Text,
+        *,
+        min_length: int = 1,
+        max_length: int = 1000,
+        optional: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name, prompt, **kwargs)
+        self.min_length = min_length
+        self.max_length = max_length
+        self.optional = optional
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        return [_skip_choice(ctx)] if self.optional else []
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        if self.optional and ctx.is_skip(message):
+            return None
+        text = normalize_spaces(message.text)
+        if not text:
+            raise Invalid(ctx.t(N_("Please answer in words.")))
+        if len(text) < self.min_length:
+            raise Invalid(
+                ctx.t(N_("That is too short: write at least {n} characters."), n=self.min_length)
+            )
+        if len(text) > self.max_length:
+            raise Invalid(
+                ctx.t(
+                    N_("That is too long: {length} characters, at most {n} fit."),
+                    length=len(text),
+                    n=self.max_length,
+                )
+            )
+        return text
+
+
+class AskPhoto(Step):
+    """An optional photo; the answer is the channel's reference to it."""
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        return [_skip_choice(ctx)]
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        if message.photo is not None:
+            return message.photo.ref
+        if ctx.is_skip(message):
+            return None
+        raise Invalid(ctx.t(N_("Send a photo, or skip this step.")))
+
+
+class AskPlace(Step):
+    """Where: a shared location where the channel has one, or a village and street in words."""
+
+    request: Request | None = "location"
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        return [_skip_choice(ctx)]
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        if message.location is not None:
+            return {"latitude": message.location.latitude, "longitude": message.location.longitude}
+        if ctx.is_skip(message):
+            return None
+        text = normalize_spaces(message.text)
+        if len(text) < 2:
+            raise Invalid(ctx.t(N_("Write the village and street, or skip this step.")))
+        return {"place": text[:300]}
+
+
+OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
+Search = Callable[["Context", str], Awaitable[Sequence[Option]]]
+
+
+class Choose(Step):
+    """One option from a list; shown as buttons or as a numbered list, paginated when long.
+
+    An answer is accepted as the option's number, its button, or its text in any language and
+    script. With `search`, text that names no option is looked up; several hits become a shorter
+    list to choose from.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        prompt: Text,
+        options: OptionSource,
+        *,
+        search: Search | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name, prompt, **kwargs)
+        self._options = options
+        self.search = search
+
+    async def options(self, ctx: Context) -> list[Option]:
+        """Every option (or the search hits the person is choosing among)."""
+        found = ctx.scratch.get("found")
+        if found is not None:
+            return [Option(id=i, label=label) for i, label in found]
+        source = self._options
+        return list(source if isinstance(source, Sequence) else await source(ctx))
+
+    def _page(self, ctx: Context, options: list[Option]) -> tuple[list[Option], bool]:
+        size = max(ctx.caps.page_size, 2)
+        if len(options) <= size:
+            return options, False
+        per_page = size - 1
+        pages = (len(options) + per_page - 1) // per_page
+        page = ctx.scratch.get("page", 0) % pages
+        return options[page * per_page : (page + 1) * per_page], True
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        shown, more = self._page(ctx, await self.options(ctx))
+        choices = [Choice(id=o.id, label=o.label, key=str(i)) for i, o in enumerate(shown, 1)]
+        if more:
+            choices.append(Choice(id=MORE, label=ctx.t(N_("More")), key="0"))
+        return choices
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        options = await self.options(ctx)
+        shown, more = self._page(ctx, options)
+        if message.choice is not None:
+            return self._by_id(ctx, options, message.choice, more)
+        text = normalize_spaces(message.text)
+        if not text:
+            raise Invalid(ctx.t(N_("Please choose one of the options.")))
+        if text.isdigit():
+            number = int(text)
+            if number == 0 and more:
+                return self._turn_page(ctx)
+            if 1 <= number <= len(shown):
+                return shown[number - 1].id
+            raise Invalid(
+                ctx.t(
+                    N_(
+                        "There is no option {number}.",
+                    ),
+                    number=number,
+                )
+            )
+        key = fold(text)
+        exact = [o for o in options if key and key in (fold(n) for n in (o.label, *o.aliases))]
+        if len(exact) == 1:
+            return exact[0].id
+        if self.search is not None:
+            hits = list(await self.search(ctx, text))
+            if len(hits) == 1:
+                return hits[0].id
+            if hits:
+                ctx.scratch["found"] = [(o.id, o.label) for o in hits]
+                ctx.scratch["page"] = 0
+                raise Reask
+            raise Invalid(
+                ctx.t(
+                    N_(
+                        "Nothing found for “{text}”. Try another spelling.",
+                    ),
+                    text=text,
+                )
+            )
+        partial = [o for o in options if key and any(key in fold(n) for n in (o.label, *o.aliases))]
+        if len(partial) == 1:
+            return partial[0].id
+        raise Invalid(ctx.t(N_("Please choose one of the options.")))
+
+    def _by_id(self, ctx: Context, options: list[Option], choice: str, more: bool) -> Any:
+        if choice == MORE and more:
+            return self._turn_page(ctx)
+        if any(o.id == choice for o in options):
+            return choice
+        raise Invalid(ctx.t(N_("Please choose one of the options.")))
+
+    def _turn_page(self, ctx: Context) -> Any:
+        ctx.scratch["page"] = ctx.scratch.get("page", 0) + 1
+        raise Reask
+
+
+class Confirm(Choose):
+    """Yes or no; the answer is True or False."""
+
+    def __init__(self, name: str, prompt: Text, **kwargs: Any) -> None:
+        super().__init__(name, prompt, self._yes_no, **kwargs)
+
+    @staticmethod
+    async def _yes_no(ctx: Context) -> Sequence[Option]:
+        return [
+            Option("yes", ctx.t(N_("Yes")), aliases=ctx.all_translations(N_("Yes"))),
+            Option("no", ctx.t(N_("No")), aliases=ctx.all_translations(N_("No"))),
+        ]
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        return await super().accept(ctx, message) == "yes"

@@ -1,0 +1,74 @@
+"""Translations: gettext catalogs compiled in memory at start, one translator per language."""
+
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.settings import LANGUAGES
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+# How each language names itself, for the language menu (shown before any language is chosen).
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "uz": "O‘zbekcha", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction; it is translated when shown, in the reader's language."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark `message` in `context` (msgctxt) for extraction; translated with Translator.tp."""
+    return message
+
+
+def catalog_path(language: str) -> Path:
+    """Where the catalog of `language` lives."""
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def _translations(language: str) -> Translations:
+    with catalog_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Translator:
+    """Translates for one reader. Placeholders use str.format: `t("Hello {name}", name=…)`."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        self._catalog = _translations(language)
+
+    def t(self, message: str, **values: Any) -> str:
+        """`message` in this language, with `values` filled in."""
+        text = self._catalog.gettext(message)
+        return text.format(**values) if values else text
+
+    def tn(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """The form of `singular`/`plural` that goes with the number `n` (`{n}` is filled in)."""
+        return self._catalog.ngettext(singular, plural, n).format(n=n, **values)
+
+    def tp(self, context: str, message: str) -> str:
+        """`message` as translated in `context` (used for keywords)."""
+        return self._catalog.pgettext(context, message)
+
+
+@cache
+def translator(language: str) -> Translator:
+    """The shared translator for `language`."""
+    return Translator(language)

@@ -1,0 +1,1 @@
+"""Domain operations shared by flows, the command line and (later) HTTP endpoints."""

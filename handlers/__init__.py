@@ -1,0 +1,36 @@
+"""The conversation flows. `build_flows` lists them in one place, in menu order."""
+
+from __future__ import annotations
+
+from bot.conversation.flow import FlowRegistry
+
+
+def build_flows() -> FlowRegistry:
+    """A fresh registry of every flow (built per app, so tests can build several)."""
+    from handlers import (
+        consent,
+        help,
+        language,
+        menu,
+        my_reports,
+        needs,
+        onboarding,
+        priorities,
+        settings,
+        staff_needs,
+    )
+
+    return FlowRegistry(
+        [
+            onboarding.build(),
+            menu.build(),
+            language.build(),
+            needs.build(),
+            my_reports.build(),
+            priorities.build(),
+            settings.build(),
+            consent.build(),
+            help.build(),
+            staff_needs.build(),
+        ]
+    )

@@ -1,0 +1,41 @@
+"""Giving consent later, after having refused it during onboarding."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.conversation.steps import Confirm
+from bot.i18n import N_
+from bot.services.people import record_consent
+from handlers.onboarding import CONSENT_PROMPT
+from handlers.places import chosen_municipality, place_steps
+
+
+async def _finish(ctx: Context) -> str | None:
+    if not ctx.answers.get("consent"):
+        ctx.say(ctx.t(N_("Nothing changed: we still keep nothing about you.")))
+        return None
+    record_consent(ctx.person, True)
+    ctx.person.municipality_id = chosen_municipality(ctx)
+    ctx.say(
+        ctx.t(
+            N_("Thank you! You can now report needs and support the priorities of your community.")
+        )
+    )
+    return None
+
+
+def build() -> Flow:
+    """Consent first, then the municipality (which a refusal did not keep)."""
+    return Flow(
+        "consent",
+        [
+            Confirm(
+                "consent",
+                CONSENT_PROMPT,
+                next=lambda ctx: "place1" if ctx.answers["consent"] else None,
+            ),
+            *place_steps(),
+        ],
+        _finish,
+    )

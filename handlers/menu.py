@@ -1,0 +1,51 @@
+"""The main menu: what a person can do, by role and consent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.conversation.steps import Choose, Option
+from bot.i18n import N_
+from models import ConsentStatus
+
+ITEMS: tuple[tuple[str, str], ...] = (
+    ("report_need", N_("Report a need")),
+    ("my_reports", N_("My reports")),
+    ("priorities", N_("Priorities of my community")),
+    ("staff_needs", N_("Needs of my municipality (staff)")),
+    ("consent", N_("Give consent")),
+    ("settings", N_("Settings")),
+    ("help", N_("Help")),
+)
+
+
+def _visible(ctx: Context, flow: str) -> bool:
+    consented = ctx.person.consent == ConsentStatus.given
+    if flow in ("report_need", "my_reports"):
+        return consented
+    if flow == "staff_needs":
+        return ctx.person.is_staff
+    if flow == "consent":
+        return not consented
+    return True
+
+
+async def _options(ctx: Context) -> Sequence[Option]:
+    return [
+        Option(flow, ctx.t(label), aliases=ctx.all_translations(label))
+        for flow, label in ITEMS
+        if _visible(ctx, flow)
+    ]
+
+
+async def _finish(ctx: Context) -> str | None:
+    return str(ctx.answers["action"])
+
+
+def build() -> Flow:
+    """The home of every conversation once set up."""
+    return Flow(
+        "menu", [Choose("action", N_("Main menu. What would you like to do?"), _options)], _finish
+    )

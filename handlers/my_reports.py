@@ -1,0 +1,42 @@
+"""My reports: the needs a person reported, with status and the latest staff comment."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.i18n import N_
+from bot.services.needs import STATUS_NAMES, category_name, needs_of
+
+SHOWN = 10
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to about `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+async def _finish(ctx: Context) -> str | None:
+    needs = await needs_of(ctx.session, ctx.person, limit=SHOWN + 1)
+    if not needs:
+        ctx.say(ctx.t(N_("You have not reported any needs yet.")))
+        return None
+    blocks = [ctx.t(N_("Your reports:"))]
+    for need in needs[:SHOWN]:
+        category = await category_name(ctx.session, need.category_id, ctx.language)
+        block = f"{need.reference} · {category} · {ctx.t(STATUS_NAMES[need.status])}\n{shorten(need.description, 80)}"
+        if need.staff_comment:
+            block += "\n" + ctx.t(
+                N_("Comment from the municipality: {comment}"), comment=need.staff_comment
+            )
+        blocks.append(block)
+    if len(needs) > SHOWN:
+        blocks.append(ctx.t(N_("Only your {n} latest reports are shown."), n=SHOWN))
+    ctx.say("\n\n".join(blocks))
+    return None
+
+
+def build() -> Flow:
+    """A list, then back to the menu."""
+    return Flow("my_reports", [], _finish)

@@ -1,0 +1,120 @@
+"""Priorities: the most-supported open needs of a municipality, and "me too" for one of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.conversation.steps import Choose, Confirm, Option
+from bot.i18n import N_
+from bot.services.needs import STATUS_NAMES, category_name, priorities, support_need, supports_of
+from handlers.my_reports import shorten
+from handlers.places import chosen_municipality, municipality_name, place_steps
+from models import ConsentStatus, Need
+
+
+def _municipality(ctx: Context) -> int | None:
+    return ctx.person.municipality_id or chosen_municipality(ctx)
+
+
+async def _options(ctx: Context) -> Sequence[Option]:
+    municipality = _municipality(ctx)
+    if municipality is None:
+        return []
+    rows = await priorities(ctx.session, municipality)
+    return [
+        Option(
+            str(need.id),
+            f"{need.reference} · ▲{count} · {shorten(need.description, 40)}",
+            aliases=(need.reference,),
+        )
+        for need, count in rows
+    ]
+
+
+async def _has_any(ctx: Context) -> bool:
+    return bool(await _options(ctx))
+
+
+async def _list_prompt(ctx: Context) -> str:
+    name = await municipality_name(ctx, _municipality(ctx))
+    return ctx.t(
+        N_("Priorities of {place}: the needs most supported by residents. Choose one to see it."),
+        place=name,
+    )
+
+
+async def _describe(ctx: Context) -> str:
+    need = await ctx.session.get(Need, int(ctx.answers["need"]))
+    if need is None:
+        return "—"
+    category = await category_name(ctx.session, need.category_id, ctx.language)
+    count = await supports_of(ctx.session, need.id)
+    return "\n".join(
+        [
+            f"{need.reference} · {category} · {ctx.t(STATUS_NAMES[need.status])}",
+            need.description,
+            ctx.tn("Supported by {n} person.", "Supported by {n} people.", count),
+        ]
+    )
+
+
+async def _support_prompt(ctx: Context) -> str:
+    return await _describe(ctx) + "\n\n" + ctx.t(N_("Do you support this need too?"))
+
+
+def _may_support(ctx: Context) -> bool:
+    return ctx.person.consent == ConsentStatus.given
+
+
+async def _finish(ctx: Context) -> str | None:
+    if "need" not in ctx.answers:
+        ctx.say(ctx.t(N_("There are no open needs in this municipality yet.")))
+        return None
+    if not _may_support(ctx):
+        ctx.say(await _describe(ctx))
+        ctx.say(
+            ctx.t(
+                N_(
+                    "To support a need, first give your consent to the processing of your data (in the menu)."
+                )
+            )
+        )
+        return None
+    if not ctx.answers.get("support"):
+        return None
+    need = await ctx.session.get(Need, int(ctx.answers["need"]))
+    if need is None or not need.status.is_open:
+        ctx.say(ctx.t(N_("This need is closed and can no longer be supported.")))
+    elif need.reporter_id == ctx.person.id:
+        ctx.say(ctx.t(N_("You reported this need yourself, so your voice is already counted.")))
+    elif await support_need(ctx.session, ctx.person, need):
+        count = await supports_of(ctx.session, need.id)
+        ctx.say(
+            ctx.tn(
+                "Thank you! {n} person now supports this need.",
+                "Thank you! {n} people now support this need.",
+                count,
+            )
+        )
+    else:
+        ctx.say(ctx.t(N_("You already support this need.")))
+    return None
+
+
+def build() -> Flow:
+    """Anyone may look; supporting needs consent. Without a stored municipality, ask for one."""
+    return Flow(
+        "priorities",
+        [
+            *place_steps(after="need", when=lambda ctx: ctx.person.municipality_id is None),
+            Choose("need", _list_prompt, _options, when=_has_any),
+            Confirm(
+                "support",
+                _support_prompt,
+                when=lambda ctx: _may_support(ctx) and "need" in ctx.answers,
+            ),
+        ],
+        _finish,
+    )

@@ -1,0 +1,71 @@
+"""Settings: language, municipality, and deleting one's personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation.context import Context
+from bot.conversation.flow import FINISH, Flow
+from bot.conversation.steps import Choose, Confirm, Option
+from bot.i18n import N_
+from bot.services.people import delete_personal_data
+from handlers.places import chosen_municipality, municipality_name, place_steps
+from models import ConsentStatus
+
+CHOICES = (
+    ("language", N_("Language")),
+    ("municipality", N_("My municipality")),
+    ("delete", N_("Delete my data")),
+)
+DELETE_PROMPT = N_(
+    "This deletes your contacts, your settings and the link between you and your reports. The "
+    "texts of your reports stay, without any link to you, for the municipality's statistics. "
+    "Delete your data?"
+)
+
+
+async def _options(ctx: Context) -> Sequence[Option]:
+    consented = ctx.person.consent == ConsentStatus.given
+    return [
+        Option(key, ctx.t(label), aliases=ctx.all_translations(label))
+        for key, label in CHOICES
+        if consented or key != "municipality"
+    ]
+
+
+def _route(ctx: Context) -> str | None:
+    return {"municipality": "place1", "delete": "confirm_delete"}.get(ctx.answers["what"], FINISH)
+
+
+async def _finish(ctx: Context) -> str | None:
+    what = ctx.answers["what"]
+    if what == "language":
+        return "language"
+    if what == "municipality":
+        ctx.person.municipality_id = chosen_municipality(ctx)
+        name = await municipality_name(ctx, ctx.person.municipality_id)
+        ctx.say(ctx.t(N_("Your municipality is now {place}."), place=name))
+        return None
+    if not ctx.answers.get("confirm_delete"):
+        ctx.say(ctx.t(N_("Nothing was deleted.")))
+        return None
+    goodbye = ctx.t(
+        N_("Your data has been deleted. Thank you for taking part. Write to us again at any time.")
+    )
+    await delete_personal_data(ctx.session, ctx.person)
+    ctx.person_deleted = True
+    ctx.say(goodbye)
+    return None
+
+
+def build() -> Flow:
+    """What a person can change about themselves."""
+    return Flow(
+        "settings",
+        [
+            Choose("what", N_("Settings. What would you like to change?"), _options, next=_route),
+            *place_steps(),
+            Confirm("confirm_delete", DELETE_PROMPT),
+        ],
+        _finish,
+    )

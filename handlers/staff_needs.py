@@ -1,0 +1,209 @@
+"""Staff: the needs of their municipality — filter, open, change status, tell the reporter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.conversation.messages import Inbound, Photo
+from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
+from bot.i18n import N_
+from bot.services.audit import PermissionDenied
+from bot.services.needs import (
+    STATUS_NAMES,
+    category_name,
+    change_status,
+    need_for_staff,
+    staff_needs,
+    supports_of,
+)
+from handlers.my_reports import shorten
+from handlers.needs import category_options
+from models import Need, NeedStatus, Person
+from models.need import parse_reference
+
+FILTERS = (
+    ("new", N_("New reports")),
+    ("open", N_("All open")),
+    ("all", N_("All")),
+    ("category", N_("By category")),
+)
+PHOTO = "photo"
+
+
+class ByReference(Choose):
+    """A list that also opens any need of the staff member's municipality by its number."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        need_id = parse_reference(message.text) if message.choice is None else None
+        if need_id is None:
+            value = await super().accept(ctx, message)
+            if self.name == "filter":
+                ctx.answers.pop("need", None)  # a new filter: nothing is open yet
+            return value
+        try:
+            await need_for_staff(ctx.session, ctx.person, need_id)
+        except PermissionDenied:
+            raise Invalid(
+                ctx.t(N_("There is no report with this number in your municipality."))
+            ) from None
+        ctx.answers["need"] = str(need_id)
+        return str(need_id) if self.name == "need" else f"ref:{need_id}"
+
+
+async def _filter_options(ctx: Context) -> Sequence[Option]:
+    return [
+        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in FILTERS
+    ]
+
+
+async def _need_options(ctx: Context) -> Sequence[Option]:
+    chosen = ctx.answers["filter"]
+    status = NeedStatus.new if chosen == "new" else None
+    category = int(ctx.answers["category"]) if chosen == "category" else None
+    needs = await staff_needs(ctx.session, ctx.person, status=status, category_id=category)
+    if chosen == "open":
+        needs = [n for n in needs if n.status.is_open]
+    return [
+        Option(
+            str(n.id),
+            f"{n.reference} · {ctx.t(STATUS_NAMES[n.status])} · {shorten(n.description, 30)}",
+            aliases=(n.reference,),
+        )
+        for n in needs
+    ]
+
+
+async def _has_needs(ctx: Context) -> bool:
+    return not ctx.answers["filter"].startswith("ref:") and bool(await _need_options(ctx))
+
+
+async def _need(ctx: Context) -> Need:
+    return await need_for_staff(ctx.session, ctx.person, int(ctx.answers["need"]))
+
+
+async def _detail(ctx: Context) -> str:
+    need = await _need(ctx)
+    lines = [
+        f"{need.reference} · {await category_name(ctx.session, need.category_id, ctx.language)}",
+        ctx.t(N_("Status: {status}"), status=ctx.t(STATUS_NAMES[need.status])),
+        need.description,
+    ]
+    if need.place:
+        lines.append(ctx.t(N_("Place: {place}"), place=need.place))
+    if need.latitude is not None:
+        lines.append(
+            ctx.t(
+                N_("Location: {lat}, {lon}"),
+                lat=f"{need.latitude:.5f}",
+                lon=f"{need.longitude:.5f}",
+            )
+        )
+    count = await supports_of(ctx.session, need.id)
+    lines.append(ctx.tn("Supported by {n} person.", "Supported by {n} people.", count))
+    if need.staff_comment:
+        lines.append(
+            ctx.t(N_("Comment from the municipality: {comment}"), comment=need.staff_comment)
+        )
+    lines += ["", ctx.t(N_("Set a new status:"))]
+    return "\n".join(lines)
+
+
+class ChooseAction(Choose):
+    """A new status for the need, or a look at its photo (then the same question again)."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        value = await super().accept(ctx, message)
+        if value == PHOTO:
+            need = await _need(ctx)
+            ctx.say(need.reference, photo=Photo(need.photo_ref or ""))
+            raise Reask
+        return value
+
+
+async def _action_options(ctx: Context) -> Sequence[Option]:
+    need = await _need(ctx)
+    options = [
+        Option(
+            status.value,
+            ctx.t(STATUS_NAMES[status]),
+            aliases=ctx.all_translations(STATUS_NAMES[status]),
+        )
+        for status in NeedStatus
+        if status not in (NeedStatus.new, need.status)
+    ]
+    if need.photo_ref:
+        options.append(
+            Option(PHOTO, ctx.t(N_("View photo")), aliases=ctx.all_translations(N_("View photo")))
+        )
+    return options
+
+
+async def _finish(ctx: Context) -> str | None:
+    if "need" not in ctx.answers:
+        ctx.say(ctx.t(N_("No reports match this filter.")))
+        return None
+    status = NeedStatus(ctx.answers["action"])
+    comment = ctx.answers.get("reason") or ctx.answers.get("comment")
+    need = await _need(ctx)
+    await change_status(ctx.session, ctx.person, need, status, comment)
+    ctx.say(
+        ctx.t(
+            N_("{ref} is now “{status}”. The resident has been told."),
+            ref=need.reference,
+            status=ctx.t(STATUS_NAMES[status]),
+        )
+    )
+    return None
+
+
+def _is_staff(person: Person) -> bool:
+    return person.is_staff
+
+
+def build() -> Flow:
+    """Only staff and admins; every step re-checks the need's municipality."""
+    return Flow(
+        "staff_needs",
+        [
+            ByReference(
+                "filter",
+                N_(
+                    "Which reports do you want to see? You can also type a report number, like N-000123."
+                ),
+                _filter_options,
+            ),
+            Choose(
+                "category",
+                N_("Which category?"),
+                category_options,
+                when=lambda ctx: ctx.answers["filter"] == "category",
+            ),
+            ByReference(
+                "need", N_("Choose a report, or type its number."), _need_options, when=_has_needs
+            ),
+            ChooseAction(
+                "action", _detail, _action_options, when=lambda ctx: "need" in ctx.answers
+            ),
+            Ask(
+                "reason",
+                N_("Write the reason for the rejection. The resident will see it."),
+                min_length=3,
+                max_length=500,
+                when=lambda ctx: ctx.answers.get("action") == NeedStatus.rejected,
+            ),
+            Ask(
+                "comment",
+                N_("Write a comment for the resident, or skip this step."),
+                max_length=500,
+                optional=True,
+                when=lambda ctx: (
+                    "action" in ctx.answers and ctx.answers.get("action") != NeedStatus.rejected
+                ),
+            ),
+        ],
+        _finish,
+        allowed=_is_staff,
+    )

@@ -1,0 +1,32 @@
+"""Database models, split by aggregate, and the Alembic migrations that create them."""
+
+from models.audit import AuditEvent
+from models.base import Base
+from models.category import Category
+from models.conversation import ConversationState, ProcessedInbound
+from models.invite import Invite
+from models.municipality import Municipality, MunicipalityKind
+from models.need import Need, NeedStatus, NeedStatusChange, NeedSupport
+from models.outbox import OutboxMessage, OutboxStatus
+from models.person import Address, ConsentStatus, Person, Role
+
+__all__ = [
+    "Address",
+    "AuditEvent",
+    "Base",
+    "Category",
+    "ConsentStatus",
+    "ConversationState",
+    "Invite",
+    "Municipality",
+    "MunicipalityKind",
+    "Need",
+    "NeedStatus",
+    "NeedStatusChange",
+    "NeedSupport",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "ProcessedInbound",
+    "Role",
+]

@@ -1,0 +1,98 @@
+"""Needs residents report, the support other residents give them, and their status history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class NeedStatus(enum.StrEnum):
+    """Lifecycle of a need.
+
+    new: submitted, not yet looked at → received: staff saw it → in_progress: being worked on →
+    resolved, or rejected (with a reason). Staff may move between any of these.
+    """
+
+    new = "new"
+    received = "received"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    rejected = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """Open needs are the ones residents can still support."""
+        return self in (NeedStatus.new, NeedStatus.received, NeedStatus.in_progress)
+
+
+class Need(Base):
+    """A need a resident reported for their municipality."""
+
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    # NULL once the reporter deleted their data: the text stays, anonymized, for statistics.
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text)
+    photo_ref: Mapped[str | None] = mapped_column(String(512))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.new)
+    staff_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def reference(self) -> str:
+        """The number residents and staff quote, for example N-000123."""
+        return format_reference(self.id)
+
+
+def format_reference(need_id: int) -> str:
+    """N-000123 for need 123."""
+    return f"N-{need_id:06d}"
+
+
+def parse_reference(text: str) -> int | None:
+    """The need id in a typed reference: 'N-000123', 'n 123', '#123', 'Н-123' (Cyrillic)."""
+    cleaned = text.strip().upper().replace("Н", "N").lstrip("#")
+    if cleaned.startswith("N"):
+        cleaned = cleaned[1:].lstrip(" -")
+    return int(cleaned) if cleaned.isdigit() and 0 < len(cleaned) <= 9 else None
+
+
+class NeedSupport(Base):
+    """One person's "me too" for a need; once per person per need."""
+
+    __tablename__ = "need_supports"
+    __table_args__ = (UniqueConstraint("need_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    # NULL once the supporter deleted their data: the support still counts.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NeedStatusChange(Base):
+    """The history of a need: who set which status, with what comment, when."""
+
+    __tablename__ = "need_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,55 @@
+"""Messages waiting to be delivered to a person outside the conversation they are in."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class OutboxStatus(enum.StrEnum):
+    """Lifecycle of an outgoing message.
+
+    queued: waiting for its channel's sender → sending: taken by a sender → sent: the provider
+    accepted it → delivered: the provider confirmed delivery. failed: gave up, `error` says why.
+    skipped: never sent, the address is opted out or unreachable.
+    """
+
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class OutboxMessage(Base):
+    """One message to one address, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_pending", "status", "channel", "priority"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("addresses.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(32), default="notice")
+    # lower goes first: 0 = live conversation, 10 = notices, 100 = bulk broadcasts
+    priority: Mapped[int] = mapped_column(default=10)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus), default=OutboxStatus.queued
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    provider_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

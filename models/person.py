@@ -1,0 +1,84 @@
+"""People and their addresses: one person, any number of channels."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a person may do. Anything above resident is granted only by an invite code."""
+
+    resident = "resident"
+    ngo_member = "ngo_member"
+    staff = "staff"  # scoped to Person.staff_municipality_id
+    admin = "admin"  # every municipality
+
+
+class ConsentStatus(enum.StrEnum):
+    """Consent to the processing of personal data.
+
+    unknown: not asked yet (onboarding) · given: may store reports · refused: only the refusal
+    and the chosen language are kept.
+    """
+
+    unknown = "unknown"
+    given = "given"
+    refused = "refused"
+
+
+class Person(Base):
+    """A resident, NGO member, staff member or admin — one record across every channel."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.resident)
+    staff_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    consent: Mapped[ConsentStatus] = mapped_column(
+        str_enum(ConsentStatus), default=ConsentStatus.unknown
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    addresses: Mapped[list[Address]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff or admin: may see and change needs (within scope)."""
+        return self.role in (Role.staff, Role.admin)
+
+    def may_manage(self, municipality_id: int) -> bool:
+        """Whether this person may act on the needs of `municipality_id`."""
+        if self.role == Role.admin:
+            return True
+        return self.role == Role.staff and self.staff_municipality_id == municipality_id
+
+
+class Address(Base):
+    """A way to reach a person on one channel: a Telegram chat id, a phone number, a simulator id."""
+
+    __tablename__ = "addresses"
+    __table_args__ = (UniqueConstraint("channel", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(64))
+    # unreachable: the provider said this address cannot receive (blocked the bot, …) until the
+    # person writes again.
+    unreachable: Mapped[bool] = mapped_column(default=False)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="addresses")
