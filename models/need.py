@@ -65,10 +65,17 @@ def format_reference(need_id: int) -> str:
 
 
 def parse_reference(text: str) -> int | None:
-    """The need id in a typed reference: 'N-000123', 'n 123', '#123', 'Н-123' (Cyrillic)."""
-    cleaned = text.strip().upper().replace("Н", "N").lstrip("#")
-    if cleaned.startswith("N"):
+    """The need id in a typed reference: 'N-000123', 'n 123', '#123', 'Н-123' (Cyrillic).
+
+    A bare number is not a reference: on a list it means the option with that number.
+    """
+    cleaned = text.strip().upper().replace("Н", "N")
+    if cleaned.startswith("#"):
+        cleaned = cleaned[1:]
+    elif cleaned.startswith("N"):
         cleaned = cleaned[1:].lstrip(" -")
+    else:
+        return None
     return int(cleaned) if cleaned.isdigit() and 0 < len(cleaned) <= 9 else None
 
 

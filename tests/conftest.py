@@ -1,0 +1,120 @@
+"""Shared fixtures. `database` is parametrised: every test that uses it runs on SQLite, and again
+on PostgreSQL when DATABASE_URL points at one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.app import App
+from bot.conversation.engine import Conversation
+from bot.services.reference import seed_if_empty
+from bot.settings import Settings
+from handlers import build_flows
+from models.db import create_engine, create_sessionmaker, upgrade_database
+from tests.factories import Chat
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
+
+# Everything a test may write; reference data (municipalities, categories) stays.
+MUTABLE_TABLES = (
+    "audit_events",
+    "outbox_messages",
+    "need_status_changes",
+    "need_supports",
+    "needs",
+    "invites",
+    "conversation_states",
+    "processed_inbound",
+    "addresses",
+    "persons",
+)
+
+
+@dataclass
+class Database:
+    """A migrated, seeded database for one backend."""
+
+    backend: str
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+
+
+def backend_url(backend: str, tmp: Path) -> str:
+    """The URL of the test database on `backend`."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp / 'kenesh-test.db'}"
+    return Settings(database_url=POSTGRES_URL).database_url
+
+
+async def reset_schema(url: str) -> None:
+    """An empty PostgreSQL public schema (SQLite tests use a fresh file)."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    backend = request.param
+    url = backend_url(backend, tmp_path_factory.mktemp(backend))
+    if backend == "postgres":
+        await reset_schema(url)
+    engine = create_engine(url)
+    await upgrade_database(engine)
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        await seed_if_empty(session)
+    yield Database(backend, url, engine, sessions)
+    await engine.dispose()
+
+
+async def clear(database: Database) -> None:
+    """Remove everything tests write, keep the reference data."""
+    async with database.engine.begin() as connection:
+        if database.backend == "postgres":
+            await connection.execute(
+                text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE")
+            )
+        else:
+            for table in MUTABLE_TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+def make_app(database: Database, **settings: object) -> App:
+    """An App on the test database (several may share it, like several processes)."""
+    config = Settings(database_url=database.url, **settings)
+    return App(
+        config,
+        database.engine,
+        database.sessions,
+        Conversation(database.sessions, config, build_flows()),
+    )
+
+
+@pytest.fixture
+async def app(database: Database) -> App:
+    await clear(database)
+    return make_app(database)
+
+
+@pytest.fixture
+def chat(app: App):
+    """A factory of simulated people: `await chat("alice")`."""
+
+    def _chat(address: str) -> Chat:
+        return Chat(app, address)
+
+    return _chat
