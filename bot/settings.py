@@ -10,6 +10,8 @@ from functools import lru_cache
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.db import async_url
+
 LANGUAGES = ("ky", "ru", "uz", "en")
 
 
@@ -20,7 +22,6 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./kenesh.db"
     default_language: str = "ky"
-    timezone: str = "Asia/Bishkek"
     invite_ttl_days: int = 7
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
@@ -30,14 +31,7 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: str) -> str:
         """Accept the plain URLs operators write and pick the async driver for them."""
-        for plain, async_ in (
-            ("postgres://", "postgresql+asyncpg://"),
-            ("postgresql://", "postgresql+asyncpg://"),
-            ("sqlite://", "sqlite+aiosqlite://"),
-        ):
-            if value.startswith(plain):
-                return async_ + value[len(plain) :]
-        return value
+        return async_url(value)
 
     @field_validator("default_language")
     @classmethod

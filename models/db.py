@@ -14,6 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def async_url(url: str) -> str:
+    """The URL with an async driver: operators write plain postgresql:// and sqlite:// URLs."""
+    for plain, async_ in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_ + url[len(plain) :]
+    return url
+
+
 def is_sqlite(url: str) -> bool:
     """Whether `url` names a SQLite database."""
     return url.startswith("sqlite")
@@ -26,6 +38,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     transaction started with BEGIN IMMEDIATE, so two processes serving the same person queue up
     for the write lock instead of failing half-way with "database is locked".
     """
+    url = async_url(url)
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)

@@ -94,7 +94,7 @@ async def test_rejection_needs_a_reason(app, chat) -> None:
 
 
 async def test_staff_see_only_their_municipality(app, chat) -> None:
-    _, mine = await reported_by(chat, "en", "Our need")
+    await reported_by(chat, "en", "Our need")
     theirs = await create_need(app, None, code=ELSEWHERE, description="Their need")
     staff = await create_staff(app, "officer")
     await staff.choose("Needs of my municipality (staff)")
