@@ -27,6 +27,7 @@ from models.need import parse_reference
 FILTERS = (
     ("new", N_("New reports")),
     ("open", N_("All open")),
+    *((status.value, STATUS_NAMES[status]) for status in NeedStatus if status != NeedStatus.new),
     ("all", N_("All")),
     ("category", N_("By category")),
 )
@@ -61,7 +62,7 @@ async def _filter_options(ctx: Context) -> Sequence[Option]:
 
 async def _need_options(ctx: Context) -> Sequence[Option]:
     chosen = ctx.answers["filter"]
-    status = NeedStatus.new if chosen == "new" else None
+    status = NeedStatus(chosen) if chosen in NeedStatus.__members__ else None
     category = int(ctx.answers["category"]) if chosen == "category" else None
     needs = await staff_needs(ctx.session, ctx.person, status=status, category_id=category)
     if chosen == "open":

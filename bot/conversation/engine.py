@@ -18,12 +18,14 @@ from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.keywords import match_keyword, shown_keyword, start_payload
 from bot.conversation.messages import Capabilities, Inbound, Reply
 from bot.conversation.steps import Invalid, Reask, Step
-from bot.i18n import N_
+from bot.i18n import N_, translator
 from bot.services import audit
 from bot.services.invites import RedeemResult, redeem_invite
+from bot.services.linking import link_phone
 from bot.services.people import find_address, lock_person, resolve_address
+from bot.services.phones import normalize_phone
 from bot.settings import Settings
-from models import ConsentStatus, ConversationState, ProcessedInbound
+from models import ConsentStatus, ConversationState, Person, ProcessedInbound
 from models.base import utcnow
 from models.invite import normalize_invite_code
 
@@ -66,7 +68,31 @@ class Conversation:
         self.flows = flows
 
     async def handle(self, message: Inbound, caps: Capabilities) -> list[Reply]:
-        """Handle one message and return the replies to send straight back."""
+        """Handle one message and return the replies to send straight back.
+
+        If anything fails, the transaction is rolled back — the person's answers stay as they were
+        before this message — and they are asked to send it again.
+        """
+        try:
+            return await self._handle(message, caps)
+        except Exception:
+            log.exception("handling a %s message failed; nothing was changed", message.channel)
+            return [Reply(text=await self._apology(message))]
+
+    async def _apology(self, message: Inbound) -> str:
+        language = self.settings.default_language
+        try:
+            async with self.sessions() as session:
+                address = await find_address(session, message.channel, message.address)
+                person = await session.get(Person, address.person_id) if address else None
+                language = (person.language if person else None) or language
+        except Exception:  # the database itself may be what failed
+            log.warning("could not read the language for an apology")
+        return translator(language).t(
+            N_("Sorry, something went wrong on our side. Please send your last message again.")
+        )
+
+    async def _handle(self, message: Inbound, caps: Capabilities) -> list[Reply]:
         async with self.sessions() as session, session.begin():
             if message.dedup_key and not await _first_delivery(session, message):
                 log.info("duplicate %s message %s ignored", message.channel, message.dedup_key)
@@ -146,6 +172,9 @@ class Conversation:
             ctx.say(
                 ctx.t(N_("This button has expired. Please use the latest message.")), expired=True
             )
+            return
+        if message.contact_phone is not None:
+            await self._link_phone(ctx, position, message.contact_phone)
             return
         text = message.text.strip()
         code = normalize_invite_code(start_payload(text) or text) if text else None
@@ -294,8 +323,25 @@ class Conversation:
             )
         else:
             ctx.say(ctx.t(REDEEM_TEXTS[result]))
+        await self._continue(ctx, position)
+
+    async def _link_phone(self, ctx: Context, position: _Position, shared: str) -> None:
+        phone = normalize_phone(shared)
+        if phone is None:
+            ctx.say(ctx.t(N_("This phone number does not look right, so it was not linked.")))
+        else:
+            await link_phone(ctx.session, ctx.person, phone)
+            ctx.say(
+                ctx.t(
+                    N_("Thank you! Your phone number is linked: you can also write to us by SMS.")
+                )
+            )
+        await self._continue(ctx, position)
+
+    async def _continue(self, ctx: Context, position: _Position) -> None:
+        """Ask the current question again after an aside, or start where the person belongs."""
         flow = self._flow(position)
-        if flow is not None and flow.has_step(position.step) and flow.name != MENU:
+        if flow is not None and flow.has_step(position.step):
             await self._ask(ctx, position, flow.step(position.step or ""))
         else:
             await self._start(ctx, position, self._home(ctx))

@@ -175,3 +175,20 @@ async def test_invite_by_deep_link_and_admin_sees_every_municipality(app, chat) 
     await admin.choose("Needs of my municipality (staff)")
     await admin.choose("All")
     assert "Talas need" in admin.screen
+
+
+async def test_filters_by_status_and_category(app, chat) -> None:
+    water = await create_need(app, None, description="Water need", category_code="water")
+    roads = await create_need(app, None, description="Road need", category_code="roads_lighting")
+    async with app.sessions() as session, session.begin():
+        (await session.get(Need, roads.id)).status = NeedStatus.resolved
+    staff = await create_staff(app, "officer")
+    await staff.choose("Needs of my municipality (staff)")
+    await staff.choose("resolved")
+    assert "Road need" in staff.screen and "Water need" not in staff.screen
+    await staff.say("menu")
+    await staff.choose("Needs of my municipality (staff)")
+    await staff.choose("By category")
+    await staff.choose("Water supply")
+    assert "Water need" in staff.screen and "Road need" not in staff.screen
+    assert water.reference in staff.screen

@@ -159,3 +159,25 @@ async def test_one_persons_messages_are_serialised_across_processes(database, ap
     )
     # every "help" asked the question again exactly once: no update was lost
     assert (await person.state()).turn == turn + len(messages)
+
+
+async def test_a_failure_changes_nothing_and_says_sorry(app, chat, monkeypatch) -> None:
+    person = chat("unlucky")
+    await walk_to(person, 2)
+    before = await person.state()
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    flow = app.conversation.flows["report_need"]
+    monkeypatch.setattr(flow.step("description"), "accept", broken)
+    await person.say("A description that meets a bug")
+    assert (
+        person.screen
+        == "Sorry, something went wrong on our side. Please send your last message again."
+    )
+    after = await person.state()
+    assert (after.step, after.turn, after.data) == (before.step, before.turn, before.data)
+    monkeypatch.undo()
+    await person.say("A description that meets a bug")
+    assert "If you have a photo" in person.screen
