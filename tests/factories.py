@@ -107,14 +107,16 @@ async def category(app: App, code: str) -> Category:
         return found
 
 
-async def onboard(chat: Chat, language: str = "en", place: str = "Barpy") -> None:
-    """Take a newcomer through language, municipality (by search) and consent."""
+async def onboard(
+    chat: Chat, language: str = "en", place: str = "Barpy", consent: bool = True
+) -> None:
+    """Take a newcomer through language, municipality (by search) and consent (or refusal)."""
     await chat.say("hello")
     await chat.choose(
         {"ky": "Кыргызча", "ru": "Русский", "uz": "O‘zbekcha", "en": "English"}[language]
     )
     await chat.say(place)
-    await chat.choose(t(language, "Yes"))
+    await chat.choose(t(language, "Yes" if consent else "No"))
 
 
 async def create_resident(app: App, address: str, language: str = "en", code: str = HOME) -> Person:

@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation.context import Context
@@ -27,6 +26,7 @@ from bot.services.phones import normalize_phone
 from bot.settings import Settings
 from models import ConsentStatus, ConversationState, Person, ProcessedInbound
 from models.base import utcnow
+from models.db import add_once
 from models.invite import normalize_invite_code
 
 log = logging.getLogger("kenesh.conversation")
@@ -373,10 +373,4 @@ def help_text(ctx: Context, step: Step) -> str:
 
 
 async def _first_delivery(session: AsyncSession, message: Inbound) -> bool:
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedInbound(channel=message.channel, key=message.dedup_key))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return await add_once(session, ProcessedInbound(channel=message.channel, key=message.dedup_key))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, translator
 from bot.services import audit, notify
 from bot.services.audit import PermissionDenied
 from models import Category, Need, NeedStatus, NeedStatusChange, NeedSupport, Person
+from models.db import add_once
 
 STATUS_NAMES = {
     NeedStatus.new: N_("new"),
@@ -92,13 +92,7 @@ async def support_need(session: AsyncSession, person: Person, need: Need) -> boo
     """Add the person's support; False if they already support it (or reported it)."""
     if need.reporter_id == person.id:
         return False
-    try:
-        async with session.begin_nested():
-            session.add(NeedSupport(need_id=need.id, person_id=person.id))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return await add_once(session, NeedSupport(need_id=need.id, person_id=person.id))
 
 
 async def needs_of(session: AsyncSession, person: Person, limit: int = 20) -> Sequence[Need]:

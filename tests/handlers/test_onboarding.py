@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from handlers.onboarding import CONSENT_PROMPT
 from models import Address, ConsentStatus, ConversationState, Need, Person
-from tests.factories import HOME, create_need, create_resident, municipality, t
+from tests.factories import HOME, create_need, create_resident, municipality, onboard, t
 
 
 async def test_browsing_the_tree_region_district_municipality(app, chat) -> None:
@@ -60,10 +60,7 @@ async def test_a_name_that_matches_nothing_says_so(chat) -> None:
 
 async def test_a_refusal_keeps_only_the_refusal(app, chat) -> None:
     person = chat("refuser")
-    await person.say("hi")
-    await person.choose("Русский")
-    await person.say("Барпы")
-    await person.choose(t("ru", "No"))
+    await onboard(person, "ru", "Барпы", consent=False)
     assert (
         t(
             "ru",
@@ -89,10 +86,7 @@ async def test_without_consent_priorities_can_be_read_but_not_supported(app, cha
     neighbour = await create_resident(app, "neighbour")
     await create_need(app, neighbour, description="Playground equipment is broken")
     person = chat("reader")
-    await person.say("hi")
-    await person.choose("English")
-    await person.say("Barpy")
-    await person.choose("No")
+    await onboard(person, consent=False)
     await person.choose("Priorities of my community")
     await person.say("Barpy")
     assert "Playground equipment is broken" in person.screen
@@ -105,10 +99,7 @@ async def test_without_consent_priorities_can_be_read_but_not_supported(app, cha
 
 async def test_consent_given_later_asks_for_the_municipality(app, chat) -> None:
     person = chat("later")
-    await person.say("hi")
-    await person.choose("English")
-    await person.say("Barpy")
-    await person.choose("No")
+    await onboard(person, consent=False)
     await person.choose("Give consent")
     await person.choose("Yes")
     await person.say("Barpy")
