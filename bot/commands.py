@@ -98,18 +98,22 @@ def _print(messages: list[str]) -> None:
 
 
 async def serve(settings: Settings) -> int:
-    """Run the HTTP app until stopped."""
+    """Run the HTTP app, the channels and the outbox worker until stopped."""
     from bot.http import create_http_app
+    from bot.runtime import Runtime
 
     app = await start_app(settings)
+    runtime = Runtime(app)
     try:
+        await runtime.start()
         config = uvicorn.Config(
-            create_http_app(app),
+            create_http_app(app, runtime.telegram),
             host=settings.http_host,
             port=settings.http_port,
             log_level=settings.log_level.lower(),
         )
         await uvicorn.Server(config).serve()
     finally:
+        await runtime.stop()
         await app.close()
     return 0

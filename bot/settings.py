@@ -5,6 +5,7 @@ Every field here is documented in the README's settings table; a test fails when
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pydantic import field_validator
@@ -26,12 +27,25 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    public_url: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: str | None = None
+    telegram_polling_timeout: int = 30
 
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         """Accept the plain URLs operators write and pick the async driver for them."""
         return async_url(value)
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: str | None) -> str | None:
+        """Telegram accepts 1–256 characters of A–Z, a–z, 0–9, _ and -."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
 
     @field_validator("default_language")
     @classmethod

@@ -47,5 +47,7 @@ async def _finish(ctx: Context) -> str | None:
 def build() -> Flow:
     """The home of every conversation once set up."""
     return Flow(
-        "menu", [Choose("action", N_("Main menu. What would you like to do?"), _options)], _finish
+        "menu",
+        [Choose("action", N_("Main menu. What would you like to do?"), _options, home=True)],
+        _finish,
     )

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
-from bot.conversation.steps import Choose, Confirm, Option
+from bot.conversation.steps import AskContact, Choose, Confirm, Option
 from bot.i18n import N_
+from bot.services.linking import link_phone
 from bot.services.people import delete_personal_data
 from handlers.places import chosen_municipality, municipality_name, place_steps
 from models import ConsentStatus
@@ -15,6 +16,7 @@ from models import ConsentStatus
 CHOICES = (
     ("language", N_("Language")),
     ("municipality", N_("My municipality")),
+    ("phone", N_("Link my phone number")),
     ("delete", N_("Delete my data")),
 )
 DELETE_PROMPT = N_(
@@ -29,12 +31,13 @@ async def _options(ctx: Context) -> Sequence[Option]:
     return [
         Option(key, ctx.t(label), aliases=ctx.all_translations(label))
         for key, label in CHOICES
-        if consented or key != "municipality"
+        if consented or key not in ("municipality", "phone")
     ]
 
 
 def _route(ctx: Context) -> str | None:
-    return {"municipality": "place1", "delete": "confirm_delete"}.get(ctx.answers["what"], FINISH)
+    routes = {"municipality": "place1", "phone": "phone", "delete": "confirm_delete"}
+    return routes.get(ctx.answers["what"], FINISH)
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -45,6 +48,15 @@ async def _finish(ctx: Context) -> str | None:
         ctx.person.municipality_id = chosen_municipality(ctx)
         name = await municipality_name(ctx, ctx.person.municipality_id)
         ctx.say(ctx.t(N_("Your municipality is now {place}."), place=name))
+        return None
+    if what == "phone":
+        if ctx.answers.get("phone"):
+            await link_phone(ctx.session, ctx.person, ctx.answers["phone"])
+            ctx.say(
+                ctx.t(
+                    N_("Thank you! Your phone number is linked: you can also write to us by SMS.")
+                )
+            )
         return None
     if not ctx.answers.get("confirm_delete"):
         ctx.say(ctx.t(N_("Nothing was deleted.")))
@@ -65,6 +77,13 @@ def build() -> Flow:
         [
             Choose("what", N_("Settings. What would you like to change?"), _options, next=_route),
             *place_steps(),
+            AskContact(
+                "phone",
+                N_(
+                    "Share your phone number with the button, or write it. Then you can also write to us by SMS."
+                ),
+                next=lambda ctx: None,
+            ),
             Confirm("confirm_delete", DELETE_PROMPT),
         ],
         _finish,

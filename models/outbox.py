@@ -51,5 +51,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(300))
     provider_id: Mapped[str | None] = mapped_column(String(128))
+    # a transient failure puts the message back with the earliest time to try again
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

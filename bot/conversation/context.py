@@ -11,7 +11,7 @@ from bot.conversation.folding import fold
 from bot.conversation.keywords import match_keyword
 from bot.conversation.messages import Capabilities, Inbound, Reply
 from bot.conversation.steps import SKIP
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.settings import LANGUAGES, Settings
 from models import Address, Person
 
@@ -63,4 +63,7 @@ class Context:
         if message.choice == SKIP:
             return True
         text = message.text.strip()
-        return text == "0" or (bool(fold(text)) and match_keyword(text) == "skip")
+        key = fold(text)
+        if text == "0" or (key and match_keyword(text) == "skip"):
+            return True
+        return bool(key) and key in {fold(label) for label in self.all_translations(N_("Skip"))}

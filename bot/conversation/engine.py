@@ -16,11 +16,12 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.keywords import match_keyword, shown_keyword, start_payload
 from bot.conversation.messages import Capabilities, Inbound, Reply
-from bot.conversation.steps import Invalid, Reask, Step
+from bot.conversation.steps import AskContact, Invalid, Reask, Step
 from bot.i18n import N_, translator
 from bot.services import audit
 from bot.services.invites import RedeemResult, redeem_invite
 from bot.services.linking import link_phone
+from bot.services.notify import queue_replies
 from bot.services.people import find_address, lock_person, resolve_address
 from bot.services.phones import normalize_phone
 from bot.settings import Settings
@@ -67,14 +68,18 @@ class Conversation:
         self.settings = settings
         self.flows = flows
 
-    async def handle(self, message: Inbound, caps: Capabilities) -> list[Reply]:
-        """Handle one message and return the replies to send straight back.
+    async def handle(
+        self, message: Inbound, caps: Capabilities, *, queue_replies: bool = False
+    ) -> list[Reply]:
+        """Handle one message and return the replies.
 
-        If anything fails, the transaction is rolled back — the person's answers stay as they were
-        before this message — and they are asked to send it again.
+        With `queue_replies` the replies are also written to the outbox in the same transaction as
+        the state change, so a crash after the commit cannot lose them (a delivery worker sends
+        them). If anything fails, the transaction is rolled back — the person's answers stay as
+        they were before this message — and they are asked to send it again.
         """
         try:
-            return await self._handle(message, caps)
+            return await self._handle(message, caps, queue_replies)
         except Exception:
             log.exception("handling a %s message failed; nothing was changed", message.channel)
             return [Reply(text=await self._apology(message))]
@@ -92,7 +97,7 @@ class Conversation:
             N_("Sorry, something went wrong on our side. Please send your last message again.")
         )
 
-    async def _handle(self, message: Inbound, caps: Capabilities) -> list[Reply]:
+    async def _handle(self, message: Inbound, caps: Capabilities, queue: bool) -> list[Reply]:
         async with self.sessions() as session, session.begin():
             if message.dedup_key and not await _first_delivery(session, message):
                 log.info("duplicate %s message %s ignored", message.channel, message.dedup_key)
@@ -104,6 +109,8 @@ class Conversation:
             row, position, ctx = await self._load(session, person, address, caps)
             await self._dispatch(ctx, position, message)
             self._save(session, ctx, row, position)
+            if queue and not ctx.person_deleted:
+                await queue_replies(session, ctx.person, address, ctx.replies)
             return ctx.replies
 
     async def reopen(self, channel: str, address_value: str, caps: Capabilities) -> list[Reply]:
@@ -168,20 +175,21 @@ class Conversation:
     # -- dispatch -----------------------------------------------------------------------------
 
     async def _dispatch(self, ctx: Context, position: _Position, message: Inbound) -> None:
-        if message.choice is not None and message.token not in (None, str(position.turn)):
+        if message.token is not None and message.token != str(position.turn):
             ctx.say(
                 ctx.t(N_("This button has expired. Please use the latest message.")), expired=True
             )
             return
-        if message.contact_phone is not None:
-            await self._link_phone(ctx, position, message.contact_phone)
+        flow = self._flow(position)
+        step = flow.steps_by_name.get(position.step or "") if flow else None
+        if message.contact_phone is not None and not isinstance(step, AskContact):
+            await self._link_phone(ctx, position, message)
             return
         text = message.text.strip()
         code = normalize_invite_code(start_payload(text) or text) if text else None
         if code is not None:
             await self._redeem(ctx, position, code)
             return
-        flow = self._flow(position)
         if flow is None or not flow.has_step(position.step):
             await self._start(ctx, position, self._home(ctx))
             return
@@ -325,9 +333,11 @@ class Conversation:
             ctx.say(ctx.t(REDEEM_TEXTS[result]))
         await self._continue(ctx, position)
 
-    async def _link_phone(self, ctx: Context, position: _Position, shared: str) -> None:
-        phone = normalize_phone(shared)
-        if phone is None:
+    async def _link_phone(self, ctx: Context, position: _Position, message: Inbound) -> None:
+        phone = normalize_phone(message.contact_phone or "")
+        if not message.contact_verified:
+            ctx.say(ctx.t(N_("Please share your own phone number, not someone else's.")))
+        elif phone is None:
             ctx.say(ctx.t(N_("This phone number does not look right, so it was not linked.")))
         else:
             await link_phone(ctx.session, ctx.person, phone)

@@ -46,6 +46,11 @@ class Flow:
         """The step called `name`."""
         return self.steps[self._index[name]]
 
+    @property
+    def steps_by_name(self) -> dict[str, Step]:
+        """Every step by name."""
+        return {step.name: step for step in self.steps}
+
     def has_step(self, name: str | None) -> bool:
         """Whether `name` is a step of this flow (state written by an older version may not be)."""
         return name is not None and name in self._index

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,8 @@ class Inbound:
 
     `choice` is set when a button was pressed (the option id), and `token` is the question turn the
     button belonged to. `contact_phone` is a phone number the channel has verified as the sender's
-    own. `dedup_key` is the provider's id for the message, so a redelivery is handled once.
+    own; `contact_verified` is False when a person shared someone else's card. `dedup_key` is the
+    provider's id for the message, so a redelivery is handled once.
     """
 
     channel: str
@@ -38,6 +39,7 @@ class Inbound:
     photo: Photo | None = None
     location: Location | None = None
     contact_phone: str | None = None
+    contact_verified: bool = True
     dedup_key: str | None = None
 
 
@@ -58,7 +60,8 @@ class Reply:
     """One message to a person. Channels render `choices` as buttons or as a numbered list.
 
     `token` identifies the question (its turn); `request` asks the channel to offer a
-    share-location or share-contact button where it has one. `expired` marks the short answer to a
+    share-location or share-contact button (labelled `request_label`) where it has one. `home` marks the main menu, which a
+    channel may keep at hand (Telegram: a reply keyboard). `expired` marks the short answer to a
     stale button press.
     """
 
@@ -67,7 +70,34 @@ class Reply:
     photo: Photo | None = None
     token: str | None = None
     request: Request | None = None
+    request_label: str | None = None
+    home: bool = False
     expired: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-ready form, stored with a queued message so any process can render it later."""
+        return {
+            "text": self.text,
+            "choices": [[c.id, c.label, c.key] for c in self.choices],
+            "photo": self.photo.ref if self.photo else None,
+            "token": self.token,
+            "request": self.request,
+            "request_label": self.request_label,
+            "home": self.home,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Reply:
+        """The Reply stored by `to_payload`."""
+        return cls(
+            text=payload.get("text", ""),
+            choices=tuple(Choice(i, label, key) for i, label, key in payload.get("choices", [])),
+            photo=Photo(payload["photo"]) if payload.get("photo") else None,
+            token=payload.get("token"),
+            request=payload.get("request"),
+            request_label=payload.get("request_label"),
+            home=bool(payload.get("home")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.i18n import N_
 if TYPE_CHECKING:
     from bot.conversation.context import Context
 
+REQUEST_LABELS = {"location": N_("📍 Share location"), "contact": N_("📱 Share my phone number")}
 MORE = "__more"
 SKIP = "__skip"
 
@@ -57,6 +58,7 @@ class Step:
     the following step by name instead of the one listed after it."""
 
     request: Request | None = None
+    home: bool = False
 
     def __init__(
         self,
@@ -89,7 +91,13 @@ class Step:
         text = await resolve(self.prompt, ctx)
         if hint:
             text = f"{hint}\n\n{text}"
-        return Reply(text=text, choices=tuple(await self.choices(ctx)), request=self.request)
+        return Reply(
+            text=text,
+            choices=tuple(await self.choices(ctx)),
+            request=self.request,
+            request_label=ctx.t(REQUEST_LABELS[self.request]) if self.request else None,
+            home=self.home,
+        )
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         """The answer's value to store, or raise Invalid / Reask."""
@@ -175,6 +183,29 @@ class AskPlace(Step):
         return {"place": text[:300]}
 
 
+class AskContact(Step):
+    """The person's own phone number, shared with the channel's contact button or typed."""
+
+    request: Request | None = "contact"
+
+    async def choices(self, ctx: Context) -> list[Choice]:
+        return [_skip_choice(ctx)]
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        if ctx.is_skip(message):
+            return None
+        if message.contact_phone is not None and not message.contact_verified:
+            raise Invalid(ctx.t(N_("Please share your own phone number, not someone else's.")))
+        from bot.services.phones import normalize_phone
+
+        phone = normalize_phone(message.contact_phone or message.text)
+        if phone is None:
+            raise Invalid(
+                ctx.t(N_("This phone number does not look right. Write it like 0555 123 456."))
+            )
+        return phone
+
+
 OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
 Search = Callable[["Context", str], Awaitable[Sequence[Option]]]
 
@@ -194,11 +225,13 @@ class Choose(Step):
         options: OptionSource,
         *,
         search: Search | None = None,
+        home: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(name, prompt, **kwargs)
         self._options = options
         self.search = search
+        self.home = home
 
     async def options(self, ctx: Context) -> list[Option]:
         """Every option (or the search hits the person is choosing among)."""

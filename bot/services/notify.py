@@ -6,7 +6,12 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.messages import Reply
 from models import Address, OutboxMessage, OutboxStatus, Person
+
+LIVE = 0  # replies in a live conversation go before everything else
+NOTICE = 10
+BULK = 100
 
 log = logging.getLogger("kenesh.notify")
 
@@ -19,7 +24,12 @@ def preferred_address(person: Person) -> Address | None:
 
 
 async def enqueue(
-    session: AsyncSession, person: Person, body: str, *, kind: str = "notice", priority: int = 10
+    session: AsyncSession,
+    person: Person,
+    body: str,
+    *,
+    kind: str = "notice",
+    priority: int = NOTICE,
 ) -> OutboxMessage | None:
     """Queue `body` (already in the person's language) for the person's preferred address.
 
@@ -43,3 +53,24 @@ async def enqueue(
     session.add(message)
     await session.flush()
     return message
+
+
+async def queue_replies(
+    session: AsyncSession, person: Person, address: Address, replies: list[Reply]
+) -> None:
+    """Queue a conversation's replies for the address the person wrote from, in order."""
+    for reply in replies:
+        if reply.expired:  # shown as the button's own short answer, not as a message
+            continue
+        session.add(
+            OutboxMessage(
+                person_id=person.id,
+                address_id=address.id,
+                channel=address.channel,
+                body=reply.text,
+                payload=reply.to_payload(),
+                kind="reply",
+                priority=LIVE,
+            )
+        )
+    await session.flush()

@@ -1,0 +1,166 @@
+"""The Telegram channel: aiogram's Bot and Dispatcher, fed by a webhook or by long polling.
+
+aiogram is only the transport here: conversation state lives in our database (shared with SMS),
+so its FSM is not used and handlers are three thin functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
+
+from bot.channels.telegram import TELEGRAM
+from bot.channels.telegram.inbound import from_callback, from_message
+from bot.channels.telegram.sender import TelegramSender
+from bot.conversation.engine import Conversation
+from bot.i18n import N_, translator
+from bot.settings import LANGUAGES, Settings
+
+log = logging.getLogger("kenesh.telegram")
+
+WEBHOOK_PATH = "/telegram/webhook"
+COMMANDS = (
+    ("start", N_("Start or start again")),
+    ("menu", N_("Main menu")),
+    ("help", N_("Help")),
+    ("language", N_("Change language")),
+    ("cancel", N_("Cancel what you are doing")),
+)
+
+
+class TelegramChannel:
+    """One bot: receives updates, hands them to the conversation, answers buttons."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        if not settings.telegram_bot_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        if settings.public_url and not settings.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_URL is set (webhook mode)"
+            )
+        self.settings = settings
+        self.conversation = conversation
+        self.wake = wake
+        api = TelegramAPIServer.from_base(settings.telegram_api_url)
+        self.bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self._router())
+        self.sender = TelegramSender(self.bot)
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_mode(self) -> bool:
+        """Webhook when there is a public URL, long polling otherwise."""
+        return bool(self.settings.public_url)
+
+    def _router(self) -> Router:
+        router = Router(name="kenesh-telegram")
+        router.message.filter(F.chat.type == "private")
+        router.message.register(self._on_message)
+        router.callback_query.register(self._on_callback)
+        router.my_chat_member.register(self._on_membership)
+        return router
+
+    async def start(self) -> None:
+        """Check the token, publish commands, then set the webhook or start polling."""
+        await self.bot.get_me()
+        await self.publish_commands()
+        if self.webhook_mode:
+            await self.bot.set_webhook(
+                url=self.settings.public_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+            log.info("telegram: webhook mode")
+            return
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=False,
+                close_bot_session=False,
+                polling_timeout=self.settings.telegram_polling_timeout,
+            ),
+            name="telegram-polling",
+        )
+        log.info("telegram: long polling")
+
+    async def stop(self) -> None:
+        """Stop polling and close the HTTP session."""
+        if self._polling is not None:
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:  # it never got going
+                self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        await self.bot.session.close()
+
+    async def publish_commands(self) -> None:
+        """The command menu in each language, and in the default language for everyone else."""
+        for language in (*LANGUAGES, None):
+            tr = translator(language or self.settings.default_language)
+            commands = [BotCommand(command=name, description=tr.t(text)) for name, text in COMMANDS]
+            await self.bot.set_my_commands(commands, language_code=language)
+
+    async def feed_webhook(self, data: dict[str, Any]) -> None:
+        """Handle one update posted to the webhook."""
+        update = Update.model_validate(data, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        await self.conversation.handle(
+            from_message(message, event_update.update_id), TELEGRAM.capabilities, queue_replies=True
+        )
+        self.wake()
+
+    async def _on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
+        inbound = from_callback(callback, event_update.update_id)
+        replies = []
+        if inbound is not None:
+            replies = await self.conversation.handle(
+                inbound, TELEGRAM.capabilities, queue_replies=True
+            )
+            self.wake()
+        expired = next((r for r in replies if r.expired), None)
+        try:
+            await callback.answer(expired.text if expired else None)
+            if inbound is not None and expired is None and callback.message:
+                # the question is answered: its buttons go, so they cannot be pressed again
+                await self.bot.edit_message_reply_markup(
+                    chat_id=callback.message.chat.id,
+                    message_id=callback.message.message_id,
+                    reply_markup=None,
+                )
+        except TelegramAPIError as error:
+            log.warning("telegram: could not answer a button press: %s", type(error).__name__)
+
+    async def _on_membership(self, event: ChatMemberUpdated) -> None:
+        """Added to a group or channel: say once that this is a private-chat bot, and leave."""
+        if event.chat.type == "private" or event.new_chat_member.status not in (
+            "member",
+            "administrator",
+        ):
+            return
+        try:
+            if event.chat.type in ("group", "supergroup"):
+                text = translator(self.settings.default_language).t(
+                    N_("Hello! I only work in private chats. Please write to me directly.")
+                )
+                await self.bot.send_message(event.chat.id, text)
+            await self.bot.leave_chat(event.chat.id)
+        except TelegramAPIError as error:
+            log.warning("telegram: could not leave a group: %s", type(error).__name__)

@@ -1,0 +1,108 @@
+"""Turning a Reply into Telegram messages: text split to fit, buttons, keyboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.conversation.messages import Reply
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK = 64
+SHORT_LABEL = 18
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Telegram message: text (or a photo with a caption) and its keyboard."""
+
+    text: str
+    markup: Markup | None = None
+    photo: str | None = None
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a paragraph, line or word where possible."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = limit  # no good boundary in the second half: a hard cut beats a tiny piece
+        for boundary in ("\n\n", "\n", " "):
+            position = window.rfind(boundary)
+            if position >= limit // 2:
+                cut = position
+                break
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def callback_data(token: str | None, choice_id: str, key: str) -> str:
+    """`turn:id`, or `turn#key` (the number shown) when the id would not fit in 64 bytes."""
+    data = f"{token or ''}:{choice_id}"
+    return data if len(data.encode()) <= MAX_CALLBACK else f"{token or ''}#{key}"
+
+
+def parse_callback(data: str) -> tuple[str | None, str | None, str | None]:
+    """(token, choice id, typed key) from callback data made by `callback_data`."""
+    for separator, is_key in ((":", False), ("#", True)):
+        token, found, value = data.partition(separator)
+        if found:
+            return (token or None, None, value) if is_key else (token or None, value, None)
+    return None, None, None
+
+
+def _markup(reply: Reply) -> Markup:
+    labels = [c.label for c in reply.choices]
+    if reply.request in ("location", "contact"):
+        share = KeyboardButton(
+            text=reply.request_label or reply.request,
+            request_location=reply.request == "location",
+            request_contact=reply.request == "contact",
+        )
+        rows = [[share], *([KeyboardButton(text=label)] for label in labels)]
+        return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+    if reply.home:
+        buttons = [KeyboardButton(text=label) for label in labels]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+    if reply.choices:
+        buttons = [
+            InlineKeyboardButton(
+                text=c.label[:64], callback_data=callback_data(reply.token, c.id, c.key)
+            )
+            for c in reply.choices
+        ]
+        # short labels (languages, yes/no, statuses) sit two to a row; long ones get a row each
+        per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in reply.choices) else 1
+        rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+    return ReplyKeyboardRemove()
+
+
+def render(reply: Reply) -> list[Outgoing]:
+    """The messages that show `reply`; the keyboard goes with the last one."""
+    markup = _markup(reply)
+    if reply.photo is not None:
+        caption, *more = split_text(reply.text, MAX_CAPTION)
+        first = Outgoing(caption, None if more else markup, photo=reply.photo.ref)
+        rest = split_text(" ".join(more)) if more else []
+        return [
+            first,
+            *(Outgoing(p, markup if i == len(rest) - 1 else None) for i, p in enumerate(rest)),
+        ]
+    pieces = split_text(reply.text)
+    return [Outgoing(p, markup if i == len(pieces) - 1 else None) for i, p in enumerate(pieces)]

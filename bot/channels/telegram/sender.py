@@ -1,0 +1,79 @@
+"""Sending to Telegram for the outbox worker: 429 waits and retries, 403 marks the chat unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import Message
+
+from bot.channels.telegram import TELEGRAM
+from bot.channels.telegram.render import Outgoing, render
+from bot.conversation.messages import Reply
+from bot.delivery.sender import Delivery, Outcome
+
+log = logging.getLogger("kenesh.telegram")
+
+MAX_RETRY_AFTER = 60  # seconds; beyond that the message goes back to the queue
+BACKOFF = (0.5, 1.0, 2.0)
+
+
+class TelegramSender:
+    """Sends replies through aiogram's Bot."""
+
+    channel = TELEGRAM.code
+
+    def __init__(self, bot: Bot, backoff: tuple[float, ...] = BACKOFF) -> None:
+        self.bot = bot
+        self.backoff = backoff
+
+    async def send(self, address: str, reply: Reply) -> Delivery:
+        """Send every piece of `reply`; the provider id is the last message's id."""
+        provider_id = None
+        for piece in render(reply):
+            delivery = await self._with_retries(int(address), piece)
+            if delivery.outcome != Outcome.sent:
+                return delivery
+            provider_id = delivery.provider_id
+        return Delivery(Outcome.sent, provider_id=provider_id)
+
+    async def _with_retries(self, chat_id: int, piece: Outgoing) -> Delivery:
+        transient = 0
+        while True:
+            try:
+                message = await self._call(chat_id, piece)
+                return Delivery(Outcome.sent, provider_id=str(message.message_id))
+            except TelegramRetryAfter as error:
+                if error.retry_after > MAX_RETRY_AFTER:
+                    return Delivery(Outcome.retry, error=f"429 retry_after={error.retry_after}")
+                await asyncio.sleep(error.retry_after)
+            except TelegramForbiddenError as error:
+                return Delivery(Outcome.unreachable, error=f"403 {error.message}"[:300])
+            except (TelegramUnauthorizedError, TelegramNotFound, TelegramBadRequest) as error:
+                return Delivery(
+                    Outcome.failed, error=f"{type(error).__name__}: {error.message}"[:300]
+                )
+            except (TelegramServerError, TelegramNetworkError) as error:
+                if transient >= len(self.backoff):
+                    return Delivery(
+                        Outcome.retry, error=f"{type(error).__name__}: {error.message}"[:300]
+                    )
+                await asyncio.sleep(self.backoff[transient])
+                transient += 1
+
+    async def _call(self, chat_id: int, piece: Outgoing) -> Message:
+        if piece.photo:
+            return await self.bot.send_photo(
+                chat_id, photo=piece.photo, caption=piece.text or None, reply_markup=piece.markup
+            )
+        return await self.bot.send_message(chat_id, piece.text, reply_markup=piece.markup)

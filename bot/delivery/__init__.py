@@ -1,0 +1,1 @@
+"""Delivering queued messages: the outbox worker and the sender interface channels implement."""

@@ -1,0 +1,41 @@
+"""What a channel's sender promises the outbox worker."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.conversation.messages import Reply
+
+
+class Outcome(enum.StrEnum):
+    """How one send ended.
+
+    sent: the provider took it · unreachable: the address cannot receive (blocked, deactivated) ·
+    failed: a permanent error, retrying will not help · retry: a transient error, try later.
+    """
+
+    sent = "sent"
+    unreachable = "unreachable"
+    failed = "failed"
+    retry = "retry"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The result of one send; `error` is a short reason for people reading the outbox."""
+
+    outcome: Outcome
+    provider_id: str | None = None
+    error: str | None = None
+
+
+class Sender(Protocol):
+    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself."""
+
+    channel: str
+
+    async def send(self, address: str, reply: Reply) -> Delivery:
+        """Send `reply` to `address` (a chat id, a phone number)."""
+        ...

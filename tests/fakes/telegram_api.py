@@ -1,0 +1,498 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for driving the real aiogram client in tests.
+
+Point aiogram at it with ``AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))``.
+Every call is recorded in ``fake.calls``; updates built with ``message()``, ``callback()`` or
+``my_chat_member()`` are queued with ``push()`` and served by ``getUpdates``. Failures are
+injected with ``fail_next()`` and ``block()``. Texts are stored verbatim (no HTML parsing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 1000001, "is_bot": True, "first_name": "Kenesh", "username": "kenesh_test_bot"}
+GET_ME = BOT_USER | {"can_join_groups": True, "can_read_all_group_messages": False}
+GET_ME["supports_inline_queries"] = False
+SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
+EDIT_METHODS = ("editMessageText", "editMessageReplyMarkup", "editMessageCaption")
+TRUE_METHODS = ("setMyCommands", "deleteMyCommands", "answerCallbackQuery", "leaveChat")
+TRUE_METHODS += ("sendChatAction", "deleteMessage")
+INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
+TEXT_PARAMS = {"text", "caption"}  # never JSON-decoded, even when they look like JSON
+FILE_BYTES = b"\xff\xd8\xff\xe0fake\xff\xd9"  # 10 bytes, matching getFile's file_size
+BLOCKED = "Forbidden: bot was blocked by the user"
+WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use "
+WEBHOOK_CONFLICT += "deleteWebhook to delete the webhook first"
+DESCRIPTIONS = {400: "Bad Request: injected failure", 403: BLOCKED, 500: "Internal Server Error"}
+ADMIN_RIGHTS = (  # noqa: SIM905 - the booleans aiogram requires of a ChatMemberAdministrator
+    "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
+    "can_restrict_members can_promote_members can_change_info can_invite_users can_post_stories "
+    "can_edit_stories can_delete_stories can_send_welcome_messages"
+).split()
+
+Params = dict[str, Any]
+
+
+@dataclass
+class Upload:
+    """A file uploaded in a multipart request; ``attach://`` references resolve to it."""
+
+    filename: str | None
+    content_type: str
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class Call:
+    """One recorded Bot API request; ``result`` is what a successful call returned."""
+
+    method: str
+    params: Params
+    token: str
+    status: int
+    result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call succeeded (HTTP 200)."""
+        return self.status == 200
+
+    def __str__(self) -> str:
+        return f"{self.method}({self.params}) -> {self.status}"
+
+
+@dataclass
+class _Failure:
+    method: str
+    status: int
+    description: str
+    chat_id: int | str | None
+    retry_after: int | None
+    remaining: int
+
+
+class ApiError(Exception):
+    """An error answer in the Bot API envelope; the HTTP status equals ``error_code``."""
+
+    def __init__(self, status: int, description: str, parameters: Params | None = None) -> None:
+        super().__init__(description)
+        self.status, self.description, self.parameters = status, description, parameters
+
+    def body(self) -> Params:
+        """The JSON error envelope."""
+        body = {"ok": False, "error_code": self.status, "description": self.description}
+        return body | ({"parameters": self.parameters} if self.parameters else {})
+
+
+def _convert(key: str, value: Any) -> Any:
+    """Numeric ids to int; JSON objects/arrays (e.g. ``reply_markup``) to dicts/lists."""
+    if not isinstance(value, str):
+        return value
+    if key in INT_PARAMS and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if key not in TEXT_PARAMS and value[:1] in ("{", "["):
+        with contextlib.suppress(ValueError):
+            decoded = json.loads(value)
+            if isinstance(decoded, dict | list):
+                return decoded
+    return value
+
+
+async def _read_params(request: web.Request) -> Params:
+    """Query-string, JSON, urlencoded and multipart parameters, merged and converted."""
+    params: Params = dict(request.query)
+    if request.content_type == "application/json":
+        raw = await request.read()
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except ValueError as error:
+            raise ApiError(400, f"Bad Request: can't parse JSON body: {error}") from None
+        params.update(data if isinstance(data, dict) else {})
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                value = Upload(value.filename, value.content_type, value.file.read())
+            params[key] = value
+    attached = set()
+    for key, value in list(params.items()):
+        name = value.removeprefix("attach://") if isinstance(value, str) else ""
+        if value != name and isinstance(params.get(name), Upload):
+            params[key] = params[name]
+            attached.add(name)
+    return {key: _convert(key, value) for key, value in params.items() if key not in attached}
+
+
+def _require(params: Params, key: str) -> Any:
+    if params.get(key) in (None, ""):
+        raise ApiError(400, f"Bad Request: {key} is empty")
+    return params[key]
+
+
+def _inline(params: Params) -> Params:
+    """``{"reply_markup": …}`` if the call has an inline keyboard (the only kind a Message has)."""
+    markup = params.get("reply_markup")
+    is_inline = isinstance(markup, dict) and "inline_keyboard" in markup
+    return {"reply_markup": markup} if is_inline else {}
+
+
+class FakeTelegram:
+    """An in-process Bot API server; see the module docstring."""
+
+    def __init__(self, *, max_poll_wait: float = 1.0) -> None:
+        self.max_poll_wait = max_poll_wait
+        self.calls: list[Call] = []
+        self.updates: list[Params] = []  # queued, not yet confirmed by a getUpdates offset
+        self.webhook: Params | None = None
+        self.blocked: set[int | str] = set()
+        self.files: dict[str, bytes] = {}  # file_path -> bytes served at /file/bot…/file_path
+        self.messages: dict[tuple[int | str, int], Params] = {}  # the bot's, for edits/callbacks
+        self.chat_types: dict[int | str, str] = {}  # learnt from message()/my_chat_member()
+        self._failures: list[_Failure] = []
+        self._update_ids, self._message_ids, self._ids = (itertools.count(1) for _ in range(3))
+        self._changed = asyncio.Event()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._handlers: dict[str, Callable[[Params], Any]] = {
+            "getMe": lambda params: dict(GET_ME),
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "getFile": self._get_file,
+        }
+        self._handlers |= dict.fromkeys(EDIT_METHODS, self._edit_message)
+        self._handlers |= dict.fromkeys(TRUE_METHODS, lambda params: True)
+        self._canonical = {name.lower(): name for name in self._handlers}
+
+    async def start(self) -> None:
+        """Serve on 127.0.0.1 on a free port."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._closing = False
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self._port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Release pending long-polls and shut the server down."""
+        self._closing = True
+        self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``, for ``TelegramAPIServer.from_base``."""
+        if self._port is None:
+            raise RuntimeError("FakeTelegram is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        method = self._canonical.get(request.match_info["method"].lower())
+        method = method or request.match_info["method"]
+        params: Params = {}
+        result = None
+        try:
+            params = await _read_params(request)
+            self._check_failures(method, params)
+            if method not in self._handlers:
+                raise ApiError(404, "Not Found: method not found")
+            result = self._handlers[method](params)
+            result = await result if inspect.isawaitable(result) else result
+            status, body = 200, {"ok": True, "result": result}
+        except ApiError as error:
+            status, body = error.status, error.body()
+        self.calls.append(Call(method, params, request.match_info["token"], status, result))
+        self._notify()
+        return web.json_response(body, status=status)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["path"], FILE_BYTES)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    def _check_failures(self, method: str, params: Params) -> None:
+        chat_id = params.get("chat_id")
+        for failure in self._failures:
+            if failure.method.lower() == method.lower() and failure.chat_id in (None, chat_id):
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._failures.remove(failure)
+                extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+                raise ApiError(failure.status, failure.description, extra)
+        if method in SEND_METHODS + EDIT_METHODS and chat_id in self.blocked:
+            raise ApiError(403, BLOCKED)
+
+    async def _get_updates(self, params: Params) -> list[Params]:
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
+        offset = int(params.get("offset") or 0)
+        if offset > 0:  # confirms (drops) every earlier update
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        elif offset < 0:
+            self.updates = self.updates[offset:]
+        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
+        await self._wait_until(lambda: bool(self.updates) or self._closing, wait)
+        return self.updates[: min(max(int(params.get("limit") or 100), 1), 100)]
+
+    def _set_webhook(self, params: Params) -> bool:
+        self.webhook = {key: value for key, value in params.items() if key != "certificate"}
+        return True
+
+    def _delete_webhook(self, params: Params) -> bool:
+        self.webhook = None
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self.updates.clear()
+        return True
+
+    def _get_webhook_info(self, params: Params) -> Params:
+        url = (self.webhook or {}).get("url", "")
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _send_message(self, params: Params) -> Params:
+        chat_id, text = _require(params, "chat_id"), _require(params, "text")
+        return self._bot_message(chat_id, text=text, **_inline(params))
+
+    def _send_file(self, params: Params, kind: str) -> tuple[Any, str, Params]:
+        """chat_id, file_id and the caption/keyboard of a sendPhoto/sendDocument."""
+        chat_id, file = _require(params, "chat_id"), _require(params, kind)
+        file_id = f"{kind}-{next(self._ids)}" if isinstance(file, Upload) else str(file)
+        caption = {"caption": params["caption"]} if params.get("caption") else {}
+        return chat_id, file_id, caption | _inline(params)
+
+    def _send_photo(self, params: Params) -> Params:
+        chat_id, file_id, extra = self._send_file(params, "photo")
+        size = {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 90, "height": 90}
+        return self._bot_message(chat_id, photo=[size], **extra)
+
+    def _send_document(self, params: Params) -> Params:
+        chat_id, file_id, extra = self._send_file(params, "document")
+        upload = params["document"]
+        name = (upload.filename if isinstance(upload, Upload) else None) or file_id
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name}
+        return self._bot_message(chat_id, document=document, **extra)
+
+    def _edit_message(self, params: Params) -> Params | bool:
+        if params.get("inline_message_id"):
+            return True
+        key = (_require(params, "chat_id"), _require(params, "message_id"))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        edited = {**self.messages[key], "edit_date": int(time.time())}
+        edited.pop("reply_markup", None)
+        edited |= {field: params[field] for field in TEXT_PARAMS if field in params}
+        self.messages[key] = edited | _inline(params)
+        return self.messages[key]
+
+    def _get_file(self, params: Params) -> Params:
+        file_id = _require(params, "file_id")
+        file = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 10}
+        return file | {"file_path": f"photos/{file_id}.jpg"}
+
+    def fail_next(
+        self,
+        method: str,
+        status: int | None = None,
+        description: str | None = None,
+        *,
+        chat_id: int | str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` (to `chat_id` only, if given) fail.
+
+        `status` defaults to 429 with `retry_after`, else 400; `description` to a realistic one.
+        """
+        status = status or (429 if retry_after is not None else 400)
+        if description is None and retry_after is not None:
+            description = f"Too Many Requests: retry after {retry_after}"
+        description = description or DESCRIPTIONS.get(status, f"Error {status}")
+        self._failures.append(_Failure(method, status, description, chat_id, retry_after, times))
+
+    def block(self, chat_id: int | str) -> None:
+        """The user blocked the bot: sends and edits to the chat answer 403."""
+        self.blocked.add(chat_id)
+
+    def unblock(self, chat_id: int | str) -> None:
+        """The user unblocked the bot."""
+        self.blocked.discard(chat_id)
+
+    def _chat(self, chat_id: int | str) -> Params:
+        if isinstance(chat_id, str):  # "@channelusername"
+            return {"id": -1001, "type": "channel", "title": chat_id, "username": chat_id[1:]}
+        chat_type = self.chat_types.get(chat_id, "private")
+        if chat_type == "private":
+            return {"id": chat_id, "type": "private", "first_name": "Test"}
+        return {"id": chat_id, "type": chat_type, "title": f"Test {chat_type}"}
+
+    @staticmethod
+    def _user(user_id: int, language_code: str = "en") -> Params:
+        name = {"first_name": "Test", "username": f"user{user_id}"}
+        return {"id": user_id, "is_bot": False, **name, "language_code": language_code}
+
+    def _bot_message(
+        self, chat_id: int | str, message_id: int | None = None, **content: Any
+    ) -> Params:
+        """A message from the bot, remembered for edits and callbacks."""
+        message_id = message_id or next(self._message_ids)
+        message = {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id)}
+        self.messages[(chat_id, message_id)] = message | {"from": BOT_USER} | content
+        return self.messages[(chat_id, message_id)]
+
+    def message(
+        self,
+        chat_id: int,
+        *,
+        text: str | None = None,
+        photo_file_ids: list[str] | None = None,
+        location: tuple[float, float] | None = None,
+        contact: tuple[str, int | None] | None = None,
+        chat_type: str = "private",
+        user_id: int | None = None,
+        language_code: str = "en",
+    ) -> Params:
+        """A ``message`` update from a user (``user_id`` defaults to ``abs(chat_id)``).
+
+        Not queued: ``push()`` it. ``photo_file_ids`` go smallest to largest.
+        """
+        self.chat_types[chat_id] = chat_type
+        user = self._user(abs(chat_id) if user_id is None else user_id, language_code)
+        message = {"message_id": next(self._message_ids), "date": int(time.time()), "from": user}
+        message["chat"] = self._chat(chat_id)
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                message["entities"] = [command]
+        if photo_file_ids:
+            message["photo"] = [
+                {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 1000 * 4**i}
+                | {"width": 90 * 2**i, "height": 90 * 2**i}
+                for i, file_id in enumerate(photo_file_ids)
+            ]
+        if location is not None:
+            message["location"] = {"latitude": location[0], "longitude": location[1]}
+        if contact is not None:
+            message["contact"] = {"phone_number": contact[0], "first_name": "Test"}
+            if contact[1] is not None:
+                message["contact"]["user_id"] = contact[1]
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def callback(
+        self, chat_id: int, data: str, *, message_id: int | None = None, user_id: int | None = None
+    ) -> Params:
+        """A ``callback_query`` update: a button under the bot's message `message_id` (default:
+        its latest in the chat) was pressed. An unknown message is made up and remembered."""
+        if message_id is None:
+            message_id = max((mid for chat, mid in self.messages if chat == chat_id), default=None)
+        message = self.messages.get((chat_id, message_id)) if message_id else None
+        if message is None:
+            message = self._bot_message(chat_id, message_id, text="…")
+        query = {"id": str(next(self._ids)), "chat_instance": f"ci{chat_id}", "data": data}
+        query |= {"from": self._user(abs(chat_id) if user_id is None else user_id)}
+        return {"update_id": next(self._update_ids), "callback_query": query | {"message": message}}
+
+    def my_chat_member(
+        self, chat_id: int, chat_type: str = "group", status: str = "member", *, user_id: int = 1
+    ) -> Params:
+        """A ``my_chat_member`` update: user `user_id` changed the bot's status in a chat (by
+        default: added it to a group). `status`: member, administrator, creator, left, kicked."""
+        self.chat_types[chat_id] = chat_type
+
+        def member(status: str) -> Params:
+            extra: Params = {
+                "administrator": dict.fromkeys(ADMIN_RIGHTS, False),
+                "creator": {"is_anonymous": False},
+                "kicked": {"until_date": 0},
+            }.get(status, {})
+            return {"status": status, "user": BOT_USER, **extra}
+
+        old = "left" if status in ("member", "administrator", "creator") else "member"
+        update = {"chat": self._chat(chat_id), "from": self._user(user_id)}
+        update |= {"date": int(time.time()), "old_chat_member": member(old)}
+        update |= {"new_chat_member": member(status)}
+        return {"update_id": next(self._update_ids), "my_chat_member": update}
+
+    def push(self, update: Params) -> Params:
+        """Queue `update` for getUpdates and wake long-polls; returns it."""
+        self.updates.append(update)
+        self._notify()
+        return update
+
+    def calls_to(self, method: str) -> list[Call]:
+        """All recorded calls of `method` (case-insensitive), successful or not."""
+        return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    def sent_to(self, chat_id: int | str) -> list[Call]:
+        """Successful sendMessage/sendPhoto/sendDocument calls to `chat_id`, in order."""
+        sends = [call for call in self.calls if call.ok and call.method in SEND_METHODS]
+        return [call for call in sends if call.params.get("chat_id") == chat_id]
+
+    def last_markup(self, chat_id: int | str) -> Params | None:
+        """The raw ``reply_markup`` of the latest successful send/edit to the chat that had one."""
+        for call in reversed(self.calls):
+            to_chat = call.ok and call.params.get("chat_id") == chat_id
+            markup = call.params.get("reply_markup")
+            if to_chat and call.method in SEND_METHODS + EDIT_METHODS and isinstance(markup, dict):
+                return markup
+        return None
+
+    def last_keyboard(self, chat_id: int | str) -> list[list[Params]] | None:
+        """Rows of ``last_markup``: its ``inline_keyboard``, else its reply ``keyboard``."""
+        markup = self.last_markup(chat_id) or {}
+        return markup.get("inline_keyboard") or markup.get("keyboard")
+
+    async def wait_for_calls(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        chat_id: int | str | None = None,
+    ) -> list[Call]:
+        """Wait for `count` successful calls of `method` (to `chat_id`, if given); return them."""
+
+        def matching() -> list[Call]:
+            calls = [call for call in self.calls_to(method) if call.ok]
+            return [c for c in calls if chat_id is None or c.params.get("chat_id") == chat_id]
+
+        if not await self._wait_until(lambda: len(matching()) >= count, timeout):
+            recent = "\n".join(f"  {call}" for call in self.calls[-20:]) or "  (none)"
+            where = f" to chat {chat_id}" if chat_id is not None else ""
+            raise AssertionError(
+                f"expected {count} successful {method} call(s){where} within {timeout}s, "
+                f"got {len(matching())}; recent calls:\n{recent}"
+            )
+        return matching()
+
+    def _notify(self) -> None:
+        """Wake everything waiting in `_wait_until`."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _wait_until(self, predicate: Callable[[], bool], seconds: float) -> bool:
+        """Whether `predicate` held within `seconds` (re-checked whenever something changes)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not predicate():
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        return True
