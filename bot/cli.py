@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.settings import Settings, get_settings
@@ -48,12 +48,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.log_level.upper() != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        return asyncio.run(_run(args, settings))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(_run(args, settings))
     except KeyboardInterrupt:
         return 130
     except ValueError as error:
         print(f"kenesh: {error}", file=sys.stderr)
         return 2
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (it comes with uvicorn[standard]): the same loop uvicorn
+    would pick, and markedly faster socket I/O than the default loop."""
+    try:
+        import uvloop
+    except ImportError:  # e.g. Windows
+        return None
+    return uvloop.new_event_loop
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:

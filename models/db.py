@@ -8,6 +8,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -40,13 +42,25 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for `url`.
 
-    On SQLite: WAL journal (readers don't wait for the writer), foreign keys on, and every
-    transaction started with BEGIN IMMEDIATE, so two processes serving the same person queue up
-    for the write lock instead of failing half-way with "database is locked".
+    On SQLite: WAL journal, foreign keys on, and every transaction started with BEGIN IMMEDIATE,
+    so two processes serving the same person queue up for the write lock instead of failing
+    half-way with "database is locked".
     """
     url = async_url(url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        # no pre-ping: it costs a round trip per transaction; a connection that died is
+        # replaced on the error, and the message that met it is answered with an apology
+        # A fixed pool: past it, transactions wait for a connection. "Overflow" connections
+        # would be opened and closed per transaction, and opening one (TLS negotiation
+        # included) costs far more than the transaction itself.
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 0)
+        return create_async_engine(url, pool_recycle=1800, **kwargs)
+    # One connection per process: SQLite has one writer anyway, and waiting in the pool's
+    # asyncio queue is fair and prompt, where SQLite's busy handler sleeps and retries.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
+    kwargs.setdefault("pool_timeout", 60)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -61,7 +75,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -78,6 +93,15 @@ async def add_once(session: AsyncSession, row: object) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def insert_ignore(session: AsyncSession, model: type, **values: object) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING in one statement; True if the row was new."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined] - plain Core: no ORM bookkeeping
+    result = await session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -48,8 +48,10 @@ class Person(Base):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # Loaded only on purpose (bot.services.people.addresses_of): the hot path never needs them,
+    # and deleting a person leaves removing them to the database's ON DELETE CASCADE.
     addresses: Mapped[list[Address]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="person", lazy="raise", passive_deletes=True
     )
 
     @property

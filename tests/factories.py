@@ -73,6 +73,14 @@ class Chat:
             person = await person_at(session, self.address)
             return await session.get(ConversationState, person.id) if person else None
 
+    async def addresses(self) -> list[tuple[str, str]]:
+        """(channel, value) of every address of the person behind this chat."""
+        from bot.services.people import addresses_of
+
+        async with self.app.sessions() as session:
+            person = await person_at(session, self.address)
+            return sorted((a.channel, a.value) for a in await addresses_of(session, person.id))
+
     async def person(self) -> Person | None:
         """The stored person behind this chat."""
         async with self.app.sessions() as session:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation.context import Context
@@ -22,15 +24,18 @@ from bot.services import audit
 from bot.services.invites import RedeemResult, redeem_invite
 from bot.services.linking import link_phone
 from bot.services.notify import queue_replies
-from bot.services.people import find_address, lock_person, resolve_address
+from bot.services.people import find_address, lock_sender, resolve_address
 from bot.services.phones import normalize_phone
 from bot.settings import Settings
-from models import ConsentStatus, ConversationState, Person, ProcessedInbound
+from models import Address, ConsentStatus, ConversationState, Person, ProcessedInbound
 from models.base import utcnow
-from models.db import add_once
+from models.db import insert_ignore
 from models.invite import normalize_invite_code
 
 log = logging.getLogger("kenesh.conversation")
+
+# last_seen_at is kept to the minute: rewriting it on every message would cost a write each time.
+SEEN_PRECISION = timedelta(minutes=1)
 
 ONBOARDING = "onboarding"
 MENU = "menu"
@@ -53,6 +58,57 @@ class _Position:
     history: list[str] = field(default_factory=list)
     stack: list[dict[str, Any]] = field(default_factory=list)
     drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_row: bool = False
+
+
+@dataclass
+class Turn:
+    """One handled message: the context (replies, person) and the position to write back."""
+
+    ctx: Context
+    position: _Position
+
+    def state_values(self) -> dict[str, Any]:
+        """The conversation_states row after this turn."""
+        ctx, position = self.ctx, self.position
+        return {
+            "person_id": ctx.person.id,
+            "flow": position.flow,
+            "step": position.step,
+            "turn": position.turn,
+            "data": {
+                "answers": ctx.answers,
+                "scratch": ctx.scratch,
+                "history": position.history,
+                "stack": position.stack,
+                "drafts": position.drafts,
+            },
+            "updated_at": utcnow(),
+        }
+
+
+async def write_states(session: AsyncSession, turns: list[Turn]) -> None:
+    """Write back the positions of `turns`: plain INSERTs for newcomers, one batched UPDATE for
+    everyone else (no ORM unit of work on this path)."""
+    table = ConversationState.__table__
+    kept = [t for t in turns if not t.ctx.person_deleted]
+    new = [t.state_values() for t in kept if t.position.new_row]
+    old = [t.state_values() for t in kept if not t.position.new_row]
+    if new:
+        await session.execute(table.insert(), new)
+    if old:
+        await session.execute(
+            table.update()
+            .where(table.c.person_id == bindparam("pid"))
+            .values(
+                flow=bindparam("flow"),
+                step=bindparam("step"),
+                turn=bindparam("turn"),
+                data=bindparam("data"),
+                updated_at=bindparam("updated_at"),
+            ),
+            [{**values, "pid": values.pop("person_id")} for values in old],
+        )
 
 
 class Conversation:
@@ -99,44 +155,75 @@ class Conversation:
 
     async def _handle(self, message: Inbound, caps: Capabilities, queue: bool) -> list[Reply]:
         async with self.sessions() as session, session.begin():
-            if message.dedup_key and not await _first_delivery(session, message):
+            if message.dedup_key and not await insert_ignore(
+                session, ProcessedInbound, channel=message.channel, key=message.dedup_key
+            ):
                 log.info("duplicate %s message %s ignored", message.channel, message.dedup_key)
                 return []
-            address, _ = await resolve_address(session, message.channel, message.address)
-            person = await lock_person(session, address.person_id)
-            address.last_seen_at = utcnow()
+            address, person, row = await self._sender(session, message)
+            turn = await self.run_turn(session, message, caps, address, person, row)
+            await write_states(session, [turn])
+            if queue and not turn.ctx.person_deleted:
+                await queue_replies(session, person, address, turn.ctx.replies)
+            return turn.ctx.replies
+
+    async def run_turn(
+        self,
+        session: AsyncSession,
+        message: Inbound,
+        caps: Capabilities,
+        address: Address,
+        person: Person,
+        row: ConversationState | None,
+    ) -> Turn:
+        """One message through the person's flow, in `session`; the new state is not yet written."""
+        now = utcnow()
+        if address.unreachable or now - address.last_seen_at > SEEN_PRECISION:
+            address.last_seen_at = now  # writing again makes a blocked address usable
             address.unreachable = False
-            row, position, ctx = await self._load(session, person, address, caps)
-            await self._dispatch(ctx, position, message)
-            self._save(session, ctx, row, position)
-            if queue and not ctx.person_deleted:
-                await queue_replies(session, ctx.person, address, ctx.replies)
-            return ctx.replies
+        position, ctx = self._load(session, person, address, row, caps)
+        await self._dispatch(ctx, position, message)
+        return Turn(ctx, position)
 
     async def reopen(self, channel: str, address_value: str, caps: Capabilities) -> list[Reply]:
         """The question a returning person is on, asked again (when a chat window reopens)."""
         async with self.sessions() as session, session.begin():
-            address = await find_address(session, channel, address_value)
-            if address is None:
+            found = await lock_sender(session, channel, address_value)
+            if found is None:
                 return []
-            person = await lock_person(session, address.person_id)
-            row, position, ctx = await self._load(session, person, address, caps)
+            position, ctx = self._load(session, found[1], found[0], found[2], caps)
             flow = self._flow(position)
             if flow is None or not flow.has_step(position.step):
                 return []
             await self._ask(ctx, position, flow.step(position.step or ""))
-            self._save(session, ctx, row, position)
+            await write_states(session, [Turn(ctx, position)])
             return ctx.replies
 
     # -- state --------------------------------------------------------------------------------
 
-    async def _load(
-        self, session: AsyncSession, person: Any, address: Any, caps: Capabilities
-    ) -> tuple[ConversationState, _Position, Context]:
-        row = await session.get(ConversationState, person.id, populate_existing=True)
+    async def _sender(
+        self, session: AsyncSession, message: Inbound
+    ) -> tuple[Address, Person, ConversationState | None]:
+        """Who wrote, locked for this transaction; a first message creates the person."""
+        found = await lock_sender(session, message.channel, message.address)
+        if found is None:
+            await resolve_address(session, message.channel, message.address)
+            found = await lock_sender(session, message.channel, message.address)
+        if found is None:
+            raise LookupError("the sender's address vanished")
+        return found
+
+    def _load(
+        self,
+        session: AsyncSession,
+        person: Person,
+        address: Address,
+        row: ConversationState | None,
+        caps: Capabilities,
+    ) -> tuple[_Position, Context]:
+        new_row = row is None
         if row is None:
             row = ConversationState(person_id=person.id, turn=0, data={})
-            session.add(row)
         data = dict(row.data or {})
         position = _Position(
             flow=row.flow,
@@ -145,6 +232,7 @@ class Conversation:
             history=list(data.get("history", [])),
             stack=list(data.get("stack", [])),
             drafts=dict(data.get("drafts", {})),
+            new_row=new_row,
         )
         ctx = Context(
             session=session,
@@ -155,19 +243,7 @@ class Conversation:
             answers=dict(data.get("answers", {})),
             scratch=dict(data.get("scratch", {})),
         )
-        return row, position, ctx
-
-    def _save(self, session: AsyncSession, ctx: Context, row: Any, position: _Position) -> None:
-        if ctx.person_deleted:
-            return
-        row.flow, row.step, row.turn = position.flow, position.step, position.turn
-        row.data = {
-            "answers": ctx.answers,
-            "scratch": ctx.scratch,
-            "history": position.history,
-            "stack": position.stack,
-            "drafts": position.drafts,
-        }
+        return position, ctx
 
     def _flow(self, position: _Position) -> Flow | None:
         return self.flows.get(position.flow)
@@ -380,7 +456,3 @@ def help_text(ctx: Context, step: Step) -> str:
         **words,
     )
     return f"{ctx.t(step.help)}\n\n{general}" if step.help else general
-
-
-async def _first_delivery(session: AsyncSession, message: Inbound) -> bool:
-    return await add_once(session, ProcessedInbound(channel=message.channel, key=message.dedup_key))

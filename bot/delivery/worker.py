@@ -12,17 +12,53 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome, Sender
 from models import Address, OutboxMessage, OutboxStatus
-from models.base import utcnow
+from models.base import UTCDateTime, utcnow
 
 log = logging.getLogger("kenesh.delivery")
+
+_outbox = OutboxMessage.__table__
+_addresses = Address.__table__
+# Built once: these run for every message sent.
+RECORD = (
+    _outbox.update()
+    .where(_outbox.c.id == bindparam("message_id"))
+    .values(
+        status=bindparam("status"),
+        error=bindparam("error"),
+        provider_id=bindparam("provider_id"),
+        sent_at=bindparam("sent_at"),
+        not_before=func.coalesce(
+            bindparam("not_before", type_=UTCDateTime()), _outbox.c.not_before
+        ),
+    )
+)
+UNREACHABLE = (
+    _addresses.update().where(_addresses.c.id == bindparam("address_id")).values(unreachable=True)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A message taken for sending, with the address it goes to."""
+
+    id: int
+    channel: str
+    body: str
+    payload: dict[str, Any] | None
+    attempts: int
+    address_id: int
+    address: str
+
 
 RETRY_DELAY = timedelta(seconds=30)
 STALE_SENDING = timedelta(minutes=2)
@@ -39,12 +75,15 @@ class OutboxWorker:
         batch: int = 100,
         idle_seconds: float = 1.0,
         max_attempts: int = 5,
+        linger_seconds: float = 0.01,
     ) -> None:
         self.sessions = sessions
+        self._recorder = _Recorder(sessions.kw["bind"])
         self.senders = {sender.channel: sender for sender in senders}
         self.batch = batch
         self.idle_seconds = idle_seconds
         self.max_attempts = max_attempts
+        self.linger_seconds = linger_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -65,7 +104,8 @@ class OutboxWorker:
             self._task = None
 
     async def recover(self) -> int:
-        """Put back messages left `sending` by a process that died (at most its in-flight ones)."""
+        """Put back messages left `sending` for too long: by a process that died (at most its
+        in-flight ones), or whose outcome could not be written."""
         async with self.sessions() as session, session.begin():
             result = await session.execute(
                 update(OutboxMessage)
@@ -80,13 +120,21 @@ class OutboxWorker:
             return result.rowcount or 0
 
     async def _run(self) -> None:
+        recovered_at = asyncio.get_running_loop().time()
         while True:
+            if asyncio.get_running_loop().time() - recovered_at > STALE_SENDING.total_seconds():
+                recovered_at = asyncio.get_running_loop().time()
+                with contextlib.suppress(Exception):  # logged below if the database is down
+                    await self.recover()
             try:
                 sent = await self.run_once()
             except Exception:
                 log.exception("outbox batch failed; retrying shortly")
                 sent = 0
             if sent:
+                if sent < self.batch:
+                    # a short pause lets a burst gather into one claim instead of many tiny ones
+                    await asyncio.sleep(self.linger_seconds)
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -97,84 +145,118 @@ class OutboxWorker:
         claimed = await self._claim()
         if not claimed:
             return 0
-        by_address: dict[int | None, list[tuple[OutboxMessage, Address | None]]] = defaultdict(list)
-        for message, address in claimed:
-            by_address[message.address_id].append((message, address))
+        by_address: dict[int, list[Claimed]] = defaultdict(list)
+        for item in claimed:
+            by_address[item.address_id].append(item)
         await asyncio.gather(*(self._send_in_order(group) for group in by_address.values()))
         return len(claimed)
 
-    async def _claim(self) -> list[tuple[OutboxMessage, Address | None]]:
+    async def _claim(self) -> list[Claimed]:
+        """Take a batch of due messages: `sending` now, so no other worker takes them."""
         now = utcnow()
+        outbox, addresses = OutboxMessage.__table__, Address.__table__
         async with self.sessions() as session, session.begin():
             rows = (
                 await session.execute(
-                    select(OutboxMessage, Address)
-                    .outerjoin(Address, OutboxMessage.address_id == Address.id)
-                    .where(
-                        OutboxMessage.status == OutboxStatus.queued,
-                        OutboxMessage.channel.in_(list(self.senders)),
-                        or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
+                    select(
+                        outbox.c.id,
+                        outbox.c.channel,
+                        outbox.c.body,
+                        outbox.c.payload,
+                        outbox.c.attempts,
+                        addresses.c.id.label("address_id"),
+                        addresses.c.value,
+                        addresses.c.opted_out,
+                        addresses.c.unreachable,
                     )
-                    .order_by(OutboxMessage.priority, OutboxMessage.id)
+                    .select_from(outbox.outerjoin(addresses, outbox.c.address_id == addresses.c.id))
+                    .where(
+                        outbox.c.status == OutboxStatus.queued.value,
+                        outbox.c.channel.in_(list(self.senders)),
+                        or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
+                    )
+                    .order_by(outbox.c.priority, outbox.c.id)
                     .limit(self.batch)
-                    .with_for_update(of=OutboxMessage, skip_locked=True)
+                    .with_for_update(of=outbox, skip_locked=True)
                 )
             ).all()
-            claimed = []
-            for message, address in rows:
-                if address is None or address.opted_out or address.unreachable:
-                    message.status = OutboxStatus.skipped
-                    message.error = (
+            claimed, skipped = [], defaultdict(list)
+            for row in rows:
+                if row.address_id is None or row.opted_out or row.unreachable:
+                    reason = (
                         "no address"
-                        if address is None
-                        else ("opted_out" if address.opted_out else "unreachable")
+                        if row.address_id is None
+                        else ("opted_out" if row.opted_out else "unreachable")
                     )
-                    continue
-                message.status = OutboxStatus.sending
-                message.attempts += 1
-                message.not_before = now  # when it was taken, for recovery after a crash
-                claimed.append((message, address))
+                    skipped[reason].append(row.id)
+                else:
+                    claimed.append(
+                        Claimed(
+                            row.id,
+                            row.channel,
+                            row.body,
+                            row.payload,
+                            row.attempts + 1,
+                            row.address_id,
+                            row.value,
+                        )
+                    )
+            for reason, ids in skipped.items():
+                await session.execute(
+                    outbox.update()
+                    .where(outbox.c.id.in_(ids))
+                    .values(status=OutboxStatus.skipped.value, error=reason)
+                )
+            if claimed:
+                await session.execute(
+                    outbox.update()
+                    .where(outbox.c.id.in_([c.id for c in claimed]))
+                    .values(
+                        status=OutboxStatus.sending.value,
+                        attempts=outbox.c.attempts + 1,
+                        not_before=now,
+                    )
+                )
             return claimed
 
-    async def _send_in_order(self, group: list[tuple[OutboxMessage, Address | None]]) -> None:
+    async def _send_in_order(self, group: list[Claimed]) -> None:
         """Send one address's messages one after another; stop at the first that cannot go."""
-        for position, (message, address) in enumerate(group):
-            assert address is not None
-            delivery = await self._send(message, address)
-            await self._record(message, address, delivery)
+        for position, message in enumerate(group):
+            delivery = await self._send(message)
+            await self._record(message, delivery)
             if delivery.outcome != Outcome.sent:
-                rest = [m.id for m, _ in group[position + 1 :]]
+                rest = [m.id for m in group[position + 1 :]]
                 await self._release(rest, unreachable=delivery.outcome == Outcome.unreachable)
                 return
 
-    async def _send(self, message: OutboxMessage, address: Address) -> Delivery:
+    async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
         try:
-            return await self.senders[message.channel].send(address.value, reply)
+            return await self.senders[message.channel].send(message.address, reply)
         except Exception as error:  # a sender bug must not stop the worker or lose the message
             log.exception("sender %s raised on message %s", message.channel, message.id)
             return Delivery(Outcome.retry, error=f"{type(error).__name__}")
 
-    async def _record(self, message: OutboxMessage, address: Address, delivery: Delivery) -> None:
-        async with self.sessions() as session, session.begin():
-            values: dict[str, object] = {"error": delivery.error}
-            if delivery.outcome == Outcome.sent:
-                values |= {
-                    "status": OutboxStatus.sent,
-                    "provider_id": delivery.provider_id,
-                    "sent_at": utcnow(),
-                }
-            elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
-                values |= {"status": OutboxStatus.queued, "not_before": utcnow() + RETRY_DELAY}
-            else:
-                values |= {"status": OutboxStatus.failed}
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values)
-            )
-            if delivery.outcome == Outcome.unreachable:
-                await session.execute(
-                    update(Address).where(Address.id == address.id).values(unreachable=True)
-                )
+    async def _record(self, message: Claimed, delivery: Delivery) -> None:
+        """Committed right after the send, before the next message to that address goes: a
+        crash can repeat at most the messages in flight (one per address)."""
+        if delivery.outcome == Outcome.sent:
+            status, not_before = OutboxStatus.sent, None
+        elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
+            status, not_before = OutboxStatus.queued, utcnow() + RETRY_DELAY
+        else:
+            status, not_before = OutboxStatus.failed, None
+        params = {
+            "message_id": message.id,
+            "status": status.value,
+            "error": delivery.error,
+            "provider_id": delivery.provider_id,
+            "sent_at": utcnow() if status == OutboxStatus.sent else None,
+            "not_before": not_before,
+        }
+        await self._recorder.record(
+            params, message.address_id if delivery.outcome == Outcome.unreachable else None
+        )
         if delivery.outcome != Outcome.sent:
             log.warning(
                 "message %s on %s: %s (%s)",
@@ -191,10 +273,45 @@ class OutboxWorker:
             return
         async with self.sessions() as session, session.begin():
             values = (
-                {"status": OutboxStatus.skipped, "error": "unreachable"}
+                {"status": OutboxStatus.skipped.value, "error": "unreachable"}
                 if unreachable
-                else {"status": OutboxStatus.queued, "not_before": utcnow() + RETRY_DELAY}
+                else {"status": OutboxStatus.queued.value, "not_before": utcnow() + RETRY_DELAY}
             )
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values)
             )
+
+
+class _Recorder:
+    """Group commit for send outcomes: outcomes that arrive while one write is in progress are
+    written together in the next, each caller waiting until its own outcome is durable."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._waiting: list[tuple[dict[str, Any], int | None, asyncio.Future[None]]] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def record(self, params: dict[str, Any], unreachable_address: int | None) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((params, unreachable_address, done))
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self.engine.begin() as connection:
+                    await connection.execute(RECORD, [params for params, _, _ in batch])
+                    blocked = [{"address_id": a} for _, a, _ in batch if a is not None]
+                    if blocked:
+                        await connection.execute(UNREACHABLE, blocked)
+            except Exception as error:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(None)

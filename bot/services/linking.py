@@ -73,5 +73,4 @@ async def merge_people(session: AsyncSession, keep: Person, other: Person) -> No
     other_id = other.id
     session.expunge(other)
     await session.execute(delete(Person).where(Person.id == other_id))
-    await session.refresh(keep, ["addresses"])
     await audit.record(session, keep.id, "merge_person", "ok", f"merged={other_id}")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.messages import Reply
+from bot.services.people import addresses_of
 from models import Address, OutboxMessage, OutboxStatus, Person
+from models.base import utcnow
 
 LIVE = 0  # replies in a live conversation go before everything else
 NOTICE = 10
@@ -16,11 +19,11 @@ BULK = 100
 log = logging.getLogger("kenesh.notify")
 
 
-def preferred_address(person: Person) -> Address | None:
+async def preferred_address(session: AsyncSession, person: Person) -> Address | None:
     """Where to reach the person: the address they wrote from most recently and that still works."""
-    usable = [a for a in person.addresses if not a.opted_out and not a.unreachable]
-    candidates = usable or list(person.addresses)
-    return max(candidates, key=lambda a: a.last_seen_at, default=None)
+    addresses = await addresses_of(session, person.id)
+    usable = [a for a in addresses if not a.opted_out and not a.unreachable]
+    return max(usable or addresses, key=lambda a: a.last_seen_at, default=None)
 
 
 async def enqueue(
@@ -35,7 +38,7 @@ async def enqueue(
 
     A person with no usable address gets a `skipped` row, so the gap is visible, never silent.
     """
-    address = preferred_address(person)
+    address = await preferred_address(session, person)
     if address is None:
         log.warning("person=%s has no address; %s not queued", person.id, kind)
         return None
@@ -55,22 +58,30 @@ async def enqueue(
     return message
 
 
+def reply_rows(person: Person, address: Address, replies: list[Reply]) -> list[dict[str, Any]]:
+    """Outbox rows for a conversation's replies, in order."""
+    return [
+        {
+            "person_id": person.id,
+            "address_id": address.id,
+            "channel": address.channel,
+            "body": reply.text,
+            "payload": reply.to_payload(),
+            "kind": "reply",
+            "priority": LIVE,
+            "status": OutboxStatus.queued.value,
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        for reply in replies
+        if not reply.expired  # shown as the button's own short answer, not as a message
+    ]
+
+
 async def queue_replies(
     session: AsyncSession, person: Person, address: Address, replies: list[Reply]
 ) -> None:
     """Queue a conversation's replies for the address the person wrote from, in order."""
-    for reply in replies:
-        if reply.expired:  # shown as the button's own short answer, not as a message
-            continue
-        session.add(
-            OutboxMessage(
-                person_id=person.id,
-                address_id=address.id,
-                channel=address.channel,
-                body=reply.text,
-                payload=reply.to_payload(),
-                kind="reply",
-                priority=LIVE,
-            )
-        )
-    await session.flush()
+    rows = reply_rows(person, address, replies)
+    if rows:  # one plain INSERT (executemany keeps the order of ids)
+        await session.execute(OutboxMessage.__table__.insert(), rows)

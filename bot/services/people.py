@@ -6,7 +6,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Address, ConsentStatus, Need, NeedStatusChange, NeedSupport, Person
+from models import (
+    Address,
+    ConsentStatus,
+    ConversationState,
+    Need,
+    NeedStatusChange,
+    NeedSupport,
+    Person,
+)
 from models.base import utcnow
 
 
@@ -40,6 +48,54 @@ async def resolve_address(session: AsyncSession, channel: str, value: str) -> tu
         if found is None:
             raise
         return found, False
+
+
+async def addresses_of(session: AsyncSession, person_id: int) -> list[Address]:
+    """Every address of a person, oldest first."""
+    result = await session.scalars(
+        select(Address).where(Address.person_id == person_id).order_by(Address.id)
+    )
+    return list(result.all())
+
+
+async def lock_sender(
+    session: AsyncSession, channel: str, value: str
+) -> tuple[Address, Person, ConversationState | None] | None:
+    """The address, its person (row-locked) and their conversation state."""
+    return (await lock_senders(session, channel, [value])).get(value)
+
+
+async def lock_senders(
+    session: AsyncSession, channel: str, values: list[str]
+) -> dict[str, tuple[Address, Person, ConversationState | None]]:
+    """Addresses of one channel with their people, locked in person-id order (so two batches
+    never wait on each other in a circle), and their conversation states.
+
+    The states are read only once the locks are held, in a second statement: PostgreSQL
+    re-reads just the locked row after waiting for a lock, so a state joined into the locking
+    SELECT could be the version from before the other transaction committed.
+    """
+    if not values:
+        return {}
+    rows = (
+        await session.execute(
+            select(Address, Person)
+            .join(Person, Address.person_id == Person.id)
+            .where(Address.channel == channel, Address.value.in_(values))
+            .order_by(Person.id)
+            .with_for_update(of=Person)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    if not rows:
+        return {}
+    states = await session.scalars(
+        select(ConversationState)
+        .where(ConversationState.person_id.in_([person.id for _, person in rows]))
+        .execution_options(populate_existing=True)
+    )
+    by_person = {state.person_id: state for state in states.all()}
+    return {address.value: (address, person, by_person.get(person.id)) for address, person in rows}
 
 
 async def lock_person(session: AsyncSession, person_id: int) -> Person:

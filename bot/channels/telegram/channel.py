@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
@@ -20,6 +20,7 @@ from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message,
 from bot.channels.telegram import TELEGRAM
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.sender import TelegramSender
+from bot.conversation.batch import GroupCommit
 from bot.conversation.engine import Conversation
 from bot.i18n import N_, translator
 from bot.settings import LANGUAGES, Settings
@@ -34,6 +35,12 @@ COMMANDS = (
     ("language", N_("Change language")),
     ("cancel", N_("Cancel what you are doing")),
 )
+
+
+async def _private_chat(message: Message) -> bool:
+    """Only private chats are conversations. (An async filter: aiogram runs sync filters, such
+    as magic F-filters, in a thread for every update.)"""
+    return message.chat.type == "private"
 
 
 class TelegramChannel:
@@ -59,6 +66,7 @@ class TelegramChannel:
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
         self.sender = TelegramSender(self.bot)
+        self.inbox = GroupCommit(conversation, TELEGRAM.code, TELEGRAM.capabilities)
         self._polling: asyncio.Task[None] | None = None
 
     @property
@@ -68,7 +76,7 @@ class TelegramChannel:
 
     def _router(self) -> Router:
         router = Router(name="kenesh-telegram")
-        router.message.filter(F.chat.type == "private")
+        router.message.filter(_private_chat)
         router.message.register(self._on_message)
         router.callback_query.register(self._on_callback)
         router.my_chat_member.register(self._on_membership)
@@ -122,18 +130,14 @@ class TelegramChannel:
         await self.dispatcher.feed_update(self.bot, update)
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
-        await self.conversation.handle(
-            from_message(message, event_update.update_id), TELEGRAM.capabilities, queue_replies=True
-        )
+        await self.inbox.handle(from_message(message, event_update.update_id))
         self.wake()
 
     async def _on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
         inbound = from_callback(callback, event_update.update_id)
         replies = []
         if inbound is not None:
-            replies = await self.conversation.handle(
-                inbound, TELEGRAM.capabilities, queue_replies=True
-            )
+            replies = await self.inbox.handle(inbound)
             self.wake()
         expired = next((r for r in replies if r.expired), None)
         try:

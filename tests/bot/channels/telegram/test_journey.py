@@ -21,9 +21,10 @@ async def test_resident_journey_by_buttons_photo_and_location(bot, telegram_user
     await user.press("Yes")
     assert "Main menu" in user.screen
     home = bot.fake.last_markup(501)
-    assert home.get("is_persistent") and [
-        b["text"] for b in home["keyboard"][0]
-    ] == ["Report a need", "My reports"]
+    assert home.get("is_persistent") and [b["text"] for b in home["keyboard"][0]] == [
+        "Report a need",
+        "My reports",
+    ]
 
     await user.press("Report a need")  # a reply-keyboard button: sends its text
     await user.press("Water supply")

@@ -1,0 +1,145 @@
+"""Group commit: messages from different people that arrive while one transaction is being
+written are handled together in the next one.
+
+Each message still gets its own turn and its own replies, and its sender is still answered only
+after the transaction that holds its turn has committed. What is shared is the cost of a
+transaction: one BEGIN/COMMIT, one duplicate check, one locking SELECT, one batched state UPDATE
+and one INSERT of every reply. Under load that is most of the cost of a message; when idle a batch
+is a single message and nothing waits.
+
+If any turn of a batch fails, the batch is rolled back and its messages are handled one by one,
+so one person's failure never costs another their answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation.engine import Conversation, Turn, write_states
+from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.services.notify import reply_rows
+from bot.services.people import lock_senders, resolve_address
+from models import OutboxMessage, ProcessedInbound
+
+log = logging.getLogger("kenesh.conversation")
+
+
+@dataclass
+class _Pending:
+    message: Inbound
+    done: asyncio.Future[list[Reply]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class GroupCommit:
+    """Feeds one channel's messages to the conversation in batches; replies are queued in the
+    outbox (for the channel's sender), as with `Conversation.handle(..., queue_replies=True)`."""
+
+    def __init__(
+        self, conversation: Conversation, channel: str, caps: Capabilities, max_batch: int = 64
+    ) -> None:
+        self.conversation = conversation
+        self.channel = channel
+        self.caps = caps
+        self.max_batch = max_batch
+        self._waiting: list[_Pending] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def handle(self, message: Inbound) -> list[Reply]:
+        """Handle `message` in the next batch; its replies once that batch is committed."""
+        pending = _Pending(message)
+        self._waiting.append(pending)
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._drain())
+        return await pending.done
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, later, senders = [], [], set()
+            for pending in self._waiting:
+                # one message per address a batch: a person's messages keep their order
+                if pending.message.address in senders or len(batch) >= self.max_batch:
+                    later.append(pending)
+                else:
+                    senders.add(pending.message.address)
+                    batch.append(pending)
+            self._waiting = later
+            await self._run(batch)
+
+    async def _run(self, batch: list[_Pending]) -> None:
+        try:
+            results = await self._handle_batch([p.message for p in batch])
+        except Exception:
+            log.warning(
+                "a batch of %d failed; handling its messages one by one", len(batch), exc_info=True
+            )
+            results = [None] * len(batch)
+        for pending, replies in zip(batch, results, strict=True):
+            if replies is None:  # failed batch, or a second address of a person already in it
+                replies = await self.conversation.handle(
+                    pending.message, self.caps, queue_replies=True
+                )
+            if not pending.done.done():
+                pending.done.set_result(replies)
+
+    async def _handle_batch(self, messages: list[Inbound]) -> list[list[Reply] | None]:
+        conversation = self.conversation
+        async with conversation.sessions() as session, session.begin():
+            fresh = await _first_deliveries(session, self.channel, messages)
+            wanted = [m.address for m in messages if m.dedup_key is None or m.dedup_key in fresh]
+            found = await lock_senders(session, self.channel, wanted)
+            missing = [a for a in wanted if a not in found]
+            if missing:  # newcomers: create them, then lock them like everyone else
+                for address in missing:
+                    await resolve_address(session, self.channel, address)
+                found |= await lock_senders(session, self.channel, missing)
+            results: list[list[Reply] | None] = []
+            turns: list[Turn] = []
+            rows: list[dict[str, object]] = []
+            people: set[int] = set()
+            for message in messages:
+                if message.dedup_key is not None and message.dedup_key not in fresh:
+                    results.append([])  # a redelivery: already handled
+                    continue
+                address, person, state = found[message.address]
+                if person.id in people:  # two addresses of one person: after this batch
+                    results.append(None)
+                    continue
+                people.add(person.id)
+                turn = await conversation.run_turn(
+                    session, message, self.caps, address, person, state
+                )
+                turns.append(turn)
+                if not turn.ctx.person_deleted:
+                    rows += reply_rows(person, address, turn.ctx.replies)
+                results.append(turn.ctx.replies)
+            await write_states(session, turns)
+            if rows:
+                await session.execute(OutboxMessage.__table__.insert(), rows)
+        return results
+
+
+async def _first_deliveries(
+    session: AsyncSession, channel: str, messages: list[Inbound]
+) -> set[str]:
+    """The dedup keys seen for the first time (recorded now); the others are redeliveries."""
+    keys = list(dict.fromkeys(m.dedup_key for m in messages if m.dedup_key is not None))
+    if not keys:
+        return set()
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = ProcessedInbound.__table__
+    result = await session.execute(
+        insert(table)
+        .values([{"channel": channel, "key": key} for key in keys])
+        .on_conflict_do_nothing()
+        .returning(table.c.key)
+    )
+    return set(result.scalars().all())
