@@ -89,3 +89,33 @@ async def test_invite_deep_link(bot, telegram_user) -> None:
     code = await create_invite_code(bot.app)
     await user.say(f"/start {code}")
     assert "Кош келиңиз!" in user.screen  # newcomers are addressed in the default language
+
+
+async def test_staff_view_the_photo_through_the_bot(bot, telegram_user) -> None:
+    from tests.factories import create_invite_code
+
+    resident = telegram_user(510)
+    await resident.say("/start")
+    await resident.press("English")
+    await resident.say("Barpy")
+    await resident.press("Yes")
+    await resident.press("Report a need")
+    await resident.press("Health")
+    await resident.say("The clinic roof leaks onto the beds.")
+    await resident.send_photo("thumb", "full-size-photo")
+    await resident.press("Skip")
+    await resident.press("Yes")
+    async with bot.app.sessions() as session:
+        need = await session.scalar(select(Need))
+
+    officer = telegram_user(511)
+    await officer.say(await create_invite_code(bot.app))
+    await officer.press("English")
+    await officer.say("Barpy")
+    await officer.press("Yes")
+    await officer.press("Needs of my municipality (staff)")
+    await officer.say(need.reference)
+    await officer.press("View photo")
+    (photo,) = bot.fake.calls_to("sendPhoto")
+    assert photo.params["chat_id"] == 511 and photo.params["photo"] == "full-size-photo"
+    assert "Set a new status:" in officer.screen  # and the question is asked again

@@ -96,3 +96,16 @@ async def test_groups_get_one_polite_note_and_the_bot_leaves(bot, fake) -> None:
     assert len(fake.sent_to(-100777)) == 1  # the group message was ignored
     async with bot.app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_webhook_mode_requires_a_secret() -> None:
+    import pytest
+
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.settings import Settings
+
+    settings = Settings(telegram_bot_token="123456:TEST-token", public_url="https://kenesh.example")
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        TelegramChannel(settings, conversation=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="1-256 characters"):
+        Settings(telegram_webhook_secret="has spaces and ü")
