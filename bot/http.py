@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from bot.app import App
+from bot.channels.sms.channel import INBOUND_PATH, SmsChannel
+from bot.channels.sms.sender import STATUS_PATH
 from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
 
 log = logging.getLogger("kenesh.http")
 
 
-def create_http_app(app: App, telegram: TelegramChannel | None = None) -> FastAPI:
+def create_http_app(
+    app: App, telegram: TelegramChannel | None = None, sms: SmsChannel | None = None
+) -> FastAPI:
     """The FastAPI app serving `app`, with the Telegram webhook when the channel is in webhook mode."""
     http = FastAPI(title="Kenesh", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -46,4 +51,34 @@ def create_http_app(app: App, telegram: TelegramChannel | None = None) -> FastAP
             await telegram.feed_webhook(data)
             return JSONResponse({"ok": True})
 
+    if sms is not None:
+        _sms_routes(http, sms)
     return http
+
+
+def _sms_routes(http: FastAPI, sms: SmsChannel) -> None:
+    async def signed_form(request: Request) -> dict[str, str] | None:
+        params = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if not sms.signed(path, params, request.headers.get("X-Twilio-Signature", "")):
+            log.warning("sms webhook: refused a request without a valid Twilio signature")
+            return None
+        return params
+
+    @http.post(INBOUND_PATH)
+    async def sms_inbound(request: Request) -> Response:
+        """An SMS from Twilio; answered with TwiML."""
+        params = await signed_form(request)
+        if params is None:
+            return Response("forbidden", status_code=403)
+        return Response(await sms.receive(params), media_type="application/xml")
+
+    @http.post(STATUS_PATH)
+    async def sms_status(request: Request) -> Response:
+        """Twilio's delivery report for a message we sent."""
+        params = await signed_form(request)
+        if params is None:
+            return Response("forbidden", status_code=403)
+        ids = request.query_params.get("outbox", "")
+        await sms.status(params, [int(i) for i in ids.split(",") if i.isdigit()])
+        return Response(status_code=204)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.app import App
+from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
@@ -18,12 +19,16 @@ class Runtime:
     def __init__(self, app: App) -> None:
         self.app = app
         self.telegram: TelegramChannel | None = None
+        self.sms: SmsChannel | None = None
         senders: list[Sender] = []
         settings = app.settings
         self.worker = OutboxWorker(app.sessions, senders)
         if settings.telegram_bot_token:
             self.telegram = TelegramChannel(settings, app.conversation, wake=self.worker.wake)
             senders.append(self.telegram.sender)
+        if settings.twilio_account_sid:
+            self.sms = SmsChannel(settings, app.conversation, wake=self.worker.wake)
+            senders.append(self.sms.sender)
         self.worker.senders = {sender.channel: sender for sender in senders}
 
     async def start(self) -> None:
@@ -39,3 +44,5 @@ class Runtime:
         if self.telegram is not None:
             await self.telegram.stop()
         await self.worker.stop()
+        if self.sms is not None:
+            await self.sms.sender.close()

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: str | None = None
     telegram_polling_timeout: int = 30
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
 
     @field_validator("database_url")
     @classmethod

@@ -7,7 +7,7 @@ from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
 from bot.services.people import record_consent
-from handlers.onboarding import CONSENT_PROMPT
+from handlers.onboarding import CONSENT_PROMPT, CONSENT_SHORT
 from handlers.places import chosen_municipality, place_steps
 
 
@@ -33,6 +33,7 @@ def build() -> Flow:
             Confirm(
                 "consent",
                 CONSENT_PROMPT,
+                short=CONSENT_SHORT,
                 next=lambda ctx: "place1" if ctx.answers["consent"] else None,
             ),
             *place_steps(),

@@ -62,6 +62,12 @@ async def _summary(ctx: Context) -> str:
     return "\n".join(lines)
 
 
+async def _short_summary(ctx: Context) -> str:
+    category = await ctx.session.get(Category, int(ctx.answers["category"]))
+    name = category.name(ctx.language) if category else "?"
+    return ctx.t(N_("Send your report ({category}) to the municipality?"), category=name)
+
+
 async def _finish(ctx: Context) -> str | None:
     answers = ctx.answers
     if not answers.get("confirm"):
@@ -106,7 +112,7 @@ def build() -> Flow:
                 when=lambda ctx: ctx.caps.photos,
             ),
             AskPlace("place", _place_prompt),
-            Confirm("confirm", _summary),
+            Confirm("confirm", _summary, short=_short_summary),
         ],
         _finish,
         drafts=True,

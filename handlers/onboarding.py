@@ -16,6 +16,10 @@ CONSENT_PROMPT = N_(
     "your reports but not your contacts. You can delete your data at any time in Settings. "
     "Do you agree?"
 )
+CONSENT_SHORT = N_(
+    "To pass your reports on, Kenesh keeps your language, municipality, messages and number. "
+    "You can delete them in Settings. Do you agree?"
+)
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -32,12 +36,15 @@ async def _finish(ctx: Context) -> str | None:
         )
     else:
         ctx.say(
-            ctx.t(
+            ctx.brief(
                 N_(
                     "Understood: we keep nothing about you except this answer and your language. "
                     "You can still look at the priorities of any municipality and read the help. "
                     "To report a need, choose “Give consent” in the menu at any time."
-                )
+                ),
+                N_(
+                    "Understood: we keep only this answer and your language. To report a need later, choose “Give consent” in the menu."
+                ),
             )
         )
     return None
@@ -47,7 +54,11 @@ def build() -> Flow:
     """The flow every newcomer starts with; menu and cancel cannot skip it."""
     return Flow(
         "onboarding",
-        [ChooseLanguage(), *place_steps(after="consent"), Confirm("consent", CONSENT_PROMPT)],
+        [
+            ChooseLanguage(),
+            *place_steps(after="consent"),
+            Confirm("consent", CONSENT_PROMPT, short=CONSENT_SHORT),
+        ],
         _finish,
         required=True,
     )

@@ -23,10 +23,11 @@ async def _options(ctx: Context) -> Sequence[Option]:
     if municipality is None:
         return []
     rows = await priorities(ctx.session, municipality)
+    width = 24 if ctx.caps.compact else 40
     return [
         Option(
             str(need.id),
-            f"{need.reference} · ▲{count} · {shorten(need.description, 40)}",
+            f"{need.reference} · ▲{count} · {shorten(need.description, width)}",
             aliases=(need.reference,),
         )
         for need, count in rows
@@ -45,6 +46,11 @@ async def _list_prompt(ctx: Context) -> str:
     )
 
 
+async def _short_list_prompt(ctx: Context) -> str:
+    name = await municipality_name(ctx, _municipality(ctx))
+    return ctx.t(N_("Top needs of {place}:"), place=name)
+
+
 async def _describe(ctx: Context) -> str:
     need = await ctx.session.get(Need, int(ctx.answers["need"]))
     if need is None:
@@ -54,7 +60,7 @@ async def _describe(ctx: Context) -> str:
     return "\n".join(
         [
             f"{need.reference} · {category} · {ctx.t(STATUS_NAMES[need.status])}",
-            need.description,
+            shorten(need.description, 90) if ctx.caps.compact else need.description,
             ctx.tn("Supported by {n} person.", "Supported by {n} people.", count),
         ]
     )
@@ -109,7 +115,7 @@ def build() -> Flow:
         "priorities",
         [
             *place_steps(after="need", when=lambda ctx: ctx.person.municipality_id is None),
-            Choose("need", _list_prompt, _options, when=_has_any),
+            Choose("need", _list_prompt, _options, when=_has_any, short=_short_list_prompt),
             Confirm(
                 "support",
                 _support_prompt,

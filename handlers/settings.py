@@ -19,6 +19,7 @@ CHOICES = (
     ("phone", N_("Link my phone number")),
     ("delete", N_("Delete my data")),
 )
+DELETE_SHORT = N_("Delete your contacts and settings? Your reports stay, with no link to you.")
 DELETE_PROMPT = N_(
     "This deletes your contacts, your settings and the link between you and your reports. The "
     "texts of your reports stay, without any link to you, for the municipality's statistics. "
@@ -31,7 +32,8 @@ async def _options(ctx: Context) -> Sequence[Option]:
     return [
         Option(key, ctx.t(label), aliases=ctx.all_translations(label))
         for key, label in CHOICES
-        if consented or key not in ("municipality", "phone")
+        if (consented or key not in ("municipality", "phone"))
+        and (key != "phone" or ctx.caps.contact)  # on SMS the phone is the address already
     ]
 
 
@@ -84,7 +86,7 @@ def build() -> Flow:
                 ),
                 next=lambda ctx: None,
             ),
-            Confirm("confirm_delete", DELETE_PROMPT),
+            Confirm("confirm_delete", DELETE_PROMPT, short=DELETE_SHORT),
         ],
         _finish,
     )

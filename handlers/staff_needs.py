@@ -90,7 +90,7 @@ async def _detail(ctx: Context) -> str:
     lines = [
         f"{need.reference} · {await category_name(ctx.session, need.category_id, ctx.language)}",
         ctx.t(N_("Status: {status}"), status=ctx.t(STATUS_NAMES[need.status])),
-        need.description,
+        shorten(need.description, 90) if ctx.caps.compact else need.description,
     ]
     if need.place:
         lines.append(ctx.t(N_("Place: {place}"), place=need.place))
@@ -175,6 +175,7 @@ def build() -> Flow:
                     "Which reports do you want to see? You can also type a report number, like N-000123."
                 ),
                 _filter_options,
+                short=N_("Which reports? Or type a number like N-000123."),
             ),
             Choose(
                 "category",

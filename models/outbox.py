@@ -50,7 +50,10 @@ class OutboxMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(300))
-    provider_id: Mapped[str | None] = mapped_column(String(128))
+    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # the provider's own word for the message's state (Twilio: queued, sent, delivered,
+    # undelivered, failed), as its status callbacks report it
+    provider_status: Mapped[str | None] = mapped_column(String(20))
     # a transient failure puts the message back with the earliest time to try again
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

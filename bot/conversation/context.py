@@ -50,6 +50,10 @@ class Context:
         """The plural form for `n` in the person's language."""
         return self.translator.tn(singular, plural, n, **values)
 
+    def brief(self, message: str, short: str, **values: Any) -> str:
+        """`short` on channels where every character costs (SMS), `message` elsewhere."""
+        return self.t(short if self.caps.compact else message, **values)
+
     def all_translations(self, message: str) -> list[str]:
         """`message` in every language, so an answer in any of them is understood."""
         return [translator(language).t(message) for language in LANGUAGES]

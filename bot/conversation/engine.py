@@ -125,7 +125,13 @@ class Conversation:
         self.flows = flows
 
     async def handle(
-        self, message: Inbound, caps: Capabilities, *, queue_replies: bool = False
+        self,
+        message: Inbound,
+        caps: Capabilities,
+        *,
+        queue_replies: bool = False,
+        queued: list[int] | None = None,
+        hold: timedelta | None = None,
     ) -> list[Reply]:
         """Handle one message and return the replies.
 
@@ -133,9 +139,13 @@ class Conversation:
         the state change, so a crash after the commit cannot lose them (a delivery worker sends
         them). If anything fails, the transaction is rolled back — the person's answers stay as
         they were before this message — and they are asked to send it again.
+
+        `queued` receives the outbox ids of the queued replies; `hold` keeps the delivery worker
+        off them for a while, for a channel that answers in its webhook response (and falls back
+        to the worker if that response never went out).
         """
         try:
-            return await self._handle(message, caps, queue_replies)
+            return await self._handle(message, caps, queue_replies, queued, hold)
         except Exception:
             log.exception("handling a %s message failed; nothing was changed", message.channel)
             return [Reply(text=await self._apology(message))]
@@ -153,7 +163,14 @@ class Conversation:
             N_("Sorry, something went wrong on our side. Please send your last message again.")
         )
 
-    async def _handle(self, message: Inbound, caps: Capabilities, queue: bool) -> list[Reply]:
+    async def _handle(
+        self,
+        message: Inbound,
+        caps: Capabilities,
+        queue: bool,
+        queued: list[int] | None = None,
+        hold: timedelta | None = None,
+    ) -> list[Reply]:
         async with self.sessions() as session, session.begin():
             if message.dedup_key and not await insert_ignore(
                 session, ProcessedInbound, channel=message.channel, key=message.dedup_key
@@ -164,7 +181,9 @@ class Conversation:
             turn = await self.run_turn(session, message, caps, address, person, row)
             await write_states(session, [turn])
             if queue and not turn.ctx.person_deleted:
-                await queue_replies(session, person, address, turn.ctx.replies)
+                ids = await queue_replies(session, person, address, turn.ctx.replies, hold=hold)
+                if queued is not None:
+                    queued.extend(ids)
             return turn.ctx.replies
 
     async def run_turn(
@@ -447,6 +466,15 @@ def role_name(ctx: Context) -> str:
 def help_text(ctx: Context, step: Step) -> str:
     """What the person can write at any step, after the step's own help if it has some."""
     words = {k: shown_keyword(ctx.language, k) for k in ("menu", "back", "cancel", "language")}
+    if ctx.caps.compact:  # SMS: the words, and how to stop messages
+        return ctx.t(
+            N_(
+                "Write at any time: {menu} - menu, {back} - back, {language} - language. STOP - no more SMS."
+            ),
+            menu=words["menu"],
+            back=words["back"],
+            language=words["language"],
+        )
     general = ctx.t(
         N_(
             "Kenesh passes your community's needs to your municipality. You can write at any "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 
@@ -102,7 +103,11 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What a channel can show and receive; flows consult these, never the channel's name."""
+    """What a channel can show and receive; flows consult these, never the channel's name.
+
+    `compact`: every message costs money (SMS), so steps use their short wording. `fits`, when
+    set, says whether a reply fits in one message; long lists are paged to fit.
+    """
 
     buttons: bool = False
     photos: bool = False
@@ -110,4 +115,5 @@ class Capabilities:
     contact: bool = False
     max_length: int = 4096
     page_size: int = 8
-    extra: dict[str, object] = field(default_factory=dict)
+    compact: bool = False
+    fits: Callable[[Reply], bool] | None = None

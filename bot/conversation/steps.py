@@ -68,9 +68,11 @@ class Step:
         when: Callable[[Context], bool | Awaitable[bool]] | None = None,
         next: Callable[[Context], str | None] | None = None,
         help: str | None = None,
+        short: Text | None = None,
     ) -> None:
         self.name = name
         self.prompt = prompt
+        self.short = short  # the wording for channels where every character costs (SMS)
         self.when = when
         self.next = next
         self.help = help
@@ -82,15 +84,19 @@ class Step:
         value = self.when(ctx)
         return bool(await value if inspect.isawaitable(value) else value)
 
+    async def question(self, ctx: Context, hint: str | None = None) -> str:
+        """The question's text: the short wording on compact channels, after `hint` if any."""
+        wording = self.short if ctx.caps.compact and self.short is not None else self.prompt
+        text = await resolve(wording, ctx)
+        return f"{hint}\n\n{text}" if hint else text
+
     async def choices(self, ctx: Context) -> list[Choice]:
         """The options shown with the question (none for free text)."""
         return []
 
     async def ask(self, ctx: Context, hint: str | None = None) -> Reply:
         """The question as a Reply, after `hint` if the last answer was refused."""
-        text = await resolve(self.prompt, ctx)
-        if hint:
-            text = f"{hint}\n\n{text}"
+        text = await self.question(ctx, hint)
         return Reply(
             text=text,
             choices=tuple(await self.choices(ctx)),
@@ -241,21 +247,36 @@ class Choose(Step):
         source = self._options
         return list(source if isinstance(source, Sequence) else await source(ctx))
 
-    def _page(self, ctx: Context, options: list[Option]) -> tuple[list[Option], bool]:
-        size = max(ctx.caps.page_size, 2)
+    def _page(
+        self, ctx: Context, options: list[Option], size: int | None = None
+    ) -> tuple[list[Option], bool]:
+        size = max(size or ctx.scratch.get("page_size") or ctx.caps.page_size, 2)
         if len(options) <= size:
             return options, False
-        per_page = size - 1
-        pages = (len(options) + per_page - 1) // per_page
-        page = ctx.scratch.get("page", 0) % pages
-        return options[page * per_page : (page + 1) * per_page], True
+        per_page = size - 1  # the last line is "0. More"
+        offset = ctx.scratch.get("offset", 0)
+        if offset >= len(options):
+            offset = 0
+        return options[offset : offset + per_page], True
 
-    async def choices(self, ctx: Context) -> list[Choice]:
-        shown, more = self._page(ctx, await self.options(ctx))
+    async def choices(self, ctx: Context, size: int | None = None) -> list[Choice]:
+        shown, more = self._page(ctx, await self.options(ctx), size)
         choices = [Choice(id=o.id, label=o.label, key=str(i)) for i, o in enumerate(shown, 1)]
         if more:
             choices.append(Choice(id=MORE, label=ctx.t(N_("More")), key="0"))
         return choices
+
+    async def ask(self, ctx: Context, hint: str | None = None) -> Reply:
+        """As many options per page as fit in one message on this channel (at least two)."""
+        text = await self.question(ctx, hint)
+        size = ctx.caps.page_size
+        while True:
+            reply = Reply(text=text, choices=tuple(await self.choices(ctx, size)), home=self.home)
+            if ctx.caps.fits is None or size <= 2 or ctx.caps.fits(reply):
+                break
+            size -= 1
+        ctx.scratch["page_size"] = size  # so the numbers typed back mean what was shown
+        return reply
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         options = await self.options(ctx)
@@ -268,7 +289,7 @@ class Choose(Step):
         if text.isdigit():
             number = int(text)
             if number == 0 and more:
-                return self._turn_page(ctx)
+                return self._turn_page(ctx, options)
             if 1 <= number <= len(shown):
                 return shown[number - 1].id
             raise Invalid(
@@ -289,7 +310,7 @@ class Choose(Step):
                 return hits[0].id
             if hits:
                 ctx.scratch["found"] = [(o.id, o.label) for o in hits]
-                ctx.scratch["page"] = 0
+                ctx.scratch["offset"] = 0
                 raise Reask
             raise Invalid(
                 ctx.t(
@@ -306,13 +327,15 @@ class Choose(Step):
 
     def _by_id(self, ctx: Context, options: list[Option], choice: str, more: bool) -> Any:
         if choice == MORE and more:
-            return self._turn_page(ctx)
+            return self._turn_page(ctx, options)
         if any(o.id == choice for o in options):
             return choice
         raise Invalid(ctx.t(N_("Please choose one of the options.")))
 
-    def _turn_page(self, ctx: Context) -> Any:
-        ctx.scratch["page"] = ctx.scratch.get("page", 0) + 1
+    def _turn_page(self, ctx: Context, options: list[Option]) -> Any:
+        size = max(ctx.scratch.get("page_size") or ctx.caps.page_size, 2)
+        offset = ctx.scratch.get("offset", 0) + size - 1
+        ctx.scratch["offset"] = offset if offset < len(options) else 0  # after the last, the first
         raise Reask
 
 

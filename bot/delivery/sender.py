@@ -13,11 +13,13 @@ class Outcome(enum.StrEnum):
     """How one send ended.
 
     sent: the provider took it · unreachable: the address cannot receive (blocked, deactivated) ·
-    failed: a permanent error, retrying will not help · retry: a transient error, try later.
+    opted_out: the recipient unsubscribed (SMS STOP) · failed: a permanent error, retrying will
+    not help · retry: a transient error, try later.
     """
 
     sent = "sent"
     unreachable = "unreachable"
+    opted_out = "opted_out"
     failed = "failed"
     retry = "retry"
 

@@ -42,9 +42,15 @@ RECORD = (
         ),
     )
 )
-UNREACHABLE = (
-    _addresses.update().where(_addresses.c.id == bindparam("address_id")).values(unreachable=True)
-)
+BLOCK = {
+    Outcome.unreachable: _addresses.update()
+    .where(_addresses.c.id == bindparam("address_id"))
+    .values(unreachable=True),
+    # the one source of truth every sender respects: nothing more goes there until START
+    Outcome.opted_out: _addresses.update()
+    .where(_addresses.c.id == bindparam("address_id"))
+    .values(opted_out=True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +232,8 @@ class OutboxWorker:
             await self._record(message, delivery)
             if delivery.outcome != Outcome.sent:
                 rest = [m.id for m in group[position + 1 :]]
-                await self._release(rest, unreachable=delivery.outcome == Outcome.unreachable)
+                blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
+                await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
                 return
 
     async def _send(self, message: Claimed) -> Delivery:
@@ -254,8 +261,9 @@ class OutboxWorker:
             "sent_at": utcnow() if status == OutboxStatus.sent else None,
             "not_before": not_before,
         }
+        blocks = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
         await self._recorder.record(
-            params, message.address_id if delivery.outcome == Outcome.unreachable else None
+            params, (message.address_id, delivery.outcome) if blocks else None
         )
         if delivery.outcome != Outcome.sent:
             log.warning(
@@ -266,20 +274,19 @@ class OutboxWorker:
                 delivery.error,
             )
 
-    async def _release(self, ids: list[int], *, unreachable: bool) -> None:
-        """Messages behind one that could not go: skipped if the address is unreachable, else
-        back to the queue to keep their order."""
+    async def _release(self, ids: list[int], *, skipped: str | None) -> None:
+        """Messages behind one that could not go: skipped (with the reason) when the address can
+        no longer receive, else back to the queue to keep their order."""
         if not ids:
             return
         async with self.sessions() as session, session.begin():
             values = (
-                {"status": OutboxStatus.skipped.value, "error": "unreachable"}
-                if unreachable
+                {"status": OutboxStatus.skipped.value, "error": skipped}
+                if skipped
                 else {"status": OutboxStatus.queued.value, "not_before": utcnow() + RETRY_DELAY}
             )
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values)
-            )
+            outbox = OutboxMessage.__table__
+            await session.execute(outbox.update().where(outbox.c.id.in_(ids)).values(**values))
 
 
 class _Recorder:
@@ -288,12 +295,15 @@ class _Recorder:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
-        self._waiting: list[tuple[dict[str, Any], int | None, asyncio.Future[None]]] = []
+        self._waiting: list[
+            tuple[dict[str, Any], tuple[int, Outcome] | None, asyncio.Future[None]]
+        ] = []
         self._running: asyncio.Task[None] | None = None
 
-    async def record(self, params: dict[str, Any], unreachable_address: int | None) -> None:
+    async def record(self, params: dict[str, Any], block: tuple[int, Outcome] | None) -> None:
+        """Write one outcome (and block its address, if it says so); return once durable."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((params, unreachable_address, done))
+        self._waiting.append((params, block, done))
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._drain())
         await done
@@ -304,9 +314,10 @@ class _Recorder:
             try:
                 async with self.engine.begin() as connection:
                     await connection.execute(RECORD, [params for params, _, _ in batch])
-                    blocked = [{"address_id": a} for _, a, _ in batch if a is not None]
-                    if blocked:
-                        await connection.execute(UNREACHABLE, blocked)
+                    for _, block, _ in batch:
+                        if block is not None:
+                            address_id, outcome = block
+                            await connection.execute(BLOCK[outcome], {"address_id": address_id})
             except Exception as error:
                 for _, _, done in batch:
                     if not done.done():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,8 +59,11 @@ async def enqueue(
     return message
 
 
-def reply_rows(person: Person, address: Address, replies: list[Reply]) -> list[dict[str, Any]]:
+def reply_rows(
+    person: Person, address: Address, replies: list[Reply], hold: timedelta | None = None
+) -> list[dict[str, Any]]:
     """Outbox rows for a conversation's replies, in order."""
+    not_before = utcnow() + hold if hold else None
     return [
         {
             "person_id": person.id,
@@ -72,6 +76,7 @@ def reply_rows(person: Person, address: Address, replies: list[Reply]) -> list[d
             "status": OutboxStatus.queued.value,
             "attempts": 0,
             "created_at": utcnow(),
+            "not_before": not_before,
         }
         for reply in replies
         if not reply.expired  # shown as the button's own short answer, not as a message
@@ -79,9 +84,18 @@ def reply_rows(person: Person, address: Address, replies: list[Reply]) -> list[d
 
 
 async def queue_replies(
-    session: AsyncSession, person: Person, address: Address, replies: list[Reply]
-) -> None:
-    """Queue a conversation's replies for the address the person wrote from, in order."""
-    rows = reply_rows(person, address, replies)
-    if rows:  # one plain INSERT (executemany keeps the order of ids)
-        await session.execute(OutboxMessage.__table__.insert(), rows)
+    session: AsyncSession,
+    person: Person,
+    address: Address,
+    replies: list[Reply],
+    hold: timedelta | None = None,
+) -> list[int]:
+    """Queue a conversation's replies for the address the person wrote from, in order; their ids."""
+    rows = reply_rows(person, address, replies, hold)
+    if not rows:
+        return []
+    table = OutboxMessage.__table__
+    result = await session.execute(
+        table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return list(result.scalars().all())

@@ -1,0 +1,88 @@
+"""Sending SMS through Twilio's REST API for the outbox worker."""
+
+from __future__ import annotations
+
+import logging
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.rest import Client
+
+from bot.channels.sms import SMS
+from bot.channels.sms.render import render_text
+from bot.conversation.messages import Reply
+from bot.delivery.sender import Delivery, Outcome
+from bot.settings import Settings
+
+log = logging.getLogger("kenesh.sms")
+
+STATUS_PATH = "/sms/twilio/status"
+UNSUBSCRIBED = 21610  # "Attempt to send to unsubscribed recipient"
+PERMANENT = {21211, 21612, 21614, 21408, 21606, 30003, 30005, 30006}  # bad or unreachable numbers
+
+
+def status_callback(settings: Settings, query: str = "") -> str | None:
+    """Where Twilio reports delivery: PUBLIC_URL/sms/twilio/status (nothing without a public URL)."""
+    if not settings.public_url:
+        return None
+    return settings.public_url.rstrip("/") + STATUS_PATH + (f"?{query}" if query else "")
+
+
+class TwilioSender:
+    """Sends one reply as one SMS (or MMS when it has a photo URL)."""
+
+    channel = SMS.code
+
+    def __init__(self, settings: Settings) -> None:
+        if not (
+            settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
+        ):
+            raise ValueError("SMS needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
+        self.settings = settings
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        """The twilio client, made on first use (its HTTP session belongs to the running loop)."""
+        if self._client is None:
+            settings = self.settings
+            self._client = Client(
+                settings.twilio_account_sid,
+                settings.twilio_auth_token,
+                http_client=AsyncTwilioHttpClient(),
+            )
+            self._client.api.base_url = settings.twilio_api_url
+        return self._client
+
+    def sender_fields(self) -> dict[str, str]:
+        """`from_` for a phone number, `messaging_service_sid` for a Messaging Service (MG…)."""
+        sender = self.settings.twilio_from or ""
+        return {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+
+    async def send(self, address: str, reply: Reply) -> Delivery:
+        """Send `reply` to the phone number `address`."""
+        extra: dict[str, object] = {}
+        callback = status_callback(self.settings)
+        if callback:
+            extra["status_callback"] = callback
+        if reply.photo is not None and reply.photo.ref.startswith("http"):
+            extra["media_url"] = [reply.photo.ref]
+        try:
+            message = await self.client.messages.create_async(
+                to=address, body=render_text(reply), **self.sender_fields(), **extra
+            )
+        except TwilioRestException as error:
+            reason = f"twilio {error.code or error.status}: {error.msg}"[:300]
+            if error.code == UNSUBSCRIBED:
+                return Delivery(Outcome.opted_out, error=reason)
+            if error.status == 429 or error.status >= 500:
+                return Delivery(Outcome.retry, error=reason)
+            return Delivery(Outcome.failed, error=reason)
+        except OSError as error:  # network
+            return Delivery(Outcome.retry, error=f"network: {type(error).__name__}")
+        return Delivery(Outcome.sent, provider_id=message.sid)
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        if self._client is not None:
+            await self._client.http_client.close()

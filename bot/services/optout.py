@@ -1,0 +1,66 @@
+"""SMS opt-out state: STOP, START and HELP, applied to the one flag every sender respects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.sms.optout import Command
+from bot.i18n import N_, translator
+from bot.services import audit
+from bot.services.people import lock_person, resolve_address
+from bot.settings import Settings
+from models import ProcessedInbound
+from models.db import insert_ignore
+
+STOPPED = N_("You will get no more messages from Kenesh. To start again, send START.")
+RESUMED = N_("Welcome back! You will get messages from Kenesh again.")
+INFO = N_(
+    "Kenesh: tell your municipality what your community needs. Send MENU for the menu, "
+    "STOP to get no more messages."
+)
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What became of an SMS before the conversation: `reply` to send (None: say nothing),
+    `resume` when the conversation should ask its current question again."""
+
+    reply: str | None
+    resume: bool = False
+
+
+async def apply_sms_command(
+    session: AsyncSession,
+    settings: Settings,
+    channel: str,
+    phone: str,
+    command: Command | None,
+    dedup_key: str | None,
+) -> Handled | None:
+    """Handle STOP/START/HELP, and silence for an opted-out number; None: a normal message."""
+    address, _ = await resolve_address(session, channel, phone)
+    person = await lock_person(session, address.person_id)
+    stopped = address.opted_out
+    if command is None and not stopped:
+        return None
+    if command == Command.start and not stopped:
+        return None  # "yes", "start": words of the conversation for someone who never stopped
+    if dedup_key and not await insert_ignore(
+        session, ProcessedInbound, channel=channel, key=dedup_key
+    ):
+        return Handled(reply=None)  # a redelivery of a command already applied
+    tr = translator(person.language or settings.default_language)
+    if command == Command.stop:
+        address.opted_out = True
+        await audit.record(session, person.id, "sms_opt_out", "ok", f"address={address.id}")
+        return Handled(tr.t(STOPPED))
+    if command == Command.start:
+        address.opted_out = False
+        await audit.record(session, person.id, "sms_opt_in", "ok", f"address={address.id}")
+        return Handled(tr.t(RESUMED), resume=True)
+    if command == Command.help:
+        return Handled(tr.t(INFO))
+    await audit.record(session, person.id, "sms_ignored_opted_out", "ok", f"address={address.id}")
+    return Handled(reply=None)

@@ -1,0 +1,113 @@
+"""The resident journey by SMS only, in each language; every question within 3 segments."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.sms import channel as sms_channel
+from bot.channels.sms.render import render_text
+from bot.channels.sms.segments import count_segments, to_gsm
+from bot.i18n import translator
+from bot.settings import LANGUAGES
+from models import Need
+from tests.factories import category
+
+LANGUAGE_NUMBER = {"ky": "1", "ru": "2", "uz": "3", "en": "4"}
+
+
+@pytest.fixture
+def questions(monkeypatch) -> list:
+    """Every reply the SMS channel sends, as the conversation made it."""
+    seen: list = []
+    original = sms_channel.combine
+
+    def spy(replies):
+        seen.extend(replies)
+        return original(replies)
+
+    monkeypatch.setattr(sms_channel, "combine", spy)
+    return seen
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_resident_reports_a_need_by_sms_only(
+    sms_bot, sms_user, questions, language: str
+) -> None:
+    tr = translator(language)
+    user = sms_user(f"+99655520000{LANGUAGE_NUMBER[language]}")
+    await user.say("Salam")
+    await user.say(LANGUAGE_NUMBER[language])
+    assert (
+        to_gsm(tr.t("Choose your region, or type the name of your village or town.")) in user.screen
+    )
+    await user.say("Барпы")
+    await user.choose(to_gsm(tr.t("Yes")))
+    await user.choose(to_gsm(tr.t("Report a need")))
+    await user.choose(to_gsm((await category(sms_bot.app, "water")).name(language)))
+    await user.say("Кудукта суу жок, 40 үй-бүлө суу ташыйт.")
+    assert (
+        to_gsm(tr.t("If you have a photo, send it now. Otherwise skip this step.")) in user.screen
+    )
+    await user.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1")  # an MMS photo
+    assert to_gsm(tr.t("Where is it? Write the village and street.")) in user.screen
+    await user.say("Барпы, Ленин көчөсү 5")
+    await user.choose(to_gsm(tr.t("Yes")))
+    reference = re.search(r"N-\d{6}", user.screen).group()
+    assert (
+        to_gsm(
+            tr.t(
+                "Thank you! Your report has been sent to the municipality. Its number is {ref}.",
+                ref=reference,
+            )
+        )
+        in user.screen
+    )
+
+    async with sms_bot.app.sessions() as session:
+        need = await session.scalar(select(Need))
+    assert need.reference == reference and need.language == language
+    assert (
+        need.photo_ref == "https://api.twilio.com/media/ME1"
+        and need.place == "Барпы, Ленин көчөсү 5"
+    )
+
+    asked = [reply for reply in questions if reply.token is not None]
+    assert asked, "no questions seen"
+    for reply in asked:  # every question fits in 3 segments
+        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_menu_and_list_fits_in_three_segments(
+    sms_bot, sms_user, questions, language: str
+) -> None:
+    """Long lists (districts, categories, the menu, settings, priorities) page to fit."""
+    from tests.factories import create_need, create_resident
+
+    tr = translator(language)
+    neighbour = await create_resident(sms_bot.app, "neighbour")
+    for i in range(6):
+        await create_need(
+            sms_bot.app, neighbour, description=f"A long description of need number {i} " * 4
+        )
+    user = sms_user(f"+99655530000{LANGUAGE_NUMBER[language]}")
+    await user.say("hi")
+    await user.say(LANGUAGE_NUMBER[language])
+    await user.say("2")  # Jalal-Abad region: 12 districts and towns, more than one SMS holds
+    await user.say("0")
+    await user.say("Барпы")
+    await user.choose(to_gsm(tr.t("Yes")))
+    await user.choose(to_gsm(tr.t("Priorities of my community")))
+    await user.say("0")
+    await user.say("1")
+    await user.say("help")
+    await user.say("menu")
+    await user.choose(to_gsm(tr.t("Settings")))
+    await user.choose(to_gsm(tr.t("Delete my data")))
+    asked = [r for r in questions if r.token is not None]
+    assert any(r.choices and r.choices[-1].key == "0" for r in asked)  # lists were paged
+    for reply in asked:
+        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
