@@ -112,6 +112,13 @@ async def _detail(ctx: Context) -> str:
     return "\n".join(lines)
 
 
+async def _short_detail(ctx: Context) -> str:
+    """The same on SMS: the number, status and the start of the description."""
+    need = await _need(ctx)
+    status = ctx.t(STATUS_NAMES[need.status])
+    return f"{need.reference} · {status}\n{shorten(need.description, 50)}\n{ctx.t(N_('Set a new status:'))}"
+
+
 class ChooseAction(Choose):
     """A new status for the need, or a look at its photo (then the same question again)."""
 
@@ -187,7 +194,11 @@ def build() -> Flow:
                 "need", N_("Choose a report, or type its number."), _need_options, when=_has_needs
             ),
             ChooseAction(
-                "action", _detail, _action_options, when=lambda ctx: "need" in ctx.answers
+                "action",
+                _detail,
+                _action_options,
+                short=_short_detail,
+                when=lambda ctx: "need" in ctx.answers,
             ),
             Ask(
                 "reason",

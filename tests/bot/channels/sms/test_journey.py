@@ -111,3 +111,31 @@ async def test_every_menu_and_list_fits_in_three_segments(
     assert any(r.choices and r.choices[-1].key == "0" for r in asked)  # lists were paged
     for reply in asked:
         assert count_segments(render_text(reply)).count <= 3, render_text(reply)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_staff_work_by_sms_within_three_segments(
+    sms_bot, sms_user, questions, language: str
+) -> None:
+    """Staff can do their part by SMS too: find a report, reject it with a reason."""
+    from tests.factories import create_invite_code, create_need, create_resident
+
+    tr = translator(language)
+    reporter = await create_resident(sms_bot.app, "reporter")
+    need = await create_need(sms_bot.app, reporter, description="Street lights are out " * 10)
+    officer = sms_user(f"+99655560000{LANGUAGE_NUMBER[language]}")
+    await officer.say(await create_invite_code(sms_bot.app))
+    await officer.say(LANGUAGE_NUMBER[language])
+    await officer.say("Барпы")
+    await officer.choose(to_gsm(tr.t("Yes")))
+    await officer.choose(to_gsm(tr.t("Needs of my municipality (staff)")))
+    await officer.choose(to_gsm(tr.t("By category")))
+    await officer.choose(to_gsm((await category(sms_bot.app, "roads_lighting")).name(language)))
+    await officer.say("1")
+    await officer.choose(to_gsm(tr.t("rejected")))
+    await officer.say("Это ответственность района")
+    assert need.reference in officer.screen
+    asked = [r for r in questions if r.token is not None]
+    assert len(asked) >= 8
+    for reply in asked:
+        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
