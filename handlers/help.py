@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation.context import Context
-from bot.conversation.engine import help_text
 from bot.conversation.flow import Flow
+from bot.conversation.help import help_text
 from bot.conversation.steps import Step
 from bot.i18n import N_
 

@@ -21,8 +21,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.engine import Conversation, Turn, write_states
+from bot.conversation.engine import Conversation
 from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.conversation.state import Turn, write_states
 from bot.services.notify import reply_rows
 from bot.services.people import lock_senders, resolve_address
 from models import OutboxMessage, ProcessedInbound

@@ -7,17 +7,18 @@ same question and several processes can serve the same person without mixing ans
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, FlowRegistry
-from bot.conversation.keywords import match_keyword, shown_keyword, start_payload
+from bot.conversation.help import REDEEM_TEXTS, help_text, role_name
+from bot.conversation.keywords import match_keyword, start_payload
 from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.conversation.state import Position, Turn, open_turn, write_states
 from bot.conversation.steps import AskContact, Invalid, Reask, Step
 from bot.i18n import N_, translator
 from bot.services import audit
@@ -40,75 +41,6 @@ SEEN_PRECISION = timedelta(minutes=1)
 ONBOARDING = "onboarding"
 MENU = "menu"
 LANGUAGE = "language"
-
-REDEEM_TEXTS = {
-    RedeemResult.unknown: N_("This code is not valid. Check it and send it again."),
-    RedeemResult.used: N_("This code has already been used. Ask for a new one."),
-    RedeemResult.expired: N_("This code has expired. Ask for a new one."),
-}
-
-
-@dataclass
-class _Position:
-    """Where the person is: the persisted part of ConversationState besides answers and scratch."""
-
-    flow: str | None
-    step: str | None
-    turn: int
-    history: list[str] = field(default_factory=list)
-    stack: list[dict[str, Any]] = field(default_factory=list)
-    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    new_row: bool = False
-
-
-@dataclass
-class Turn:
-    """One handled message: the context (replies, person) and the position to write back."""
-
-    ctx: Context
-    position: _Position
-
-    def state_values(self) -> dict[str, Any]:
-        """The conversation_states row after this turn."""
-        ctx, position = self.ctx, self.position
-        return {
-            "person_id": ctx.person.id,
-            "flow": position.flow,
-            "step": position.step,
-            "turn": position.turn,
-            "data": {
-                "answers": ctx.answers,
-                "scratch": ctx.scratch,
-                "history": position.history,
-                "stack": position.stack,
-                "drafts": position.drafts,
-            },
-            "updated_at": utcnow(),
-        }
-
-
-async def write_states(session: AsyncSession, turns: list[Turn]) -> None:
-    """Write back the positions of `turns`: plain INSERTs for newcomers, one batched UPDATE for
-    everyone else (no ORM unit of work on this path)."""
-    table = ConversationState.__table__
-    kept = [t for t in turns if not t.ctx.person_deleted]
-    new = [t.state_values() for t in kept if t.position.new_row]
-    old = [t.state_values() for t in kept if not t.position.new_row]
-    if new:
-        await session.execute(table.insert(), new)
-    if old:
-        await session.execute(
-            table.update()
-            .where(table.c.person_id == bindparam("pid"))
-            .values(
-                flow=bindparam("flow"),
-                step=bindparam("step"),
-                turn=bindparam("turn"),
-                data=bindparam("data"),
-                updated_at=bindparam("updated_at"),
-            ),
-            [{**values, "pid": values.pop("person_id")} for values in old],
-        )
 
 
 class Conversation:
@@ -200,7 +132,7 @@ class Conversation:
         if address.unreachable or now - address.last_seen_at > SEEN_PRECISION:
             address.last_seen_at = now  # writing again makes a blocked address usable
             address.unreachable = False
-        position, ctx = self._load(session, person, address, row, caps)
+        position, ctx = open_turn(session, self.settings, person, address, row, caps)
         await self._dispatch(ctx, position, message)
         return Turn(ctx, position)
 
@@ -210,7 +142,7 @@ class Conversation:
             found = await lock_sender(session, channel, address_value)
             if found is None:
                 return []
-            position, ctx = self._load(session, found[1], found[0], found[2], caps)
+            position, ctx = open_turn(session, self.settings, found[1], found[0], found[2], caps)
             flow = self._flow(position)
             if flow is None or not flow.has_step(position.step):
                 return []
@@ -232,44 +164,12 @@ class Conversation:
             raise LookupError("the sender's address vanished")
         return found
 
-    def _load(
-        self,
-        session: AsyncSession,
-        person: Person,
-        address: Address,
-        row: ConversationState | None,
-        caps: Capabilities,
-    ) -> tuple[_Position, Context]:
-        new_row = row is None
-        if row is None:
-            row = ConversationState(person_id=person.id, turn=0, data={})
-        data = dict(row.data or {})
-        position = _Position(
-            flow=row.flow,
-            step=row.step,
-            turn=row.turn or 0,
-            history=list(data.get("history", [])),
-            stack=list(data.get("stack", [])),
-            drafts=dict(data.get("drafts", {})),
-            new_row=new_row,
-        )
-        ctx = Context(
-            session=session,
-            settings=self.settings,
-            person=person,
-            address=address,
-            caps=caps,
-            answers=dict(data.get("answers", {})),
-            scratch=dict(data.get("scratch", {})),
-        )
-        return position, ctx
-
-    def _flow(self, position: _Position) -> Flow | None:
+    def _flow(self, position: Position) -> Flow | None:
         return self.flows.get(position.flow)
 
     # -- dispatch -----------------------------------------------------------------------------
 
-    async def _dispatch(self, ctx: Context, position: _Position, message: Inbound) -> None:
+    async def _dispatch(self, ctx: Context, position: Position, message: Inbound) -> None:
         if message.token is not None and message.token != str(position.turn):
             ctx.say(
                 ctx.t(N_("This button has expired. Please use the latest message.")), expired=True
@@ -301,7 +201,7 @@ class Conversation:
         return MENU
 
     async def _answer(
-        self, ctx: Context, position: _Position, flow: Flow, step: Step, message: Inbound
+        self, ctx: Context, position: Position, flow: Flow, step: Step, message: Inbound
     ) -> None:
         try:
             value = await step.accept(ctx, message)
@@ -319,7 +219,7 @@ class Conversation:
         else:
             await self._finish(ctx, position, flow)
 
-    async def _finish(self, ctx: Context, position: _Position, flow: Flow) -> None:
+    async def _finish(self, ctx: Context, position: Position, flow: Flow) -> None:
         target = await flow.finish(ctx)
         position.drafts.pop(flow.name, None)
         if ctx.person_deleted:
@@ -331,7 +231,7 @@ class Conversation:
         else:
             await self._start(ctx, position, self._home(ctx))
 
-    async def _start(self, ctx: Context, position: _Position, name: str) -> None:
+    async def _start(self, ctx: Context, position: Position, name: str) -> None:
         flow = self.flows[name]
         if flow.allowed is not None and not flow.allowed(ctx.person):
             await audit.record(ctx.session, ctx.person.id, f"start:{name}", "refused")
@@ -353,19 +253,19 @@ class Conversation:
         else:
             await self._enter(ctx, position, first)
 
-    async def _enter(self, ctx: Context, position: _Position, step: Step) -> None:
+    async def _enter(self, ctx: Context, position: Position, step: Step) -> None:
         position.step = step.name
         ctx.scratch.clear()
         await self._ask(ctx, position, step)
 
     async def _ask(
-        self, ctx: Context, position: _Position, step: Step, hint: str | None = None
+        self, ctx: Context, position: Position, step: Step, hint: str | None = None
     ) -> None:
         position.turn += 1
         reply = await step.ask(ctx, hint)
         ctx.replies.append(replace(reply, token=str(position.turn)))
 
-    async def _return(self, ctx: Context, position: _Position) -> None:
+    async def _return(self, ctx: Context, position: Position) -> None:
         saved = position.stack.pop()
         flow = self.flows[saved["flow"]]
         position.flow, position.history = saved["flow"], list(saved["history"])
@@ -375,7 +275,7 @@ class Conversation:
 
     # -- global words -------------------------------------------------------------------------
 
-    async def _global(self, ctx: Context, position: _Position, flow: Flow, keyword: str) -> None:
+    async def _global(self, ctx: Context, position: Position, flow: Flow, keyword: str) -> None:
         step = flow.step(position.step or "")
         if keyword == "help":
             ctx.say(help_text(ctx, step))
@@ -399,7 +299,7 @@ class Conversation:
             position.stack.clear()
             await self._start(ctx, position, MENU)
 
-    async def _back(self, ctx: Context, position: _Position, flow: Flow, step: Step) -> None:
+    async def _back(self, ctx: Context, position: Position, flow: Flow, step: Step) -> None:
         if position.history:
             previous = position.history.pop()
             await self._enter(ctx, position, flow.step(previous))
@@ -410,7 +310,7 @@ class Conversation:
         else:
             await self._start(ctx, position, MENU)
 
-    def _bookmark(self, ctx: Context, position: _Position) -> dict[str, Any]:
+    def _bookmark(self, ctx: Context, position: Position) -> dict[str, Any]:
         return {
             "flow": position.flow,
             "step": position.step,
@@ -418,7 +318,7 @@ class Conversation:
             "history": list(position.history),
         }
 
-    async def _redeem(self, ctx: Context, position: _Position, code: str) -> None:
+    async def _redeem(self, ctx: Context, position: Position, code: str) -> None:
         result = await redeem_invite(ctx.session, ctx.person, code)
         if result == RedeemResult.granted:
             ctx.say(
@@ -428,7 +328,7 @@ class Conversation:
             ctx.say(ctx.t(REDEEM_TEXTS[result]))
         await self._continue(ctx, position)
 
-    async def _link_phone(self, ctx: Context, position: _Position, message: Inbound) -> None:
+    async def _link_phone(self, ctx: Context, position: Position, message: Inbound) -> None:
         phone = normalize_phone(message.contact_phone or "")
         if not message.contact_verified:
             ctx.say(ctx.t(N_("Please share your own phone number, not someone else's.")))
@@ -443,44 +343,10 @@ class Conversation:
             )
         await self._continue(ctx, position)
 
-    async def _continue(self, ctx: Context, position: _Position) -> None:
+    async def _continue(self, ctx: Context, position: Position) -> None:
         """Ask the current question again after an aside, or start where the person belongs."""
         flow = self._flow(position)
         if flow is not None and flow.has_step(position.step):
             await self._ask(ctx, position, flow.step(position.step or ""))
         else:
             await self._start(ctx, position, self._home(ctx))
-
-
-def role_name(ctx: Context) -> str:
-    """The person's role, in words."""
-    names = {
-        "resident": N_("resident"),
-        "ngo_member": N_("NGO member"),
-        "staff": N_("municipal staff"),
-        "admin": N_("administrator"),
-    }
-    return ctx.t(names[str(ctx.person.role)])
-
-
-def help_text(ctx: Context, step: Step) -> str:
-    """What the person can write at any step, after the step's own help if it has some."""
-    words = {k: shown_keyword(ctx.language, k) for k in ("menu", "back", "cancel", "language")}
-    if ctx.caps.compact:  # SMS: the words, and how to stop messages
-        return ctx.t(
-            N_(
-                "Write at any time: {menu} - menu, {back} - back, {language} - language. STOP - no more SMS."
-            ),
-            menu=words["menu"],
-            back=words["back"],
-            language=words["language"],
-        )
-    general = ctx.t(
-        N_(
-            "Kenesh passes your community's needs to your municipality. You can write at any "
-            "time: {menu} — main menu, {back} — previous question, {cancel} — stop what you are "
-            "doing, {language} — change language."
-        ),
-        **words,
-    )
-    return f"{ctx.t(step.help)}\n\n{general}" if step.help else general
