@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     twilio_from: str | None = None
     twilio_api_url: str = "https://api.twilio.com"
 
+    @field_validator(
+        "public_url",
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_from",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`VAR=` (as docker-compose writes an unset ${VAR:-}) means not set."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

@@ -39,3 +39,17 @@ def test_ci_runs_the_readme_test_command() -> None:
         if line.strip() and not line.lstrip().startswith(("#", "set ", "export ", "cd "))
     ][-1].strip()
     assert command in README
+
+
+def test_empty_channel_settings_mean_off(monkeypatch) -> None:
+    """docker-compose passes unset ${VAR:-} as empty strings: they must not switch channels on."""
+    for name in (
+        "PUBLIC_URL",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "TWILIO_ACCOUNT_SID",
+    ):
+        monkeypatch.setenv(name, "")
+    settings = Settings()
+    assert settings.telegram_bot_token is None and settings.public_url is None
+    assert settings.telegram_webhook_secret is None and settings.twilio_account_sid is None
