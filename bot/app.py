@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.conversation.engine import Conversation
+from bot.metrics import Metrics
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
 from handlers import build_flows
@@ -24,6 +25,7 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker
     conversation: Conversation
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
         """Release database connections."""
@@ -39,5 +41,6 @@ async def start_app(settings: Settings, *, migrate: bool = True) -> App:
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    conversation = Conversation(sessions, settings, build_flows())
-    return App(settings, engine, sessions, conversation)
+    metrics = Metrics()
+    conversation = Conversation(sessions, settings, build_flows(), metrics=metrics)
+    return App(settings, engine, sessions, conversation, metrics)

@@ -14,6 +14,7 @@ from bot.app import App
 from bot.channels.sms.channel import INBOUND_PATH, SmsChannel
 from bot.channels.sms.sender import STATUS_PATH
 from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
+from bot.metrics import CONTENT_TYPE
 
 log = logging.getLogger("kenesh.http")
 
@@ -33,6 +34,11 @@ def create_http_app(
         except Exception:  # any database failure means "not healthy"
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
+
+    @http.get("/metrics")
+    async def metrics() -> Response:
+        """Prometheus text format: traffic, latency, deliveries, outbox depth."""
+        return Response(await app.metrics.render(app.sessions), media_type=CONTENT_TYPE)
 
     if telegram is not None and telegram.webhook_mode:
         secret = (app.settings.telegram_webhook_secret or "").encode()

@@ -22,7 +22,7 @@ class Runtime:
         self.sms: SmsChannel | None = None
         senders: list[Sender] = []
         settings = app.settings
-        self.worker = OutboxWorker(app.sessions, senders)
+        self.worker = OutboxWorker(app.sessions, senders, metrics=app.metrics)
         if settings.telegram_bot_token:
             self.telegram = TelegramChannel(settings, app.conversation, wake=self.worker.wake)
             senders.append(self.telegram.sender)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App
 from bot.conversation.engine import Conversation
+from bot.metrics import Metrics
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
 from handlers import build_flows
@@ -96,12 +97,9 @@ async def clear(database: Database) -> None:
 def make_app(database: Database, **settings: object) -> App:
     """An App on the test database (several may share it, like several processes)."""
     config = Settings(database_url=database.url, **settings)
-    return App(
-        config,
-        database.engine,
-        database.sessions,
-        Conversation(database.sessions, config, build_flows()),
-    )
+    metrics = Metrics()
+    conversation = Conversation(database.sessions, config, build_flows(), metrics=metrics)
+    return App(config, database.engine, database.sessions, conversation, metrics)
 
 
 @pytest.fixture

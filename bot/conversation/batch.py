@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -75,6 +76,8 @@ class GroupCommit:
             await self._run(batch)
 
     async def _run(self, batch: list[_Pending]) -> None:
+        metrics = self.conversation.metrics
+        started = time.perf_counter()
         try:
             results = await self._handle_batch([p.message for p in batch])
         except Exception:
@@ -82,11 +85,15 @@ class GroupCommit:
                 "a batch of %d failed; handling its messages one by one", len(batch), exc_info=True
             )
             results = [None] * len(batch)
+        elapsed = time.perf_counter() - started
         for pending, replies in zip(batch, results, strict=True):
             if replies is None:  # failed batch, or a second address of a person already in it
                 replies = await self.conversation.handle(
                     pending.message, self.caps, queue_replies=True
                 )
+            else:  # (handle() counts its own)
+                metrics.inbound.labels(channel=self.channel).inc()
+                metrics.handler_seconds.labels(channel=self.channel).observe(elapsed)
             if not pending.done.done():
                 pending.done.set_result(replies)
 

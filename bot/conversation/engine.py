@@ -7,6 +7,7 @@ same question and several processes can serve the same person without mixing ans
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from bot.conversation.messages import Capabilities, Inbound, Reply
 from bot.conversation.state import Position, Turn, open_turn, write_states
 from bot.conversation.steps import AskContact, Invalid, Reask, Step
 from bot.i18n import N_, translator
+from bot.metrics import Metrics
 from bot.services import audit
 from bot.services.invites import RedeemResult, redeem_invite
 from bot.services.linking import link_phone
@@ -47,7 +49,11 @@ class Conversation:
     """Runs flows for people on any channel."""
 
     def __init__(
-        self, sessions: async_sessionmaker, settings: Settings, flows: FlowRegistry
+        self,
+        sessions: async_sessionmaker,
+        settings: Settings,
+        flows: FlowRegistry,
+        metrics: Metrics | None = None,
     ) -> None:
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in flows:
@@ -55,6 +61,7 @@ class Conversation:
         self.sessions = sessions
         self.settings = settings
         self.flows = flows
+        self.metrics = metrics or Metrics()
 
     async def handle(
         self,
@@ -76,11 +83,16 @@ class Conversation:
         off them for a while, for a channel that answers in its webhook response (and falls back
         to the worker if that response never went out).
         """
+        self.metrics.inbound.labels(channel=message.channel).inc()
+        started = time.perf_counter()
         try:
             return await self._handle(message, caps, queue_replies, queued, hold)
         except Exception:
             log.exception("handling a %s message failed; nothing was changed", message.channel)
             return [Reply(text=await self._apology(message))]
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.handler_seconds.labels(channel=message.channel).observe(elapsed)
 
     async def _apology(self, message: Inbound) -> str:
         language = self.settings.default_language

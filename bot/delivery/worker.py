@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome, Sender
+from bot.metrics import Metrics
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import UTCDateTime, utcnow
 
@@ -82,6 +83,7 @@ class OutboxWorker:
         idle_seconds: float = 1.0,
         max_attempts: int = 5,
         linger_seconds: float = 0.01,
+        metrics: Metrics | None = None,
     ) -> None:
         self.sessions = sessions
         self._recorder = _Recorder(sessions.kw["bind"])
@@ -90,6 +92,7 @@ class OutboxWorker:
         self.idle_seconds = idle_seconds
         self.max_attempts = max_attempts
         self.linger_seconds = linger_seconds
+        self.metrics = metrics or Metrics()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -265,7 +268,11 @@ class OutboxWorker:
         await self._recorder.record(
             params, (message.address_id, delivery.outcome) if blocks else None
         )
-        if delivery.outcome != Outcome.sent:
+        if delivery.outcome == Outcome.sent:
+            self.metrics.sent.labels(channel=message.channel).inc()
+        else:
+            reason = str(delivery.outcome)
+            self.metrics.failed.labels(channel=message.channel, reason=reason).inc()
             log.warning(
                 "message %s on %s: %s (%s)",
                 message.id,

@@ -119,8 +119,12 @@ class SmsChannel:
         values: dict[str, object] = {"provider_status": reported[:20], "provider_id": sid or None}
         if reported in FINAL:
             values["status"] = FINAL[reported].value
+            if reported == "delivered":
+                self.conversation.metrics.delivered.labels(channel=SMS.code).inc()
         elif reported in FAILED:
-            values |= {"status": OutboxStatus.failed.value, "error": f"twilio {error or reported}"}
+            reason = f"twilio {error or reported}"
+            values |= {"status": OutboxStatus.failed.value, "error": reason}
+            self.conversation.metrics.failed.labels(channel=SMS.code, reason=reason).inc()
         async with self.sessions() as session, session.begin():
             result = await session.execute(
                 table.update().where(where).values(**values).returning(table.c.address_id)
