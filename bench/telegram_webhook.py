@@ -150,6 +150,7 @@ async def run_kenesh(
         "PUBLIC_URL": "https://bench.example",
         "HTTP_PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        "TELEGRAM_RATE": "100000",  # this measures inbound handling, not the sending limit
     }
     launcher = os.environ.get("BENCH_LAUNCHER")  # e.g. to attach a profiler
     command = ["-c", launcher] if launcher else ["-m", "bot.cli", "serve"]

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_api_url: str = "https://api.twilio.com"
+    telegram_rate: float = 30.0
+    sms_rate: float = 1.0
 
     @field_validator(
         "public_url",

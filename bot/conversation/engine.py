@@ -18,7 +18,7 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.help import REDEEM_TEXTS, help_text, role_name
 from bot.conversation.keywords import match_keyword, start_payload
-from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.conversation.messages import Capabilities, Inbound, Reply, merge_replies
 from bot.conversation.state import Position, Turn, open_turn, write_states
 from bot.conversation.steps import AskContact, Invalid, Reask, Step
 from bot.i18n import N_, translator
@@ -146,6 +146,7 @@ class Conversation:
             address.unreachable = False
         position, ctx = open_turn(session, self.settings, person, address, row, caps)
         await self._dispatch(ctx, position, message)
+        ctx.replies[:] = merge_replies(ctx.replies, caps)
         return Turn(ctx, position)
 
     async def reopen(self, channel: str, address_value: str, caps: Capabilities) -> list[Reply]:

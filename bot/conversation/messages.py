@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 
@@ -117,3 +117,23 @@ class Capabilities:
     page_size: int = 8
     compact: bool = False
     fits: Callable[[Reply], bool] | None = None
+
+
+def merge_replies(replies: list[Reply], caps: Capabilities) -> list[Reply]:
+    """A turn's plain statements joined to the message after them ("Thank you!…" and the menu
+    become one message): fewer messages for the person, and fewer sends against per-chat limits.
+    A merge that would not fit the channel is not made."""
+    merged: list[Reply] = []
+    for reply in replies:
+        previous = merged[-1] if merged else None
+        plain = previous is not None and not (
+            previous.choices or previous.photo or previous.request or previous.expired
+        )
+        if previous is not None and plain and not reply.expired and reply.photo is None:
+            candidate = replace(reply, text=f"{previous.text}\n\n{reply.text}")
+            fits = caps.fits(candidate) if caps.fits else len(candidate.text) <= caps.max_length
+            if fits:
+                merged[-1] = candidate
+                continue
+        merged.append(reply)
+    return merged

@@ -37,6 +37,8 @@ class Sender(Protocol):
     """Sends rendered replies on one channel, handling the provider's rate-limit answers itself."""
 
     channel: str
+    rate: float | None  # messages a second on this channel (None: no limit)
+    per_address_interval: float  # seconds between two messages to one address
 
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send `reply` to `address` (a chat id, a phone number)."""

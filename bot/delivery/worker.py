@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
+from bot.delivery.pace import Pace
 from bot.delivery.sender import Delivery, Outcome, Sender
 from bot.metrics import Metrics
 from models import Address, OutboxMessage, OutboxStatus
@@ -88,6 +89,7 @@ class OutboxWorker:
         self.sessions = sessions
         self._recorder = _Recorder(sessions.kw["bind"])
         self.senders = {sender.channel: sender for sender in senders}
+        self._paces: dict[str, Pace] = {}
         self.batch = batch
         self.idle_seconds = idle_seconds
         self.max_attempts = max_attempts
@@ -185,7 +187,7 @@ class OutboxWorker:
                         or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
                     )
                     .order_by(outbox.c.priority, outbox.c.id)
-                    .limit(self.batch)
+                    .limit(self._claim_size())
                     .with_for_update(of=outbox, skip_locked=True)
                 )
             ).all()
@@ -239,8 +241,26 @@ class OutboxWorker:
                 await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
                 return
 
+    def _claim_size(self) -> int:
+        """About a second's worth of sends: a live reply queued behind a bulk batch waits for
+        the next claim, so a batch must not hold minutes of paced sends."""
+        rates = [getattr(s, "rate", None) for s in self.senders.values()]
+        if any(rate is None for rate in rates):
+            return self.batch
+        return max(1, min(self.batch, int(sum(rates))))  # type: ignore[arg-type]
+
+    def pace(self, channel: str) -> Pace:
+        """The pacing of `channel`, as its sender declares it."""
+        if channel not in self._paces:
+            sender = self.senders[channel]
+            self._paces[channel] = Pace(
+                getattr(sender, "rate", None), getattr(sender, "per_address_interval", 0.0)
+            )
+        return self._paces[channel]
+
     async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
+        await self.pace(message.channel).wait(message.address)
         try:
             return await self.senders[message.channel].send(message.address, reply)
         except Exception as error:  # a sender bug must not stop the worker or lose the message

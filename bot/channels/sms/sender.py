@@ -39,6 +39,8 @@ class TwilioSender:
         ):
             raise ValueError("SMS needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM")
         self.settings = settings
+        self.rate = settings.sms_rate  # per sending number (SMS_RATE)
+        self.per_address_interval = 0.0
         self._client: Client | None = None
 
     @property

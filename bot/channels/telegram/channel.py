@@ -65,7 +65,7 @@ class TelegramChannel:
         self.bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
-        self.sender = TelegramSender(self.bot)
+        self.sender = TelegramSender(self.bot, rate=settings.telegram_rate)
         self.inbox = GroupCommit(conversation, TELEGRAM.code, TELEGRAM.capabilities)
         self._polling: asyncio.Task[None] | None = None
 

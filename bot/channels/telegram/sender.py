@@ -33,9 +33,13 @@ class TelegramSender:
 
     channel = TELEGRAM.code
 
-    def __init__(self, bot: Bot, backoff: tuple[float, ...] = BACKOFF) -> None:
+    def __init__(
+        self, bot: Bot, backoff: tuple[float, ...] = BACKOFF, rate: float | None = 30.0
+    ) -> None:
         self.bot = bot
         self.backoff = backoff
+        self.rate = rate  # the bot's overall limit (TELEGRAM_RATE)
+        self.per_address_interval = 1.0  # Telegram: at most one message a second to one chat
 
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send every piece of `reply`; the provider id is the last message's id."""

@@ -110,6 +110,7 @@ async def start_sms_bot(database: Database, twilio: FakeTwilio, **settings: Any)
         twilio_auth_token=twilio.auth_token,
         twilio_from=FROM,
         twilio_api_url=twilio.base_url,
+        sms_rate=1000,
         **settings,
     )
     runtime = Runtime(app)

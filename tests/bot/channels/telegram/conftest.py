@@ -91,6 +91,7 @@ async def start_bot(database: Database, fake: FakeTelegram, webhook: bool, **set
         telegram_bot_token=TOKEN,
         telegram_api_url=fake.base_url,
         telegram_polling_timeout=1,
+        telegram_rate=1000,
         public_url="https://kenesh.example" if webhook else None,
         telegram_webhook_secret=SECRET if webhook else None,
         **settings,
@@ -98,6 +99,8 @@ async def start_bot(database: Database, fake: FakeTelegram, webhook: bool, **set
     runtime = Runtime(app)
     runtime.worker.idle_seconds = 0.05
     runtime.telegram.sender.backoff = (0.01, 0.02, 0.04)
+    # these tests press buttons faster than a person; pacing has its own tests
+    runtime.telegram.sender.per_address_interval = 0.0
     await runtime.start()
     return Bot(runtime, fake, webhook)
 

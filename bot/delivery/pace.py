@@ -1,0 +1,39 @@
+"""Pacing sends within a provider's limits: so many messages a second on a channel, and a gap
+between two messages to one address (Telegram: one a second per chat)."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+class Pace:
+    """Hands out send slots: at most `rate` a second overall, `per_address` seconds apart for one
+    address. Slots are spread evenly rather than burst, so a provider counting per second never
+    sees more than the rate."""
+
+    def __init__(self, rate: float | None, per_address: float = 0.0) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.per_address = per_address
+        self._next_slot = 0.0
+        self._last: dict[str, float] = {}
+
+    async def wait(self, address: str) -> None:
+        """Return when a message may go to `address`."""
+        loop = asyncio.get_running_loop()
+        if self.per_address:
+            ready = self._last.get(address, float("-inf")) + self.per_address
+            if ready > loop.time():
+                await asyncio.sleep(ready - loop.time())
+        now = loop.time()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        if self.per_address:
+            self._remember(address, loop.time())
+
+    def _remember(self, address: str, when: float) -> None:
+        self._last[address] = when
+        if len(self._last) > 50_000:  # forget addresses whose gap has long passed
+            cutoff = when - self.per_address
+            self._last = {a: t for a, t in self._last.items() if t > cutoff}

@@ -1,0 +1,102 @@
+"""The outbox worker: priorities, sharing the outbox, and recovery after a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bot.conversation.messages import Reply
+from bot.delivery.sender import Delivery, Outcome
+from bot.delivery.worker import OutboxWorker
+from bot.services import notify
+from models import OutboxMessage, OutboxStatus, Person
+from models.base import utcnow
+from models.db import create_engine, create_sessionmaker
+from tests.factories import create_resident
+
+
+class RecordingSender:
+    """A channel's sender that only writes down what it was asked to send."""
+
+    channel = "sim"
+
+    def __init__(self, rate: float | None = None) -> None:
+        self.rate = rate
+        self.per_address_interval = 0.0
+        self.sent: list[tuple[str, str]] = []
+
+    async def send(self, address: str, reply: Reply) -> Delivery:
+        self.sent.append((address, reply.text))
+        await asyncio.sleep(0)
+        return Delivery(Outcome.sent, provider_id=str(len(self.sent)))
+
+
+async def queue(app, people: list[Person], text: str, priority: int) -> None:
+    async with app.sessions() as session, session.begin():
+        for person in people:
+            stored = await session.get(Person, person.id)
+            await notify.enqueue(session, stored, f"{text} {person.id}", priority=priority)
+
+
+async def test_a_live_reply_overtakes_a_bulk_queue(app) -> None:
+    people = [await create_resident(app, f"bulk-{i}") for i in range(20)]
+    talker = await create_resident(app, "talker")
+    await queue(app, people, "bulk", notify.BULK)
+    sender = RecordingSender(rate=10)  # a second's worth (10) is claimed at a time
+    worker = OutboxWorker(app.sessions, [sender], idle_seconds=0.01)
+    await worker.start()
+    try:
+        while len(sender.sent) < 3:
+            await asyncio.sleep(0.01)
+        await queue(app, [talker], "live", notify.LIVE)
+        worker.wake()
+        while len(sender.sent) < 21:
+            await asyncio.sleep(0.01)
+    finally:
+        await worker.stop()
+    position = [text for _, text in sender.sent].index(f"live {talker.id}")
+    assert position < 20, "the live reply waited for the whole bulk queue"
+
+
+async def test_two_workers_share_the_outbox_without_duplicates(database, app) -> None:
+    people = [await create_resident(app, f"shared-{i}") for i in range(60)]
+    await queue(app, people, "notice", notify.NOTICE)
+    engines = [create_engine(database.url), create_engine(database.url)]
+    senders = [RecordingSender(), RecordingSender()]
+    workers = [
+        OutboxWorker(create_sessionmaker(engine), [sender], batch=7)
+        for engine, sender in zip(engines, senders, strict=True)
+    ]
+    try:
+        while sum(len(s.sent) for s in senders) < 60:
+            handled = await asyncio.gather(*(w.run_once() for w in workers))
+            assert any(handled), "both workers found nothing while messages were waiting"
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    counts = Counter(text for sender in senders for _, text in sender.sent)
+    assert len(counts) == 60 and set(counts.values()) == {1}
+    assert all(sender.sent for sender in senders)  # both took part
+    async with app.sessions() as session:
+        statuses = (await session.scalars(select(OutboxMessage.status))).all()
+    assert set(statuses) == {OutboxStatus.sent}
+
+
+async def test_messages_left_sending_by_a_dead_process_are_sent_again(app) -> None:
+    person = await create_resident(app, "survivor")
+    await queue(app, [person], "interrupted", notify.NOTICE)
+    async with app.sessions() as session, session.begin():
+        # what a process killed mid-send leaves behind
+        await session.execute(
+            update(OutboxMessage).values(
+                status=OutboxStatus.sending, not_before=utcnow() - timedelta(minutes=5)
+            )
+        )
+    sender = RecordingSender()
+    worker = OutboxWorker(app.sessions, [sender])
+    assert await worker.recover() == 1
+    assert await worker.run_once() == 1
+    assert [text for _, text in sender.sent] == [f"interrupted {person.id}"]
