@@ -37,6 +37,8 @@ from models.invite import normalize_invite_code
 
 log = logging.getLogger("kenesh.conversation")
 
+APOLOGY = N_("Sorry, something went wrong on our side. Please send your last message again.")
+
 # last_seen_at is kept to the minute: rewriting it on every message would cost a write each time.
 SEEN_PRECISION = timedelta(minutes=1)
 
@@ -89,23 +91,27 @@ class Conversation:
             return await self._handle(message, caps, queue_replies, queued, hold)
         except Exception:
             log.exception("handling a %s message failed; nothing was changed", message.channel)
-            return [Reply(text=await self._apology(message))]
+            return [await self._apologise(message, queue_replies)]
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.handler_seconds.labels(channel=message.channel).observe(elapsed)
 
-    async def _apology(self, message: Inbound) -> str:
+    async def _apologise(self, message: Inbound, queue: bool) -> Reply:
+        """The apology for a failed turn, in the person's language — and queued for channels that
+        deliver through the outbox, so it is not lost like the turn was."""
         language = self.settings.default_language
+        reply = None
         try:
-            async with self.sessions() as session:
+            async with self.sessions() as session, session.begin():
                 address = await find_address(session, message.channel, message.address)
                 person = await session.get(Person, address.person_id) if address else None
                 language = (person.language if person else None) or language
+                reply = Reply(text=translator(language).t(APOLOGY))
+                if queue and address is not None and person is not None:
+                    await queue_replies(session, person, address, [reply])
         except Exception:  # the database itself may be what failed
-            log.warning("could not read the language for an apology")
-        return translator(language).t(
-            N_("Sorry, something went wrong on our side. Please send your last message again.")
-        )
+            log.warning("could not queue an apology on %s", message.channel)
+        return reply or Reply(text=translator(language).t(APOLOGY))
 
     async def _handle(
         self,

@@ -118,3 +118,18 @@ async def test_long_replies_are_split_and_photos_sent(bot, telegram_user) -> Non
     )
     (photo,) = bot.fake.calls_to("sendPhoto")
     assert photo.params["photo"] == "photo-file-id" and photo.params["caption"] == "N-000001"
+
+
+async def test_a_failed_turn_still_reaches_the_person_with_an_apology(
+    bot, telegram_user, monkeypatch
+) -> None:
+    await onboarded(telegram_user, 708)
+    step = bot.app.conversation.flows["menu"].step("action")
+
+    async def broken(ctx, message):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(step, "accept", broken)
+    # the failed turn is rolled back, update id and all (a redelivery would be handled afresh)
+    await bot.deliver(bot.fake.message(708, text="1"))
+    await wait_for_text(bot.fake, 708, "Sorry, something went wrong on our side.")
