@@ -91,9 +91,8 @@ class SmsChannel:
             callback = status_callback(
                 self.settings, "outbox=" + ",".join(map(str, outbox)) if outbox else ""
             )
-            response.message(to_gsm(body), action=callback) if callback else response.message(
-                to_gsm(body)
-            )
+            attributes = {"action": callback} if callback else {}
+            response.message(to_gsm(body), **attributes)
         return response
 
     async def _answered(self, ids: list[int]) -> None:
