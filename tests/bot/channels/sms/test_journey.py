@@ -32,6 +32,15 @@ def questions(monkeypatch) -> list:
     return seen
 
 
+def assert_within_budget(replies: list) -> list:
+    """Every question (a reply with a turn token) fits in 3 segments; the questions."""
+    asked = [reply for reply in replies if reply.token is not None]
+    assert asked, "no questions seen"
+    for reply in asked:
+        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
+    return asked
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_resident_reports_a_need_by_sms_only(
     sms_bot, sms_user, questions, language: str
@@ -74,10 +83,7 @@ async def test_a_resident_reports_a_need_by_sms_only(
         and need.place == "Барпы, Ленин көчөсү 5"
     )
 
-    asked = [reply for reply in questions if reply.token is not None]
-    assert asked, "no questions seen"
-    for reply in asked:  # every question fits in 3 segments
-        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
+    assert_within_budget(questions)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -107,10 +113,8 @@ async def test_every_menu_and_list_fits_in_three_segments(
     await user.say("menu")
     await user.choose(to_gsm(tr.t("Settings")))
     await user.choose(to_gsm(tr.t("Delete my data")))
-    asked = [r for r in questions if r.token is not None]
+    asked = assert_within_budget(questions)
     assert any(r.choices and r.choices[-1].key == "0" for r in asked)  # lists were paged
-    for reply in asked:
-        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -135,7 +139,4 @@ async def test_staff_work_by_sms_within_three_segments(
     await officer.choose(to_gsm(tr.t("rejected")))
     await officer.say("Это ответственность района")
     assert need.reference in officer.screen
-    asked = [r for r in questions if r.token is not None]
-    assert len(asked) >= 8
-    for reply in asked:
-        assert count_segments(render_text(reply)).count <= 3, render_text(reply)
+    assert len(assert_within_budget(questions)) >= 8

@@ -162,6 +162,13 @@ class TelegramUser:
         self.seen = len(sent)
         return self.received
 
+    async def onboard(self) -> None:
+        """Start, English, Barpy, consent: a resident at the main menu."""
+        await self.say("/start")
+        await self.press("English")
+        await self.say("Barpy")
+        await self.press("Yes")
+
     async def say(self, text: str) -> list[Call]:
         return await self._act(self.fake.message(self.chat_id, text=text))
 

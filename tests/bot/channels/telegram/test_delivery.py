@@ -11,10 +11,7 @@ from tests.bot.channels.telegram.conftest import wait_for_text
 
 async def onboarded(telegram_user, chat_id: int):
     user = telegram_user(chat_id)
-    await user.say("/start")
-    await user.press("English")
-    await user.say("Barpy")
-    await user.press("Yes")
+    await user.onboard()
     return user
 
 

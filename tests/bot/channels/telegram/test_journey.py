@@ -69,10 +69,7 @@ async def test_sharing_ones_own_contact_links_the_phone(bot, telegram_user) -> N
 
 async def test_contact_button_in_settings(bot, telegram_user) -> None:
     user = telegram_user(503)
-    await user.say("/start")
-    await user.press("English")
-    await user.say("Barpy")
-    await user.press("Yes")
+    await user.onboard()
     await user.press("Settings")
     await user.press("Link my phone number")
     assert bot.fake.last_markup(503)["keyboard"][0][0].get("request_contact") is True
@@ -95,10 +92,7 @@ async def test_staff_view_the_photo_through_the_bot(bot, telegram_user) -> None:
     from tests.factories import create_invite_code
 
     resident = telegram_user(510)
-    await resident.say("/start")
-    await resident.press("English")
-    await resident.say("Barpy")
-    await resident.press("Yes")
+    await resident.onboard()
     await resident.press("Report a need")
     await resident.press("Health")
     await resident.say("The clinic roof leaks onto the beds.")
