@@ -2,6 +2,7 @@
 
 from models.audit import AuditEvent
 from models.base import Base
+from models.broadcast import Audience, Broadcast, BroadcastStatus
 from models.category import Category
 from models.conversation import ConversationState, ProcessedInbound
 from models.invite import Invite
@@ -12,8 +13,11 @@ from models.person import Address, ConsentStatus, Person, Role
 
 __all__ = [
     "Address",
+    "Audience",
     "AuditEvent",
     "Base",
+    "Broadcast",
+    "BroadcastStatus",
     "Category",
     "ConsentStatus",
     "ConversationState",

@@ -43,6 +43,9 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(32), default="notice")
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
+    )
     # lower goes first: 0 = live conversation, 10 = notices, 100 = bulk broadcasts
     priority: Mapped[int] = mapped_column(default=10)
     status: Mapped[OutboxStatus] = mapped_column(

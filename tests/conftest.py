@@ -28,6 +28,7 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") els
 MUTABLE_TABLES = (
     "audit_events",
     "outbox_messages",
+    "broadcasts",
     "need_status_changes",
     "need_supports",
     "needs",

@@ -1,0 +1,255 @@
+"""Broadcasts: who gets them, what they cost, queueing them in the outbox, cancelling, reporting.
+
+The audience is never loaded into Python: queueing is INSERT … SELECT in the database, by ranges
+of person ids, so a million recipients cost a few statements, not a million objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.sms.segments import count_segments, to_gsm
+from bot.services import audit
+from bot.services.audit import PermissionDenied
+from bot.services.notify import BULK
+from bot.settings import LANGUAGES
+from models import (
+    Address,
+    Audience,
+    Broadcast,
+    BroadcastStatus,
+    ConsentStatus,
+    Need,
+    NeedSupport,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Role,
+)
+from models.base import utcnow
+
+# The closest written language when a broadcast has no text in the reader's own.
+FALLBACK = {
+    "ky": ("ky", "ru", "uz", "en"),
+    "uz": ("uz", "ky", "ru", "en"),
+    "ru": ("ru", "ky", "en", "uz"),
+    "en": ("en", "ru", "ky", "uz"),
+}
+SLICE = 50_000  # person ids per INSERT … SELECT
+
+
+def text_for(texts: dict[str, str], language: str | None) -> str:
+    """The broadcast's text for a reader of `language`, falling back to the closest one written."""
+    for candidate in FALLBACK.get(language or "ky", FALLBACK["ky"]):
+        if texts.get(candidate):
+            return texts[candidate]
+    return next(iter(texts.values()))
+
+
+async def create_broadcast(
+    session: AsyncSession,
+    author: Person | None,
+    *,
+    municipality_id: int | None,
+    audience: Audience,
+    texts: dict[str, str],
+    send_at: datetime | None = None,
+    channels: list[str] | None = None,
+    languages: list[str] | None = None,
+    category_id: int | None = None,
+) -> Broadcast:
+    """A broadcast, checked: staff reach only their municipality; all municipalities, admins
+    only (`author` None is the command line, which is an operator's)."""
+    texts = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    if not texts or any(lang not in LANGUAGES for lang in texts):
+        raise ValueError(f"give a text in at least one of {', '.join(LANGUAGES)}")
+    if author is not None:
+        allowed = author.role == Role.admin or (
+            municipality_id is not None and author.may_manage(municipality_id)
+        )
+        if not allowed:
+            await audit.record(
+                session, author.id, "broadcast", "refused", f"municipality={municipality_id}"
+            )
+            raise PermissionDenied("broadcast", f"municipality={municipality_id}")
+    broadcast = Broadcast(
+        author_id=author.id if author else None,
+        municipality_id=municipality_id,
+        audience=audience,
+        texts=texts,
+        channels=channels or None,
+        languages=languages or None,
+        category_id=category_id,
+        status=BroadcastStatus.scheduled,
+        send_at=send_at or utcnow(),
+    )
+    session.add(broadcast)
+    await session.flush()
+    return broadcast
+
+
+def _recipients(broadcast: Broadcast) -> Select:
+    """(person id, address id, channel, language, blocked) — each person once, on the address
+    they wrote from most recently, preferring one that can still receive."""
+    blocked = or_(Address.opted_out, Address.unreachable)
+    ranked = (
+        select(
+            Person.id.label("person_id"),
+            Address.id.label("address_id"),
+            Address.channel.label("channel"),
+            Person.language.label("language"),
+            blocked.label("blocked"),
+            func.row_number()
+            .over(
+                partition_by=Person.id,
+                order_by=(case((blocked, 1), else_=0), Address.last_seen_at.desc(), Address.id),
+            )
+            .label("rank"),
+        )
+        .join(Address, Address.person_id == Person.id)
+        .where(Person.consent == ConsentStatus.given)
+    )
+    if broadcast.municipality_id is not None:
+        ranked = ranked.where(Person.municipality_id == broadcast.municipality_id)
+    roles = {
+        Audience.residents: [Role.resident, Role.staff, Role.admin],
+        Audience.ngos: [Role.ngo_member],
+        Audience.everyone: list(Role),
+    }[broadcast.audience]
+    ranked = ranked.where(Person.role.in_(roles))
+    if broadcast.channels:
+        ranked = ranked.where(Address.channel.in_(broadcast.channels))
+    if broadcast.languages:
+        ranked = ranked.where(Person.language.in_(broadcast.languages))
+    if broadcast.category_id is not None:
+        reported = exists().where(
+            Need.reporter_id == Person.id, Need.category_id == broadcast.category_id
+        )
+        supported = exists().where(
+            NeedSupport.person_id == Person.id,
+            NeedSupport.need_id == Need.id,
+            Need.category_id == broadcast.category_id,
+        )
+        ranked = ranked.where(or_(reported, supported))
+    inner = ranked.subquery()
+    return select(inner).where(inner.c.rank == 1)
+
+
+@dataclass
+class Preview:
+    """Recipients per channel, those who will be skipped, and what the SMS part costs."""
+
+    recipients: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    sms_segments: int = 0
+
+
+async def preview(session: AsyncSession, broadcast: Broadcast) -> Preview:
+    """What sending `broadcast` now would do."""
+    chosen = _recipients(broadcast).subquery()
+    rows = await session.execute(
+        select(chosen.c.channel, chosen.c.language, chosen.c.blocked, func.count()).group_by(
+            chosen.c.channel, chosen.c.language, chosen.c.blocked
+        )
+    )
+    result, recipients = Preview(), defaultdict(int)
+    for channel, language, blocked, count in rows.all():
+        if blocked:
+            result.skipped += count
+            continue
+        recipients[channel] += count
+        if channel == "sms":
+            result.sms_segments += (
+                count_segments(to_gsm(text_for(broadcast.texts, language))).count * count
+            )
+    result.recipients = dict(recipients)
+    return result
+
+
+async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
+    """Put one outbox row per recipient in the outbox (blocked addresses as skipped rows)."""
+    chosen = _recipients(broadcast).subquery()
+    body = case(
+        *(
+            (chosen.c.language == lang, literal(text_for(broadcast.texts, lang)))
+            for lang in LANGUAGES
+        ),
+        else_=literal(text_for(broadcast.texts, None)),
+    )
+    status = case((chosen.c.blocked, OutboxStatus.skipped.value), else_=OutboxStatus.queued.value)
+    error = case((chosen.c.blocked, "opted_out or unreachable"), else_=None)
+    table = OutboxMessage.__table__
+    columns = ["person_id", "address_id", "channel", "body", "kind", "priority", "status", "error",
+               "attempts", "broadcast_id", "created_at"]  # fmt: skip
+    top = await session.scalar(select(func.max(Person.id))) or 0
+    total = 0
+    for low in range(0, top + 1, SLICE):
+        selection = select(
+            chosen.c.person_id,
+            chosen.c.address_id,
+            chosen.c.channel,
+            body,
+            literal("broadcast"),
+            literal(BULK),
+            status,
+            error,
+            literal(0),
+            literal(broadcast.id),
+            literal(utcnow()),
+        ).where(and_(chosen.c.person_id > low, chosen.c.person_id <= low + SLICE))
+        result = await session.execute(table.insert().from_select(columns, selection))
+        total += result.rowcount or 0
+    broadcast.status = BroadcastStatus.queued
+    broadcast.queued_at = utcnow()
+    return total
+
+
+async def queue_due(session: AsyncSession) -> list[int]:
+    """Queue every scheduled broadcast whose time has come; each by one process only."""
+    due = await session.scalars(
+        select(Broadcast)
+        .where(Broadcast.status == BroadcastStatus.scheduled, Broadcast.send_at <= utcnow())
+        .order_by(Broadcast.send_at)
+        .with_for_update(skip_locked=True)
+    )
+    started = []
+    for broadcast in due.all():
+        await queue_broadcast(session, broadcast)
+        started.append(broadcast.id)
+    return started
+
+
+async def cancel_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
+    """Stop a broadcast: nothing more of it is sent; the number of messages that will not go."""
+    broadcast.status = BroadcastStatus.cancelled
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.broadcast_id == broadcast.id, OutboxMessage.status == OutboxStatus.queued
+        )
+        .values(status=OutboxStatus.skipped, error="cancelled")
+    )
+    return result.rowcount or 0
+
+
+async def report(session: AsyncSession, broadcast_id: int) -> dict[str, dict[str, int]]:
+    """Messages of a broadcast by channel and state, with failure reasons as `failed: reason`."""
+    rows = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error, func.count())
+        .where(OutboxMessage.broadcast_id == broadcast_id)
+        .group_by(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error)
+    )
+    figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for channel, status, error, count in rows.all():
+        key = (
+            f"{status}: {error}"
+            if status in (OutboxStatus.failed, OutboxStatus.skipped) and error
+            else str(status)
+        )
+        figures[channel][key] += count
+    return {channel: dict(states) for channel, states in figures.items()}
