@@ -29,6 +29,29 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--municipalities", type=Path, help="a municipalities CSV (default: bundled)")
     seed.add_argument("--categories", type=Path, help="a categories CSV (default: bundled)")
 
+    broadcast = commands.add_parser("broadcast", help="announce to residents or NGOs")
+    actions = broadcast.add_subparsers(dest="action", required=True)
+    send = actions.add_parser("send", help="queue (or schedule, or preview) a broadcast")
+    where = send.add_mutually_exclusive_group(required=True)
+    where.add_argument("--municipality", help="municipality code")
+    where.add_argument("--all", action="store_true", help="every municipality")
+    send.add_argument("--audience", choices=["residents", "ngos", "everyone"], default="residents")
+    send.add_argument(
+        "--text",
+        action="append",
+        required=True,
+        metavar="LANG=TEXT",
+        help="the text in one language (ky, ru, uz, en); repeat for more",
+    )
+    send.add_argument("--channel", action="append", help="only this channel (repeatable)")
+    send.add_argument("--language", action="append", help="only readers of this language")
+    send.add_argument("--category", help="only people who reported or support this category")
+    send.add_argument("--at", help="local time to send, YYYY-MM-DD HH:MM (TIMEZONE)")
+    send.add_argument("--preview", action="store_true", help="only show recipients and cost")
+    for name in ("cancel", "report"):
+        action = actions.add_parser(name, help=f"{name} a broadcast")
+        action.add_argument("id", type=int)
+
     invite = commands.add_parser("invite", help="print a one-time code that grants a role")
     invite.add_argument("--role", required=True, choices=["staff", "admin"])
     invite.add_argument("--municipality", help="municipality code (required for staff)")
@@ -78,6 +101,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.db_upgrade(settings)
     if args.command == "seed":
         return await commands.seed(settings, args.municipalities, args.categories)
+    if args.command == "broadcast":
+        from bot import broadcast_commands
+
+        return await broadcast_commands.run(settings, args)
     if args.command == "invite":
         return await commands.invite(settings, args.role, args.municipality, args.days)
     raise AssertionError(args.command)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import App
 from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
+from bot.services.broadcasts import queue_due
 
 log = logging.getLogger("kenesh")
 
@@ -18,6 +21,7 @@ class Runtime:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.scheduler = AsyncIOScheduler(timezone=app.settings.timezone)
         self.telegram: TelegramChannel | None = None
         self.sms: SmsChannel | None = None
         senders: list[Sender] = []
@@ -32,15 +36,35 @@ class Runtime:
         self.worker.senders = {sender.channel: sender for sender in senders}
 
     async def start(self) -> None:
-        """Start the worker, then each channel."""
+        """Start the worker and the schedule's ticker, then each channel."""
         await self.worker.start()
+        self.scheduler.add_job(
+            self.tick, "interval", seconds=self.app.settings.schedule_tick_seconds, max_instances=1
+        )
+        self.scheduler.start()
         if self.telegram is not None:
             await self.telegram.start()
         else:
             log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
 
+    async def tick(self) -> None:
+        """Queue the broadcasts that are due. The schedule lives in the database (rows locked
+        with SKIP LOCKED), so it survives restarts and runs once with several processes;
+        APScheduler only says when to look."""
+        try:
+            async with self.app.sessions() as session, session.begin():
+                started = await queue_due(session)
+        except Exception:
+            log.exception("schedule tick failed; trying again at the next")
+            return
+        if started:
+            log.info("queued broadcasts %s", started)
+            self.worker.wake()
+
     async def stop(self) -> None:
         """Stop channels first (no new work), then the worker."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if self.telegram is not None:
             await self.telegram.stop()
         await self.worker.stop()

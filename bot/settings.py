@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./kenesh.db"
     default_language: str = "ky"
+    timezone: str = "Asia/Bishkek"
+    schedule_tick_seconds: float = 5.0
     invite_ttl_days: int = 7
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"

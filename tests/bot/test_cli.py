@@ -242,3 +242,54 @@ async def test_serve_answers_healthz(cli_env) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+async def test_broadcast_from_the_command_line(cli_env) -> None:
+    assert kenesh(cli_env, "db", "upgrade").returncode == 0
+    for i, language in enumerate(("ky", "ru")):
+        script = lines("hi", LANGUAGE_NUMBER[language], "Барпы", "1")
+        assert kenesh(cli_env, "chat", "--as", f"listener-{i}", script=script).returncode == 0
+    preview = kenesh(
+        cli_env,
+        "broadcast",
+        "send",
+        "--municipality",
+        "JA-SUZAK-BARPY",
+        "--text",
+        "ru=Публичные слушания в пятницу",
+        "--preview",
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert "recipients: sim 2; skipped (opted out or unreachable): 0" in preview.stdout
+    sent = kenesh(
+        cli_env,
+        "broadcast",
+        "send",
+        "--municipality",
+        "JA-SUZAK-BARPY",
+        "--text",
+        "ru=Публичные слушания в пятницу",
+        "--text",
+        "ky=Жума күнү коомдук угуу",
+    )
+    found = re.search(r"broadcast (\d+) queued: 2 messages", sent.stdout)
+    assert found, sent.stdout + sent.stderr
+    shown = kenesh(cli_env, "chat", "--as", "listener-0")
+    assert "Жума күнү коомдук угуу" in shown.stdout  # each in their own language
+    report = kenesh(cli_env, "broadcast", "report", found.group(1))
+    assert report.stdout.strip() == "sim: delivered 1, queued 1"
+    cancelled = kenesh(cli_env, "broadcast", "cancel", found.group(1))
+    assert "1 messages will not be sent" in cancelled.stdout
+    later = kenesh(
+        cli_env,
+        "broadcast",
+        "send",
+        "--all",
+        "--text",
+        "en=Later",
+        "--at",
+        "2099-01-01 10:00",
+    )
+    assert "scheduled for 2099-01-01T10:00:00+06:00" in later.stdout
+    bad = kenesh(cli_env, "broadcast", "send", "--all", "--text", "nonsense")
+    assert bad.returncode == 2 and "LANG=TEXT" in bad.stderr

@@ -1,0 +1,110 @@
+"""`kenesh broadcast send | cancel | report`: broadcasts from the command line (an operator's)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import start_app
+from bot.services.broadcasts import (
+    cancel_broadcast,
+    create_broadcast,
+    preview,
+    queue_broadcast,
+    report,
+)
+from bot.settings import Settings
+from models import Audience, Broadcast, Category, Municipality
+from models.base import utcnow
+
+
+def parse_texts(items: list[str]) -> dict[str, str]:
+    """LANG=TEXT pairs."""
+    texts = {}
+    for item in items:
+        language, separator, text = item.partition("=")
+        if not separator:
+            raise ValueError(f"--text {item!r}: write it as LANG=TEXT, e.g. ky=Жыйын жума күнү")
+        texts[language.strip()] = text
+    return texts
+
+
+def local_time(text: str, zone: str) -> datetime:
+    """A local "YYYY-MM-DD HH:MM" as an aware datetime."""
+    try:
+        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValueError(f"--at {text!r}: write it as YYYY-MM-DD HH:MM") from None
+    return naive.replace(tzinfo=ZoneInfo(zone))
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    app = await start_app(settings)
+    try:
+        async with app.sessions() as session, session.begin():
+            if args.action == "send":
+                return await _send(session, settings, args)
+            broadcast = await session.get(Broadcast, args.id)
+            if broadcast is None:
+                raise ValueError(f"no broadcast {args.id}")
+            if args.action == "cancel":
+                stopped = await cancel_broadcast(session, broadcast)
+                print(f"broadcast {broadcast.id} cancelled; {stopped} messages will not be sent")
+            else:
+                for channel, states in sorted((await report(session, broadcast.id)).items()):
+                    print(
+                        channel
+                        + ": "
+                        + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
+                    )
+            return 0
+    finally:
+        await app.close()
+
+
+async def _send(session: AsyncSession, settings: Settings, args: argparse.Namespace) -> int:
+    municipality_id = None
+    if args.municipality:
+        unit = await session.scalar(
+            select(Municipality).where(Municipality.code == args.municipality.upper())
+        )
+        if unit is None:
+            raise ValueError(f"no municipality with code {args.municipality!r}")
+        municipality_id = unit.id
+    category_id = None
+    if args.category:
+        category = await session.scalar(select(Category).where(Category.code == args.category))
+        if category is None:
+            raise ValueError(f"no category {args.category!r}")
+        category_id = category.id
+    send_at = local_time(args.at, settings.timezone) if args.at else utcnow()
+    broadcast = await create_broadcast(
+        session,
+        None,
+        municipality_id=municipality_id,
+        audience=Audience(args.audience),
+        texts=parse_texts(args.text),
+        send_at=send_at,
+        channels=args.channel,
+        languages=args.language,
+        category_id=category_id,
+    )
+    seen = await preview(session, broadcast)
+    per_channel = (
+        ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "nobody"
+    )
+    print(f"recipients: {per_channel}; skipped (opted out or unreachable): {seen.skipped}")
+    print(f"SMS cost: {seen.sms_segments} segments")
+    if args.preview:
+        await session.rollback()
+        return 0
+    if send_at <= utcnow():
+        queued = await queue_broadcast(session, broadcast)
+        print(f"broadcast {broadcast.id} queued: {queued} messages")
+    else:
+        print(f"broadcast {broadcast.id} scheduled for {send_at.isoformat()}")
+    return 0
