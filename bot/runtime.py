@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,7 +27,12 @@ class Runtime:
         self.sms: SmsChannel | None = None
         senders: list[Sender] = []
         settings = app.settings
-        self.worker = OutboxWorker(app.sessions, senders, metrics=app.metrics)
+        self.worker = OutboxWorker(
+            app.sessions,
+            senders,
+            metrics=app.metrics,
+            stale=timedelta(seconds=settings.outbox_stale_seconds),
+        )
         if settings.telegram_bot_token:
             self.telegram = TelegramChannel(settings, app.conversation, wake=self.worker.wake)
             senders.append(self.telegram.sender)

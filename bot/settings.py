@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     twilio_api_url: str = "https://api.twilio.com"
     telegram_rate: float = 30.0
     sms_rate: float = 1.0
+    outbox_stale_seconds: float = 120.0
 
     @field_validator(
         "public_url",

@@ -117,3 +117,23 @@ def chat(app: App):
         return Chat(app, address)
 
     return _chat
+
+
+@pytest.fixture
+async def cli_env(database: Database, tmp_path: Path) -> AsyncIterator[dict[str, str]]:
+    """Environment for a fresh, empty database of the current backend."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["LOG_LEVEL"] = "WARNING"
+    if database.backend == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+        yield env
+        return
+    admin = create_engine(database.url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
+        await connection.execute(text("CREATE DATABASE kenesh_cli"))
+    env["DATABASE_URL"] = database.url.rsplit("/", 1)[0] + "/kenesh_cli"
+    yield env
+    async with admin.connect() as connection:
+        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
+    await admin.dispose()

@@ -85,6 +85,7 @@ class OutboxWorker:
         max_attempts: int = 5,
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
+        stale: timedelta = STALE_SENDING,
     ) -> None:
         self.sessions = sessions
         self._recorder = _Recorder(sessions.kw["bind"])
@@ -95,6 +96,8 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.linger_seconds = linger_seconds
         self.metrics = metrics or Metrics()
+        # a message `sending` for longer than this was taken by a process that died
+        self.stale = stale
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -124,7 +127,7 @@ class OutboxWorker:
                     OutboxMessage.status == OutboxStatus.sending,
                     OutboxMessage.channel.in_(list(self.senders)),
                     OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.not_before < utcnow() - STALE_SENDING,
+                    OutboxMessage.not_before < utcnow() - self.stale,
                 )
                 .values(status=OutboxStatus.queued)
             )
@@ -133,7 +136,7 @@ class OutboxWorker:
     async def _run(self) -> None:
         recovered_at = asyncio.get_running_loop().time()
         while True:
-            if asyncio.get_running_loop().time() - recovered_at > STALE_SENDING.total_seconds():
+            if asyncio.get_running_loop().time() - recovered_at > self.stale.total_seconds():
                 recovered_at = asyncio.get_running_loop().time()
                 with contextlib.suppress(Exception):  # logged below if the database is down
                     await self.recover()

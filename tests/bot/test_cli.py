@@ -3,28 +3,20 @@ staff member invited by code, a kill mid-conversation, seeding, invites, serve."
 
 from __future__ import annotations
 
-import os
 import re
 import select
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select as sql_select
-from sqlalchemy import text
 
 from bot.i18n import translator
 from models import Need, NeedStatus
 from models.db import create_engine, create_sessionmaker
-from tests.conftest import Database
+from tests.processes import KENESH, free_port, kenesh, lines
 
-KENESH = [str(Path(sys.executable).parent / "kenesh")]
 LANGUAGE_NUMBER = {"ky": "1", "ru": "2", "uz": "3", "en": "4"}
 WATER = {
     "ky": "Суу менен камсыздоо",
@@ -32,36 +24,6 @@ WATER = {
     "uz": "Suv ta’minoti",
     "en": "Water supply",
 }
-
-
-@pytest.fixture
-async def cli_env(database: Database, tmp_path: Path) -> AsyncIterator[dict[str, str]]:
-    """Environment for a fresh, empty database of the current backend."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["LOG_LEVEL"] = "WARNING"
-    if database.backend == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
-        yield env
-        return
-    admin = create_engine(database.url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
-        await connection.execute(text("CREATE DATABASE kenesh_cli"))
-    env["DATABASE_URL"] = database.url.rsplit("/", 1)[0] + "/kenesh_cli"
-    yield env
-    async with admin.connect() as connection:
-        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
-    await admin.dispose()
-
-
-def kenesh(env: dict[str, str], *args: str, script: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KENESH, *args], input=script, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-def lines(*items: str) -> str:
-    return "\n".join(items) + "\n"
 
 
 async def stored_needs(env: dict[str, str]) -> list[Need]:
@@ -212,12 +174,6 @@ async def test_invite_refuses_what_it_cannot_grant(cli_env) -> None:
     oblast = kenesh(cli_env, "invite", "--role", "staff", "--municipality", "JA")
     assert oblast.returncode == 2 and "not a municipality" in oblast.stderr
     assert kenesh(cli_env, "db", "upgrade").stdout.strip() == "database is up to date"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_serve_answers_healthz(cli_env) -> None:
