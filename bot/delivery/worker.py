@@ -140,6 +140,7 @@ class OutboxWorker:
                 recovered_at = asyncio.get_running_loop().time()
                 with contextlib.suppress(Exception):  # logged below if the database is down
                     await self.recover()
+            self._wake.clear()  # before looking: a wake during the batch is not lost
             try:
                 sent = await self.run_once()
             except Exception:
@@ -150,7 +151,6 @@ class OutboxWorker:
                     # a short pause lets a burst gather into one claim instead of many tiny ones
                     await asyncio.sleep(self.linger_seconds)
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
 
