@@ -8,6 +8,7 @@ from bot.conversation.flow import FlowRegistry
 def build_flows() -> FlowRegistry:
     """A fresh registry of every flow (built per app, so tests can build several)."""
     from handlers import (
+        broadcast,
         consent,
         help,
         language,
@@ -32,5 +33,6 @@ def build_flows() -> FlowRegistry:
             consent.build(),
             help.build(),
             staff_needs.build(),
+            broadcast.build(),
         ]
     )

@@ -15,6 +15,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("my_reports", N_("My reports")),
     ("priorities", N_("Priorities of my community")),
     ("staff_needs", N_("Needs of my municipality (staff)")),
+    ("broadcast", N_("Announcement (staff)")),
     ("consent", N_("Give consent")),
     ("settings", N_("Settings")),
     ("help", N_("Help")),
@@ -25,7 +26,7 @@ def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
     if flow in ("report_need", "my_reports"):
         return consented
-    if flow == "staff_needs":
+    if flow in ("staff_needs", "broadcast"):
         return ctx.person.is_staff
     if flow == "consent":
         return not consented

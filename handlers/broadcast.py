@@ -1,0 +1,180 @@
+"""Staff announcements: audience → text (in more languages if they like) → when → preview → send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.conversation.context import Context
+from bot.conversation.flow import Flow
+from bot.conversation.messages import Inbound
+from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option
+from bot.i18n import LANGUAGE_NAMES, N_
+from bot.services.broadcasts import create_broadcast, preview, queue_broadcast
+from bot.settings import LANGUAGES
+from models import Audience, Broadcast, BroadcastStatus, Person
+from models.base import utcnow
+
+AUDIENCES = (
+    (Audience.residents, N_("Residents")),
+    (Audience.ngos, N_("NGOs")),
+    (Audience.everyone, N_("Everyone")),
+)
+DONE = "done"
+
+
+def _texts(ctx: Context) -> dict[str, str]:
+    texts = dict(ctx.answers.get("texts") or {})
+    if ctx.answers.get("text"):
+        texts[ctx.language] = ctx.answers["text"]
+    return texts
+
+
+async def _audiences(ctx: Context) -> Sequence[Option]:
+    return [
+        Option(a.value, ctx.t(label), aliases=ctx.all_translations(label)) for a, label in AUDIENCES
+    ]
+
+
+async def _languages(ctx: Context) -> Sequence[Option]:
+    written = _texts(ctx)
+    options = [Option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES if lang not in written]
+    done = N_("That's all, continue")
+    return [*options, Option(DONE, ctx.t(done), aliases=ctx.all_translations(done))]
+
+
+class ExtraText(Ask):
+    """The announcement in the language just chosen."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        text = await super().accept(ctx, message)
+        ctx.answers["texts"] = {**(ctx.answers.get("texts") or {}), ctx.answers["more"]: text}
+        return text
+
+
+class AskTime(Ask):
+    """A local time in the future, YYYY-MM-DD HH:MM."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        text = await super().accept(ctx, message)
+        try:
+            local = datetime.strptime(text, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise Invalid(ctx.t(N_("Write the time like 2026-12-01 10:00."))) from None
+        moment = local.replace(tzinfo=ZoneInfo(ctx.settings.timezone))
+        if moment <= utcnow():
+            raise Invalid(ctx.t(N_("That time has passed. Write a time in the future.")))
+        return moment.isoformat()
+
+
+def _draft(ctx: Context) -> Broadcast:
+    staff = ctx.person
+    return Broadcast(
+        municipality_id=staff.staff_municipality_id,
+        audience=Audience(ctx.answers["audience"]),
+        texts=_texts(ctx),
+        status=BroadcastStatus.scheduled,
+        send_at=utcnow(),
+    )
+
+
+async def _preview(ctx: Context) -> str:
+    seen = await preview(ctx.session, _draft(ctx))
+    channels = ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "0"
+    return ctx.t(
+        N_(
+            "Recipients: {channels}. Skipped (stopped or unreachable): {skipped}. SMS cost: {segments} segments. Send it?"
+        ),
+        channels=channels,
+        skipped=seen.skipped,
+        segments=seen.sms_segments,
+    )
+
+
+async def _finish(ctx: Context) -> str | None:
+    if not ctx.answers.get("confirm"):
+        ctx.say(ctx.t(N_("Cancelled. Nothing was sent.")))
+        return None
+    at = ctx.answers.get("at")
+    broadcast = await create_broadcast(
+        ctx.session,
+        ctx.person,
+        municipality_id=ctx.person.staff_municipality_id,
+        audience=Audience(ctx.answers["audience"]),
+        texts=_texts(ctx),
+        send_at=datetime.fromisoformat(at) if at else None,
+    )
+    if at is None:
+        count = await queue_broadcast(ctx.session, broadcast)
+        ctx.say(
+            ctx.tn(
+                "Announcement {id} is on its way to {n} person.",
+                "Announcement {id} is on its way to {n} people.",
+                count,
+                id=broadcast.id,
+            )
+        )
+    else:
+        ctx.say(
+            ctx.t(
+                N_("Announcement {id} will be sent at {time}."),
+                id=broadcast.id,
+                time=at[:16].replace("T", " "),
+            )
+        )
+    return None
+
+
+def _is_staff(person: Person) -> bool:
+    return person.is_staff
+
+
+def build() -> Flow:
+    """Staff announce to their municipality (admins without one: to every municipality)."""
+    return Flow(
+        "broadcast",
+        [
+            Choose("audience", N_("Who is the announcement for?"), _audiences),
+            Ask(
+                "text",
+                N_("Write the announcement in your language."),
+                min_length=3,
+                max_length=1000,
+            ),
+            Choose(
+                "more",
+                N_(
+                    "Add it in another language? People without their language get the closest one."
+                ),
+                _languages,
+                next=lambda ctx: "when" if ctx.answers["more"] == DONE else "extra",
+            ),
+            ExtraText(
+                "extra",
+                N_("Write it in the language you chose."),
+                min_length=3,
+                max_length=1000,
+                next=lambda ctx: "more",
+            ),
+            Choose(
+                "when",
+                N_("When should it go?"),
+                _when,
+                next=lambda ctx: "at" if ctx.answers["when"] == "later" else "confirm",
+            ),
+            AskTime("at", N_("At what time? Write it like 2026-12-01 10:00 (Bishkek time).")),
+            Confirm("confirm", _preview),
+        ],
+        _finish,
+        allowed=_is_staff,
+    )
+
+
+async def _when(ctx: Context) -> Sequence[Option]:
+    now, later = N_("Now"), N_("At a set time")
+    return [
+        Option("now", ctx.t(now), aliases=ctx.all_translations(now)),
+        Option("later", ctx.t(later), aliases=ctx.all_translations(later)),
+    ]
