@@ -184,3 +184,18 @@ async def create_staff(app: App, address: str, code: str = HOME, language: str =
     await onboard(chat, language)
     await chat.say(await create_invite_code(app, Role.staff, code))
     return chat
+
+
+async def create_home_broadcast(session, municipality_id: int, text: str, send_at=None):
+    """A broadcast to the residents of one municipality, in Kyrgyz, by the command line."""
+    from bot.services.broadcasts import create_broadcast
+    from models import Audience
+
+    return await create_broadcast(
+        session,
+        None,
+        municipality_id=municipality_id,
+        audience=Audience.residents,
+        texts={"ky": text},
+        send_at=send_at,
+    )

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_, translator
 from bot.services import audit, notify
 from bot.services.audit import PermissionDenied
-from models import Category, Need, NeedStatus, NeedStatusChange, NeedSupport, Person
+from models import Category, Need, NeedStatus, NeedStatusChange, NeedSupport, Person, Role
 from models.db import add_once
 
 STATUS_NAMES = {
@@ -116,17 +116,13 @@ async def staff_needs(
 ) -> Sequence[Need]:
     """The needs of the staff member's municipality (admins: all), newest first."""
     query = select(Need).order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)
-    if staff.staff_municipality_id is not None and not _is_admin(staff):
+    if staff.staff_municipality_id is not None and staff.role != Role.admin:
         query = query.where(Need.municipality_id == staff.staff_municipality_id)
     if status is not None:
         query = query.where(Need.status == status)
     if category_id is not None:
         query = query.where(Need.category_id == category_id)
     return (await session.scalars(query)).all()
-
-
-def _is_admin(person: Person) -> bool:
-    return person.role == "admin"
 
 
 async def need_for_staff(session: AsyncSession, staff: Person, need_id: int) -> Need:

@@ -7,24 +7,18 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
-from bot.services.broadcasts import create_broadcast
-from models import Audience, Broadcast, BroadcastStatus, OutboxMessage
+from models import Broadcast, BroadcastStatus, OutboxMessage
 from models.base import utcnow
 from tests.conftest import make_app
-from tests.factories import HOME, create_resident, municipality
+from tests.factories import HOME, create_home_broadcast, create_resident, municipality
 
 
 async def test_the_ticker_queues_due_broadcasts_once_across_processes(database, app) -> None:
     home = await municipality(app, HOME)
     await create_resident(app, "listener")
     async with app.sessions() as session, session.begin():
-        broadcast = await create_broadcast(
-            session,
-            None,
-            municipality_id=home.id,
-            audience=Audience.residents,
-            texts={"ky": "Жыйын"},
-            send_at=utcnow() - timedelta(seconds=1),
+        broadcast = await create_home_broadcast(
+            session, home.id, "Жыйын", send_at=utcnow() - timedelta(seconds=1)
         )
     first, second = (
         Runtime(make_app(database, schedule_tick_seconds=60)),

@@ -11,16 +11,16 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from bot.services.broadcasts import create_broadcast, queue_broadcast
+from bot.services.broadcasts import queue_broadcast
 from models import (
     Address,
-    Audience,
     ConsentStatus,
     Municipality,
     OutboxMessage,
     Person,
 )
 from models.db import create_engine, create_sessionmaker
+from tests.factories import create_home_broadcast
 from tests.fakes.telegram_api import FakeTelegram
 from tests.processes import KENESH, free_port, kenesh
 
@@ -41,13 +41,7 @@ async def prepare(url: str) -> None:
             await session.flush()
             session.add(Address(person_id=person.id, channel="telegram", value=str(FIRST_CHAT + i)))
         await session.flush()
-        broadcast = await create_broadcast(
-            session,
-            None,
-            municipality_id=home.id,
-            audience=Audience.residents,
-            texts={"ky": "Жыйын жума күнү"},
-        )
+        broadcast = await create_home_broadcast(session, home.id, "Жыйын жума күнү")
         assert await queue_broadcast(session, broadcast) == RECIPIENTS
     await engine.dispose()
 

@@ -20,7 +20,7 @@ from bot.services.broadcasts import (
 from models import Address, Audience, Broadcast, BroadcastStatus, OutboxMessage, Person, Role
 from models.base import utcnow
 from tests.conftest import make_app
-from tests.factories import ELSEWHERE, HOME, create_resident, municipality
+from tests.factories import ELSEWHERE, HOME, create_home_broadcast, create_resident, municipality
 
 
 def test_language_fallback_picks_the_closest_written_text() -> None:
@@ -114,13 +114,7 @@ async def test_cancel_skips_what_has_not_gone(app) -> None:
     home = await municipality(app, HOME)
     await residents(app, 3)
     async with app.sessions() as session, session.begin():
-        broadcast = await create_broadcast(
-            session,
-            None,
-            municipality_id=home.id,
-            audience=Audience.residents,
-            texts={"ky": "Жыйын"},
-        )
+        broadcast = await create_home_broadcast(session, home.id, "Жыйын")
         await queue_broadcast(session, broadcast)
         assert await cancel_broadcast(session, broadcast) == 3
         assert broadcast.status == BroadcastStatus.cancelled
@@ -131,21 +125,11 @@ async def test_a_scheduled_broadcast_is_queued_once_after_a_restart(database, ap
     home = await municipality(app, HOME)
     await residents(app, 2)
     async with app.sessions() as session, session.begin():
-        later = await create_broadcast(
-            session,
-            None,
-            municipality_id=home.id,
-            audience=Audience.residents,
-            texts={"ky": "Кийин"},
-            send_at=utcnow() + timedelta(hours=1),
+        later = await create_home_broadcast(
+            session, home.id, "Кийин", send_at=utcnow() + timedelta(hours=1)
         )
-        due = await create_broadcast(
-            session,
-            None,
-            municipality_id=home.id,
-            audience=Audience.residents,
-            texts={"ky": "Азыр"},
-            send_at=utcnow() - timedelta(minutes=1),
+        due = await create_home_broadcast(
+            session, home.id, "Азыр", send_at=utcnow() - timedelta(minutes=1)
         )
     restarted = make_app(database)  # the schedule is in the database, not in a process
     async with restarted.sessions() as session, session.begin():
