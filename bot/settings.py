@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     twilio_from: str | None = None
     twilio_api_url: str = "https://api.twilio.com"
     telegram_rate: float = 30.0
+    telegram_paid_broadcast: bool = False
     sms_rate: float = 1.0
     outbox_stale_seconds: float = 120.0
 

@@ -9,6 +9,7 @@ from models.invite import Invite
 from models.municipality import Municipality, MunicipalityKind
 from models.need import Need, NeedStatus, NeedStatusChange, NeedSupport
 from models.outbox import OutboxMessage, OutboxStatus
+from models.pace import SendWindow
 from models.person import Address, ConsentStatus, Person, Role
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "Person",
     "ProcessedInbound",
     "Role",
+    "SendWindow",
 ]

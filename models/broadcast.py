@@ -14,10 +14,12 @@ from models.base import Base, UTCDateTime, str_enum, utcnow
 
 class BroadcastStatus(enum.StrEnum):
     """Lifecycle: scheduled (waiting for send_at) → queued (its messages are in the outbox) →
-    cancelled at any point before its messages went (the rest are skipped)."""
+    done (every message has an outcome; the author got the report), or cancelled at any point
+    before its messages went (the rest are skipped)."""
 
     scheduled = "scheduled"
     queued = "queued"
+    done = "done"
     cancelled = "cancelled"
 
 
@@ -48,6 +50,8 @@ class Broadcast(Base):
     send_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when the final report went to the author (done, or cancelled once nothing was in flight)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(String(200))
 
     def summary(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ MUTABLE_TABLES = (
     "audit_events",
     "outbox_messages",
     "broadcasts",
+    "send_windows",
     "need_status_changes",
     "need_supports",
     "needs",
