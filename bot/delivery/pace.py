@@ -1,9 +1,15 @@
 """Pacing sends within a provider's limits: so many messages a second on a channel, and a gap
-between two messages to one address (Telegram: one a second per chat)."""
+between two messages to one address (Telegram: one a second per chat).
+
+The channel rate is shared by every process: before sending a batch, the worker reserves its
+slots in the database (`windows.reserve`) and `grant`s their start here; this process's slots
+then run on from there. Times are wall-clock seconds, comparable across processes.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 
 class Pace:
@@ -17,20 +23,23 @@ class Pace:
         self._next_slot = 0.0
         self._last: dict[str, float] = {}
 
+    def grant(self, start: float) -> None:
+        """Slots from `start` on were reserved for this process (none before it are free)."""
+        self._next_slot = max(self._next_slot, start)
+
     async def wait(self, address: str) -> None:
         """Return when a message may go to `address`."""
-        loop = asyncio.get_running_loop()
         if self.per_address:
             ready = self._last.get(address, float("-inf")) + self.per_address
-            if ready > loop.time():
-                await asyncio.sleep(ready - loop.time())
-        now = loop.time()
+            if ready > time.time():
+                await asyncio.sleep(ready - time.time())
+        now = time.time()
         slot = max(now, self._next_slot)
         self._next_slot = slot + self.interval
         if slot > now:
             await asyncio.sleep(slot - now)
         if self.per_address:
-            self._remember(address, loop.time())
+            self._remember(address, time.time())
 
     def _remember(self, address: str, when: float) -> None:
         self._last[address] = when

@@ -3,6 +3,11 @@
 Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several processes can share the
 outbox without sending a message twice. A row is marked `sending` before the provider is called:
 if the process dies mid-send, at most that one message is sent again after a restart.
+
+Claims are pipelined: the next batch is claimed while the last half of the current one is still
+being paced out, so the provider's rate is used without a gap between batches. Each claim
+reserves its send slots in the shared `send_windows` row of its channel, so all processes
+together stay within the rate.
 """
 
 from __future__ import annotations
@@ -16,43 +21,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.pace import Pace
+from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender
+from bot.delivery.windows import reserve
 from bot.metrics import Metrics
 from models import Address, OutboxMessage, OutboxStatus
-from models.base import UTCDateTime, utcnow
+from models.base import utcnow
 
 log = logging.getLogger("kenesh.delivery")
-
-_outbox = OutboxMessage.__table__
-_addresses = Address.__table__
-# Built once: these run for every message sent.
-RECORD = (
-    _outbox.update()
-    .where(_outbox.c.id == bindparam("message_id"))
-    .values(
-        status=bindparam("status"),
-        error=bindparam("error"),
-        provider_id=bindparam("provider_id"),
-        sent_at=bindparam("sent_at"),
-        not_before=func.coalesce(
-            bindparam("not_before", type_=UTCDateTime()), _outbox.c.not_before
-        ),
-    )
-)
-BLOCK = {
-    Outcome.unreachable: _addresses.update()
-    .where(_addresses.c.id == bindparam("address_id"))
-    .values(unreachable=True),
-    # the one source of truth every sender respects: nothing more goes there until START
-    Outcome.opted_out: _addresses.update()
-    .where(_addresses.c.id == bindparam("address_id"))
-    .values(opted_out=True),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +49,15 @@ class Claimed:
     address: str
 
 
-RETRY_DELAY = timedelta(seconds=30)
+RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
+MAX_RETRY_DELAY = timedelta(minutes=30)
 STALE_SENDING = timedelta(minutes=2)
+CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a message waits after its `attempts`-th transient failure."""
+    return min(RETRY_DELAY * 2 ** max(attempts - 1, 0), MAX_RETRY_DELAY)
 
 
 class OutboxWorker:
@@ -80,7 +68,7 @@ class OutboxWorker:
         sessions: async_sessionmaker,
         senders: Sequence[Sender],
         *,
-        batch: int = 100,
+        batch: int = 500,
         idle_seconds: float = 1.0,
         max_attempts: int = 5,
         linger_seconds: float = 0.01,
@@ -88,7 +76,8 @@ class OutboxWorker:
         stale: timedelta = STALE_SENDING,
     ) -> None:
         self.sessions = sessions
-        self._recorder = _Recorder(sessions.kw["bind"])
+        self._engine = sessions.kw["bind"]
+        self._recorder = Recorder(self._engine)
         self.senders = {sender.channel: sender for sender in senders}
         self._paces: dict[str, Pace] = {}
         self.batch = batch
@@ -100,6 +89,10 @@ class OutboxWorker:
         self.stale = stale
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight = 0  # claimed, outcome not yet written
+        self._room = asyncio.Event()  # set when in-flight work falls below the low-water mark
+        self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
+        self._groups: set[asyncio.Task[bool]] = set()
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
@@ -111,11 +104,14 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        """Stop after the batch in hand."""
+        """Stop claiming; the messages in hand stay `sending` and are recovered as stale."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        for group in list(self._groups):
+            group.cancel()
+        await asyncio.gather(*self._groups, return_exceptions=True)
 
     async def recover(self) -> int:
         """Put back messages left `sending` for too long: by a process that died (at most its
@@ -134,20 +130,24 @@ class OutboxWorker:
             return result.rowcount or 0
 
     async def _run(self) -> None:
-        recovered_at = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        recovered_at = loop.time()
         while True:
-            if asyncio.get_running_loop().time() - recovered_at > self.stale.total_seconds():
-                recovered_at = asyncio.get_running_loop().time()
+            if loop.time() - recovered_at > self.stale.total_seconds():
+                recovered_at = loop.time()
                 with contextlib.suppress(Exception):  # logged below if the database is down
                     await self.recover()
             self._wake.clear()  # before looking: a wake during the batch is not lost
             try:
-                sent = await self.run_once()
+                claimed = await self._claim()
+                if claimed:
+                    await self._dispatch(claimed)
             except Exception:
                 log.exception("outbox batch failed; retrying shortly")
-                sent = 0
-            if sent:
-                if sent < self.batch:
+                claimed = []
+            if claimed:
+                await self._wait_for_room()
+                if len(claimed) < self._claim_size():
                     # a short pause lets a burst gather into one claim instead of many tiny ones
                     await asyncio.sleep(self.linger_seconds)
                 continue
@@ -155,15 +155,52 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
 
     async def run_once(self) -> int:
-        """Claim one batch and send it; the number of messages handled."""
+        """Claim one batch and send all of it; the number of messages handled."""
         claimed = await self._claim()
-        if not claimed:
-            return 0
+        if claimed:
+            await asyncio.gather(*await self._dispatch(claimed))
+        return len(claimed)
+
+    async def _wait_for_room(self) -> None:
+        """Until at most half a claim is still in flight: then the next claim is due."""
+        while self._in_flight > self._claim_size() // 2:
+            self._room.clear()
+            await self._room.wait()
+
+    async def _dispatch(self, claimed: list[Claimed]) -> list[asyncio.Task[bool]]:
+        """Reserve the batch's send slots, then start one task per address (each after the
+        address's previous one, so its messages keep their order across batches)."""
+        per_channel: dict[str, int] = defaultdict(int)
+        for item in claimed:
+            per_channel[item.channel] += 1
+        for channel, count in per_channel.items():
+            pace = self.pace(channel)
+            if pace.interval:
+                pace.grant(await reserve(self._engine, channel, count, pace.interval))
         by_address: dict[int, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_address[item.address_id].append(item)
-        await asyncio.gather(*(self._send_in_order(group) for group in by_address.values()))
-        return len(claimed)
+        self._in_flight += len(claimed)
+        tasks = []
+        for address_id, group in by_address.items():
+            task = asyncio.create_task(self._send_in_order(group, self._chains.get(address_id)))
+            self._chains[address_id] = task
+            self._groups.add(task)
+            task.add_done_callback(lambda done, key=address_id: self._forget(key, done))
+            tasks.append(task)
+        return tasks
+
+    def _forget(self, address_id: int, task: asyncio.Task[bool]) -> None:
+        self._groups.discard(task)
+        if self._chains.get(address_id) is task:
+            del self._chains[address_id]
+
+    def _done(self, count: int) -> None:
+        if not count:
+            return
+        self._in_flight -= count
+        if self._in_flight <= self._claim_size() // 2:
+            self._room.set()
 
     async def _claim(self) -> list[Claimed]:
         """Take a batch of due messages: `sending` now, so no other worker takes them."""
@@ -233,24 +270,40 @@ class OutboxWorker:
                 )
             return claimed
 
-    async def _send_in_order(self, group: list[Claimed]) -> None:
-        """Send one address's messages one after another; stop at the first that cannot go."""
-        for position, message in enumerate(group):
-            delivery = await self._send(message)
-            await self._record(message, delivery)
-            if delivery.outcome != Outcome.sent:
-                rest = [m.id for m in group[position + 1 :]]
-                blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
-                await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
-                return
+    async def _send_in_order(
+        self, group: list[Claimed], previous: asyncio.Task[bool] | None = None
+    ) -> bool:
+        """Send one address's messages one after another; stop at the first that cannot go.
+        Whether all went (the next group for the address waits for this answer)."""
+        pending = len(group)
+        try:
+            if previous is not None and not await _succeeded(previous):
+                await self._release([m.id for m in group], skipped=None)
+                return False
+            for position, message in enumerate(group):
+                delivery = await self._send(message)
+                await self._record(message, delivery)
+                pending -= 1
+                self._done(1)
+                if delivery.outcome != Outcome.sent:
+                    rest = [m.id for m in group[position + 1 :]]
+                    blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
+                    await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
+                    return False
+            return True
+        except Exception:  # left `sending`: recovered as stale, never lost
+            log.exception("sending to address %s failed", group[0].address_id)
+            return False
+        finally:
+            self._done(pending)
 
     def _claim_size(self) -> int:
-        """About a second's worth of sends: a live reply queued behind a bulk batch waits for
-        the next claim, so a batch must not hold minutes of paced sends."""
+        """About half a second's worth of sends: a live reply queued behind a bulk batch waits
+        for the next claim, so a batch must not hold minutes of paced sends."""
         rates = [getattr(s, "rate", None) for s in self.senders.values()]
         if any(rate is None for rate in rates):
             return self.batch
-        return max(1, min(self.batch, int(sum(rates))))  # type: ignore[arg-type]
+        return max(1, min(self.batch, int(sum(rates) * CLAIM_SECONDS)))  # type: ignore[arg-type]
 
     def pace(self, channel: str) -> Pace:
         """The pacing of `channel`, as its sender declares it."""
@@ -276,7 +329,7 @@ class OutboxWorker:
         if delivery.outcome == Outcome.sent:
             status, not_before = OutboxStatus.sent, None
         elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
-            status, not_before = OutboxStatus.queued, utcnow() + RETRY_DELAY
+            status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)
         else:
             status, not_before = OutboxStatus.failed, None
         params = {
@@ -319,40 +372,10 @@ class OutboxWorker:
             await session.execute(outbox.update().where(outbox.c.id.in_(ids)).values(**values))
 
 
-class _Recorder:
-    """Group commit for send outcomes: outcomes that arrive while one write is in progress are
-    written together in the next, each caller waiting until its own outcome is durable."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self._waiting: list[
-            tuple[dict[str, Any], tuple[int, Outcome] | None, asyncio.Future[None]]
-        ] = []
-        self._running: asyncio.Task[None] | None = None
-
-    async def record(self, params: dict[str, Any], block: tuple[int, Outcome] | None) -> None:
-        """Write one outcome (and block its address, if it says so); return once durable."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((params, block, done))
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._drain())
-        await done
-
-    async def _drain(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                async with self.engine.begin() as connection:
-                    await connection.execute(RECORD, [params for params, _, _ in batch])
-                    for _, block, _ in batch:
-                        if block is not None:
-                            address_id, outcome = block
-                            await connection.execute(BLOCK[outcome], {"address_id": address_id})
-            except Exception as error:
-                for _, _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-                continue
-            for _, _, done in batch:
-                if not done.done():
-                    done.set_result(None)
+async def _succeeded(task: asyncio.Task[bool]) -> bool:
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if task.cancelled():
+            return False
+        raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from twilio.base.exceptions import TwilioRestException
@@ -18,6 +19,7 @@ log = logging.getLogger("kenesh.sms")
 
 STATUS_PATH = "/sms/twilio/status"
 UNSUBSCRIBED = 21610  # "Attempt to send to unsubscribed recipient"
+BACKOFF = (0.5, 1.0, 2.0)  # seconds between quick retries of a transient error
 PERMANENT = {21211, 21612, 21614, 21408, 21606, 30003, 30005, 30006}  # bad or unreachable numbers
 
 
@@ -33,7 +35,7 @@ class TwilioSender:
 
     channel = SMS.code
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, backoff: tuple[float, ...] = BACKOFF) -> None:
         if not (
             settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
         ):
@@ -41,6 +43,7 @@ class TwilioSender:
         self.settings = settings
         self.rate = settings.sms_rate  # per sending number (SMS_RATE)
         self.per_address_interval = 0.0
+        self.backoff = backoff  # quick retries of a 429, 5xx or network error
         self._client: Client | None = None
 
     @property
@@ -69,19 +72,23 @@ class TwilioSender:
             extra["status_callback"] = callback
         if reply.photo is not None and reply.photo.ref.startswith("http"):
             extra["media_url"] = [reply.photo.ref]
-        try:
-            message = await self.client.messages.create_async(
-                to=address, body=render_text(reply), **self.sender_fields(), **extra
-            )
-        except TwilioRestException as error:
-            reason = f"twilio {error.code or error.status}: {error.msg}"[:300]
-            if error.code == UNSUBSCRIBED:
-                return Delivery(Outcome.opted_out, error=reason)
-            if error.status == 429 or error.status >= 500:
+        for pause in (*self.backoff, None):
+            try:
+                message = await self.client.messages.create_async(
+                    to=address, body=render_text(reply), **self.sender_fields(), **extra
+                )
+                break
+            except TwilioRestException as error:
+                reason = f"twilio {error.code or error.status}: {error.msg}"[:300]
+                if error.code == UNSUBSCRIBED:
+                    return Delivery(Outcome.opted_out, error=reason)
+                if not (error.status == 429 or error.status >= 500):
+                    return Delivery(Outcome.failed, error=reason)
+            except OSError as error:  # network
+                reason = f"network: {type(error).__name__}"
+            if pause is None:  # transient, and out of quick retries: the outbox tries later
                 return Delivery(Outcome.retry, error=reason)
-            return Delivery(Outcome.failed, error=reason)
-        except OSError as error:  # network
-            return Delivery(Outcome.retry, error=f"network: {type(error).__name__}")
+            await asyncio.sleep(pause)
         return Delivery(Outcome.sent, provider_id=message.sid)
 
     async def close(self) -> None:

@@ -27,6 +27,7 @@ from bot.settings import LANGUAGES, Settings
 
 log = logging.getLogger("kenesh.telegram")
 
+FREE_RATE = 30  # messages a second Telegram allows a bot without paid broadcasts
 WEBHOOK_PATH = "/telegram/webhook"
 COMMANDS = (
     ("start", N_("Start or start again")),
@@ -65,7 +66,16 @@ class TelegramChannel:
         self.bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
-        self.sender = TelegramSender(self.bot, rate=settings.telegram_rate)
+        if settings.telegram_rate > FREE_RATE and not settings.telegram_paid_broadcast:
+            log.warning(
+                "TELEGRAM_RATE %s is above Telegram's free %s a second: expect 429s "
+                "unless TELEGRAM_PAID_BROADCAST is on",
+                settings.telegram_rate,
+                FREE_RATE,
+            )
+        self.sender = TelegramSender(
+            self.bot, rate=settings.telegram_rate, paid=settings.telegram_paid_broadcast
+        )
         self.inbox = GroupCommit(conversation, TELEGRAM.code, TELEGRAM.capabilities)
         self._polling: asyncio.Task[None] | None = None
 

@@ -34,11 +34,18 @@ class TelegramSender:
     channel = TELEGRAM.code
 
     def __init__(
-        self, bot: Bot, backoff: tuple[float, ...] = BACKOFF, rate: float | None = 30.0
+        self,
+        bot: Bot,
+        backoff: tuple[float, ...] = BACKOFF,
+        rate: float | None = 30.0,
+        *,
+        paid: bool = False,
     ) -> None:
         self.bot = bot
         self.backoff = backoff
         self.rate = rate  # the bot's overall limit (TELEGRAM_RATE)
+        # TELEGRAM_PAID_BROADCAST: up to 1000 a second, for 0.1 Star a message
+        self.paid = {"allow_paid_broadcast": True} if paid else {}
         self.per_address_interval = 1.0  # Telegram: at most one message a second to one chat
 
     async def send(self, address: str, reply: Reply) -> Delivery:
@@ -78,6 +85,12 @@ class TelegramSender:
     async def _call(self, chat_id: int, piece: Outgoing) -> Message:
         if piece.photo:
             return await self.bot.send_photo(
-                chat_id, photo=piece.photo, caption=piece.text or None, reply_markup=piece.markup
+                chat_id,
+                photo=piece.photo,
+                caption=piece.text or None,
+                reply_markup=piece.markup,
+                **self.paid,
             )
-        return await self.bot.send_message(chat_id, piece.text, reply_markup=piece.markup)
+        return await self.bot.send_message(
+            chat_id, piece.text, reply_markup=piece.markup, **self.paid
+        )

@@ -1,0 +1,41 @@
+"""The Telegram sender on its own, through the real aiogram Bot against the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.channels.telegram.sender import TelegramSender
+from bot.conversation.messages import Reply
+from bot.delivery.sender import Outcome
+from tests.bot.channels.telegram.conftest import TOKEN
+from tests.fakes.telegram_api import FakeTelegram
+
+
+@pytest.fixture
+async def aiogram_bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+    bot = Bot(TOKEN, session=session)
+    yield bot
+    await bot.session.close()
+
+
+async def test_paid_broadcast_asks_telegram_for_the_paid_limit(fake, aiogram_bot) -> None:
+    paid = TelegramSender(aiogram_bot, rate=None, paid=True)
+    free = TelegramSender(aiogram_bot, rate=None)
+    assert (await paid.send("801", Reply(text="Жыйын"))).outcome == Outcome.sent
+    assert (await free.send("802", Reply(text="Жыйын"))).outcome == Outcome.sent
+    [paid_call], [free_call] = fake.sent_to(801), fake.sent_to(802)
+    assert paid_call.params.get("allow_paid_broadcast") in (True, "true")  # form-encoded
+    assert "allow_paid_broadcast" not in free_call.params  # no Stars spent unless configured
+
+
+async def test_a_long_retry_after_goes_back_to_the_outbox(fake, aiogram_bot) -> None:
+    fake.fail_next("sendMessage", retry_after=300)
+    delivery = await TelegramSender(aiogram_bot, rate=None).send("803", Reply(text="Жыйын"))
+    assert delivery.outcome == Outcome.retry and delivery.error == "429 retry_after=300"
+    assert fake.sent_to(803) == []
