@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
+from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import queue_due
 
 log = logging.getLogger("kenesh")
@@ -54,17 +57,26 @@ class Runtime:
             log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
 
     async def tick(self) -> None:
-        """Queue the broadcasts that are due. The schedule lives in the database (rows locked
-        with SKIP LOCKED), so it survives restarts and runs once with several processes;
-        APScheduler only says when to look."""
-        try:
-            async with self.app.sessions() as session, session.begin():
-                started = await queue_due(session)
-        except Exception:
-            log.exception("schedule tick failed; trying again at the next")
-            return
+        """Queue the broadcasts that are due, then finish those with nothing left to send (their
+        authors get the report). The schedule lives in the database (rows locked with SKIP
+        LOCKED), so it survives restarts and runs once with several processes; APScheduler only
+        says when to look."""
+
+        async def attempt(job: Callable[[AsyncSession], Awaitable[list[int]]]) -> list[int]:
+            try:
+                async with self.app.sessions() as session, session.begin():
+                    return await job(session)
+            except Exception:
+                log.exception("schedule tick: %s failed; trying again at the next", job.__name__)
+                return []
+
+        started = await attempt(queue_due)
+        finished = await attempt(finish_broadcasts)
         if started:
             log.info("queued broadcasts %s", started)
+        if finished:
+            log.info("finished broadcasts %s; reports queued for their authors", finished)
+        if started or finished:
             self.worker.wake()
 
     async def stop(self) -> None:

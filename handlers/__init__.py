@@ -13,6 +13,7 @@ def build_flows() -> FlowRegistry:
         help,
         language,
         menu,
+        my_broadcasts,
         my_reports,
         needs,
         onboarding,
@@ -34,5 +35,6 @@ def build_flows() -> FlowRegistry:
             help.build(),
             staff_needs.build(),
             broadcast.build(),
+            my_broadcasts.build(),
         ]
     )

@@ -1,4 +1,5 @@
-"""Staff announcements: audience → text (in more languages if they like) → when → preview → send."""
+"""Staff announcements: audience (municipality, filters) → text (in more languages if they like)
+→ when → preview → send."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.services.broadcasts import create_broadcast, preview, queue_broadcast
 from bot.settings import LANGUAGES
+from handlers.broadcast_audience import (
+    audience_steps,
+    describe_audience,
+    filters_of,
+    municipality_of,
+)
 from models import Audience, Broadcast, BroadcastStatus, Person
 from models.base import utcnow
 
-AUDIENCES = (
-    (Audience.residents, N_("Residents")),
-    (Audience.ngos, N_("NGOs")),
-    (Audience.everyone, N_("Everyone")),
-)
 DONE = "done"
 
 
@@ -30,12 +32,6 @@ def _texts(ctx: Context) -> dict[str, str]:
     if ctx.answers.get("text"):
         texts[ctx.language] = ctx.answers["text"]
     return texts
-
-
-async def _audiences(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(a.value, ctx.t(label), aliases=ctx.all_translations(label)) for a, label in AUDIENCES
-    ]
 
 
 async def _languages(ctx: Context) -> Sequence[Option]:
@@ -70,20 +66,20 @@ class AskTime(Ask):
 
 
 def _draft(ctx: Context) -> Broadcast:
-    staff = ctx.person
     return Broadcast(
-        municipality_id=staff.staff_municipality_id,
+        municipality_id=municipality_of(ctx),
         audience=Audience(ctx.answers["audience"]),
         texts=_texts(ctx),
         status=BroadcastStatus.scheduled,
         send_at=utcnow(),
+        **filters_of(ctx),
     )
 
 
 async def _preview(ctx: Context) -> str:
     seen = await preview(ctx.session, _draft(ctx))
     channels = ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "0"
-    return ctx.t(
+    counts = ctx.t(
         N_(
             "Recipients: {channels}. Skipped (stopped or unreachable): {skipped}. SMS cost: {segments} segments. Send it?"
         ),
@@ -91,6 +87,7 @@ async def _preview(ctx: Context) -> str:
         skipped=seen.skipped,
         segments=seen.sms_segments,
     )
+    return f"{await describe_audience(ctx)}\n{counts}"
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -101,10 +98,11 @@ async def _finish(ctx: Context) -> str | None:
     broadcast = await create_broadcast(
         ctx.session,
         ctx.person,
-        municipality_id=ctx.person.staff_municipality_id,
+        municipality_id=municipality_of(ctx),
         audience=Audience(ctx.answers["audience"]),
         texts=_texts(ctx),
         send_at=datetime.fromisoformat(at) if at else None,
+        **filters_of(ctx),
     )
     if at is None:
         count = await queue_broadcast(ctx.session, broadcast)
@@ -124,6 +122,7 @@ async def _finish(ctx: Context) -> str | None:
                 time=at[:16].replace("T", " "),
             )
         )
+    ctx.say(ctx.t(N_("You can follow it under “My announcements (staff)”.")))
     return None
 
 
@@ -132,11 +131,11 @@ def _is_staff(person: Person) -> bool:
 
 
 def build() -> Flow:
-    """Staff announce to their municipality (admins without one: to every municipality)."""
+    """Staff announce to their municipality; admins to any one municipality, or to all."""
     return Flow(
         "broadcast",
         [
-            Choose("audience", N_("Who is the announcement for?"), _audiences),
+            *audience_steps(),
             Ask(
                 "text",
                 N_("Write the announcement in your language."),

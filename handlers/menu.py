@@ -16,6 +16,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("priorities", N_("Priorities of my community")),
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
+    ("my_broadcasts", N_("My announcements (staff)")),
     ("consent", N_("Give consent")),
     ("settings", N_("Settings")),
     ("help", N_("Help")),
@@ -26,7 +27,7 @@ def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
     if flow in ("report_need", "my_reports"):
         return consented
-    if flow in ("staff_needs", "broadcast"):
+    if flow in ("staff_needs", "broadcast", "my_broadcasts"):
         return ctx.person.is_staff
     if flow == "consent":
         return not consented

@@ -7,6 +7,7 @@ of person ids, so a million recipients cost a few statements, not a million obje
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -94,7 +95,7 @@ async def create_broadcast(
 
 
 def _recipients(broadcast: Broadcast) -> Select:
-    """(person id, address id, channel, language, blocked) — each person once, on the address
+    """(person id, address id, channel, language, blocked, opted_out) — each person once, on the address
     they wrote from most recently, preferring one that can still receive."""
     blocked = or_(Address.opted_out, Address.unreachable)
     ranked = (
@@ -104,6 +105,7 @@ def _recipients(broadcast: Broadcast) -> Select:
             Address.channel.label("channel"),
             Person.language.label("language"),
             blocked.label("blocked"),
+            Address.opted_out.label("opted_out"),
             func.row_number()
             .over(
                 partition_by=Person.id,
@@ -182,7 +184,7 @@ async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
         else_=literal(text_for(broadcast.texts, None)),
     )
     status = case((chosen.c.blocked, OutboxStatus.skipped.value), else_=OutboxStatus.queued.value)
-    error = case((chosen.c.blocked, "opted_out or unreachable"), else_=None)
+    error = case((chosen.c.opted_out, "opted_out"), (chosen.c.blocked, "unreachable"), else_=None)
     table = OutboxMessage.__table__
     columns = ["person_id", "address_id", "channel", "body", "kind", "priority", "status", "error",
                "attempts", "broadcast_id", "created_at"]  # fmt: skip
@@ -238,14 +240,28 @@ async def cancel_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
 
 
 async def report(session: AsyncSession, broadcast_id: int) -> dict[str, dict[str, int]]:
-    """Messages of a broadcast by channel and state, with failure reasons as `failed: reason`."""
+    """Messages of a broadcast by channel and state, with failure reasons as `failed: reason`;
+    a sent message whose delivery the provider confirmed counts as delivered."""
     rows = await session.execute(
-        select(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error, func.count())
+        select(
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.provider_status,
+            OutboxMessage.error,
+            func.count(),
+        )
         .where(OutboxMessage.broadcast_id == broadcast_id)
-        .group_by(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error)
+        .group_by(
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.provider_status,
+            OutboxMessage.error,
+        )
     )
     figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for channel, status, error, count in rows.all():
+    for channel, status, provider_status, error, count in rows.all():
+        if status == OutboxStatus.sent and provider_status == "delivered":
+            status = OutboxStatus.delivered
         key = (
             f"{status}: {error}"
             if status in (OutboxStatus.failed, OutboxStatus.skipped) and error
@@ -253,3 +269,61 @@ async def report(session: AsyncSession, broadcast_id: int) -> dict[str, dict[str
         )
         figures[channel][key] += count
     return {channel: dict(states) for channel, states in figures.items()}
+
+
+async def broadcasts_for_staff(
+    session: AsyncSession, staff: Person, limit: int = 30
+) -> Sequence[Broadcast]:
+    """The broadcasts a staff member wrote for their municipality (admins: every one), newest
+    first."""
+    query = select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+    if staff.role != Role.admin:
+        query = query.where(
+            Broadcast.author_id == staff.id,
+            Broadcast.municipality_id == staff.staff_municipality_id,
+        )
+    return (await session.scalars(query.limit(limit))).all()
+
+
+async def broadcast_for_staff(
+    session: AsyncSession, staff: Person, broadcast_id: int, *, lock: bool = False
+) -> Broadcast:
+    """A broadcast the staff member may follow and cancel: one of their municipality (admins:
+    any); refused and recorded otherwise. `lock` holds the row until the transaction ends."""
+    query = (
+        select(Broadcast)
+        .where(Broadcast.id == broadcast_id)
+        .execution_options(populate_existing=True)
+    )
+    broadcast = await session.scalar(query.with_for_update() if lock else query)
+    allowed = broadcast is not None and (
+        staff.role == Role.admin
+        or (broadcast.municipality_id is not None and staff.may_manage(broadcast.municipality_id))
+    )
+    if not allowed:
+        await audit.record(
+            session, staff.id, "open_broadcast", "refused", f"broadcast={broadcast_id}"
+        )
+        raise PermissionDenied("open_broadcast", f"broadcast={broadcast_id}")
+    return broadcast
+
+
+def is_running(broadcast: Broadcast) -> bool:
+    """Whether the broadcast can still be stopped: waiting for its time, or still sending."""
+    return broadcast.finished_at is None and broadcast.status in (
+        BroadcastStatus.scheduled,
+        BroadcastStatus.queued,
+    )
+
+
+async def cancel_for_staff(session: AsyncSession, staff: Person, broadcast_id: int) -> int | None:
+    """Cancel a broadcast from the bot (scope checked, recorded); the messages that will not go,
+    or None if it had already finished."""
+    broadcast = await broadcast_for_staff(session, staff, broadcast_id, lock=True)
+    if not is_running(broadcast):
+        return None
+    stopped = await cancel_broadcast(session, broadcast)
+    await audit.record(
+        session, staff.id, "cancel_broadcast", "ok", f"broadcast={broadcast.id} stopped={stopped}"
+    )
+    return stopped

@@ -17,6 +17,7 @@ async def test_staff_announce_now_in_two_languages(app, chat) -> None:
 
     await staff.choose("Announcement (staff)")
     await staff.choose("Residents")
+    await staff.choose("No, continue")
     await staff.say("Public hearing on the budget, Friday 10:00.")
     await staff.choose("Кыргызча")
     await staff.say("Бюджет боюнча коомдук угуу, жума күнү саат 10:00.")
@@ -46,6 +47,7 @@ async def test_staff_schedule_an_announcement_and_bad_times_are_refused(app, cha
     staff = await create_staff(app, "planner")
     await staff.choose("Announcement (staff)")
     await staff.choose("Everyone")
+    await staff.choose("No, continue")
     await staff.say("Sports day on Sunday.")
     await staff.choose("That's all, continue")
     await staff.choose("At a set time")

@@ -82,7 +82,7 @@ async def test_preview_counts_and_queueing_reach_exactly_the_audience(app) -> No
     }
     assert figures == {
         "telegram": {"queued": 3},
-        "sms": {"queued": 1, "skipped: opted_out or unreachable": 1},
+        "sms": {"queued": 1, "skipped: opted_out": 1},
     }
 
 

@@ -1,0 +1,221 @@
+"""How a broadcast is going: its messages by channel and outcome, and the final report.
+
+A broadcast is finished when none of its messages waits any more (queued or sending). The process
+whose tick sees it first marks it and tells the author: the broadcast row is locked with SKIP
+LOCKED and the mark is a conditional UPDATE, so two processes never both send the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_, Translator, translator
+from bot.services import notify
+from bot.services.broadcasts import text_for
+from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
+from models.base import utcnow
+
+STATUS_NAMES = {
+    BroadcastStatus.scheduled: N_("scheduled"),
+    BroadcastStatus.queued: N_("sending"),
+    BroadcastStatus.done: N_("finished"),
+    BroadcastStatus.cancelled: N_("cancelled"),
+}
+# why a message was skipped (outbox `error`), as the author reads it
+SKIP_REASONS = {
+    "opted_out": N_("stopped"),
+    "unreachable": N_("unreachable"),
+    "cancelled": N_("announcement cancelled"),
+}
+CHANNEL_NAMES = {"telegram": "Telegram", "sms": "SMS"}
+SENT, DELIVERED, FAILED, SKIPPED, WAITING_LABEL = (
+    N_("sent"),
+    N_("delivered"),
+    N_("failed"),
+    N_("skipped"),
+    N_("waiting"),
+)
+WAITING = (OutboxStatus.queued, OutboxStatus.sending)
+REASONS_SHOWN = 3
+
+
+@dataclass
+class Figures:
+    """One channel's messages of a broadcast by outcome; reasons count failed and skipped ones."""
+
+    waiting: int = 0  # queued or sending
+    sent: int = 0  # the provider took it (delivered ones included)
+    delivered: int = 0  # the provider confirmed delivery
+    failed: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Figures) -> None:
+        """Add another channel's figures to these."""
+        self.waiting += other.waiting
+        self.sent += other.sent
+        self.delivered += other.delivered
+        self.failed.update(other.failed)
+        self.skipped.update(other.skipped)
+
+
+async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, Figures]:
+    """The messages of a broadcast by channel and outcome."""
+    rows = await session.execute(
+        select(
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.provider_status,
+            OutboxMessage.error,
+            func.count(),
+        )
+        .where(OutboxMessage.broadcast_id == broadcast_id)
+        .group_by(
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.provider_status,
+            OutboxMessage.error,
+        )
+    )
+    figures: dict[str, Figures] = defaultdict(Figures)
+    for channel, status, provider_status, error, count in rows.all():
+        seen = figures[channel]
+        if status in WAITING:
+            seen.waiting += count
+        elif status in (OutboxStatus.sent, OutboxStatus.delivered):
+            seen.sent += count
+            if status == OutboxStatus.delivered or provider_status == "delivered":
+                seen.delivered += count
+        elif status == OutboxStatus.failed:
+            seen.failed[error or "?"] += count
+        else:
+            seen.skipped[error or "?"] += count
+    return dict(figures)
+
+
+def local_time(moment: datetime | None, zone: str) -> str:
+    """`moment` as the local "YYYY-MM-DD HH:MM"."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _reasons(tr: Translator, reasons: Counter[str], names: dict[str, str]) -> str:
+    common = reasons.most_common(REASONS_SHOWN)
+    shown = [f"{tr.t(names[r]) if r in names else r[:60]} ({n})" for r, n in common]
+    rest = sum(reasons.values()) - sum(n for _, n in common)
+    return ", ".join(shown + ([f"… ({rest})"] if rest else []))
+
+
+def figures_line(tr: Translator, seen: Figures) -> str:
+    """sent (delivered), failed, skipped and, while it runs, waiting — in one line."""
+    parts = [
+        f"{tr.t(SENT)}: {seen.sent} ({tr.t(DELIVERED)}: {seen.delivered})",
+        f"{tr.t(FAILED)}: {sum(seen.failed.values())}",
+        f"{tr.t(SKIPPED)}: {sum(seen.skipped.values())}",
+    ]
+    if seen.waiting:
+        parts.insert(0, f"{tr.t(WAITING_LABEL)}: {seen.waiting}")
+    return ", ".join(parts)
+
+
+def describe(tr: Translator, figures: dict[str, Figures], compact: bool = False) -> list[str]:
+    """Lines for people: per channel (or, compact, all channels in one), with failure and skip
+    reasons."""
+    if not figures:
+        return [tr.t(N_("No messages."))]
+    if compact:
+        total = Figures()
+        for seen in figures.values():
+            total.add(seen)
+        return [figures_line(tr, total)]
+    lines = []
+    for channel, seen in sorted(figures.items()):
+        lines.append(f"{CHANNEL_NAMES.get(channel, channel)} — {figures_line(tr, seen)}")
+        if seen.failed:
+            lines.append(f"  {tr.t(FAILED)}: {_reasons(tr, seen.failed, {})}")
+        if seen.skipped:
+            lines.append(f"  {tr.t(SKIPPED)}: {_reasons(tr, seen.skipped, SKIP_REASONS)}")
+    return lines
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to about `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def final_report(tr: Translator, broadcast: Broadcast, figures: dict[str, Figures]) -> str:
+    """What the author is told when the broadcast has finished (or stopped, if cancelled)."""
+    heading = (
+        N_("Announcement {id} was cancelled: “{text}”")
+        if broadcast.status == BroadcastStatus.cancelled
+        else N_("Announcement {id} has finished: “{text}”")
+    )
+    text = shorten(text_for(broadcast.texts, tr.language), 60)
+    return "\n".join([tr.t(heading, id=broadcast.id, text=text), *describe(tr, figures)])
+
+
+async def finish_broadcasts(session: AsyncSession) -> list[int]:
+    """Mark every broadcast with no message left waiting as finished (queued → done; cancelled
+    stays) and queue one report to its author; the ids marked."""
+    # A message left `sending` by a dead process goes back to the queue later; if its broadcast
+    # was cancelled meanwhile, it must not go either.
+    cancelled = select(Broadcast.id).where(
+        Broadcast.status == BroadcastStatus.cancelled, Broadcast.finished_at.is_(None)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.broadcast_id.in_(cancelled.scalar_subquery()),
+            OutboxMessage.status == OutboxStatus.queued,
+        )
+        .values(status=OutboxStatus.skipped, error="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    waiting = exists().where(
+        OutboxMessage.broadcast_id == Broadcast.id, OutboxMessage.status.in_(WAITING)
+    )
+    ready = await session.scalars(
+        select(Broadcast)
+        .where(
+            Broadcast.finished_at.is_(None),
+            Broadcast.status.in_([BroadcastStatus.queued, BroadcastStatus.cancelled]),
+            ~waiting,
+        )
+        .order_by(Broadcast.id)
+        .with_for_update(skip_locked=True)
+    )
+    finished = []
+    for broadcast in ready.all():
+        outcome = (
+            BroadcastStatus.done
+            if broadcast.status == BroadcastStatus.queued
+            else BroadcastStatus.cancelled
+        )
+        marked = await session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id, Broadcast.finished_at.is_(None))
+            .values(status=outcome, finished_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
+        if marked.rowcount != 1:  # another process got there first
+            continue
+        await _tell_author(session, broadcast)
+        finished.append(broadcast.id)
+    return finished
+
+
+async def _tell_author(session: AsyncSession, broadcast: Broadcast) -> None:
+    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
+    if author is None:  # the command line's, or the author deleted their data
+        return
+    tr = translator(author.language or "ky")
+    figures = await progress(session, broadcast.id)
+    await notify.enqueue(
+        session, author, final_report(tr, broadcast, figures), kind="broadcast_report"
+    )
