@@ -4,6 +4,11 @@ Point aiogram at it with ``AiohttpSession(api=TelegramAPIServer.from_base(fake.b
 Every call is recorded in ``fake.calls``; updates built with ``message()``, ``callback()`` or
 ``my_chat_member()`` are queued with ``push()`` and served by ``getUpdates``. Failures are
 injected with ``fail_next()`` and ``block()``. Texts are stored verbatim (no HTML parsing).
+
+Sends (sendMessage/sendPhoto/sendDocument) can be rate-limited like Telegram's: over a limit they
+answer 429 with ``retry_after`` (see ``tests.fakes.limits``), which aiogram raises as
+``TelegramRetryAfter``. ``fake.stats`` counts sends cheaply (``tests.fakes.stats``) and is served at
+``GET /_fake/stats``; with ``lean=True`` nothing else is kept per call, for long benchmarks.
 """
 
 from __future__ import annotations
@@ -12,15 +17,16 @@ import asyncio
 import contextlib
 import inspect
 import itertools
-import json
-import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.limits import retry_after, telegram_limits
+from tests.fakes.stats import SendStats, add_control_routes
+from tests.fakes.telegram_requests import TEXT_PARAMS, ApiError, Upload, read_params, require
 from tests.fakes.telegram_updates import BOT_USER, Params, UpdateBuilders
 
 GET_ME = BOT_USER | {"can_join_groups": True, "can_read_all_group_messages": False}
@@ -29,22 +35,12 @@ SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
 EDIT_METHODS = ("editMessageText", "editMessageReplyMarkup", "editMessageCaption")
 TRUE_METHODS = ("setMyCommands", "deleteMyCommands", "answerCallbackQuery", "leaveChat")
 TRUE_METHODS += ("sendChatAction", "deleteMessage")
-INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
-TEXT_PARAMS = {"text", "caption"}  # never JSON-decoded, even when they look like JSON
+TRUE_VALUES = (True, "true", "True")
 FILE_BYTES = b"\xff\xd8\xff\xe0fake\xff\xd9"  # 10 bytes, matching getFile's file_size
 BLOCKED = "Forbidden: bot was blocked by the user"
 WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use "
 WEBHOOK_CONFLICT += "deleteWebhook to delete the webhook first"
 DESCRIPTIONS = {400: "Bad Request: injected failure", 403: BLOCKED, 500: "Internal Server Error"}
-
-
-@dataclass
-class Upload:
-    """A file uploaded in a multipart request; ``attach://`` references resolve to it."""
-
-    filename: str | None
-    content_type: str
-    data: bytes = field(repr=False)
 
 
 @dataclass
@@ -76,63 +72,6 @@ class _Failure:
     remaining: int
 
 
-class ApiError(Exception):
-    """An error answer in the Bot API envelope; the HTTP status equals ``error_code``."""
-
-    def __init__(self, status: int, description: str, parameters: Params | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.parameters = status, description, parameters
-
-    def body(self) -> Params:
-        """The JSON error envelope."""
-        body = {"ok": False, "error_code": self.status, "description": self.description}
-        return body | ({"parameters": self.parameters} if self.parameters else {})
-
-
-def _convert(key: str, value: Any) -> Any:
-    """Numeric ids to int; JSON objects/arrays (e.g. ``reply_markup``) to dicts/lists."""
-    if not isinstance(value, str):
-        return value
-    if key in INT_PARAMS and re.fullmatch(r"-?\d+", value):
-        return int(value)
-    if key not in TEXT_PARAMS and value[:1] in ("{", "["):
-        with contextlib.suppress(ValueError):
-            decoded = json.loads(value)
-            if isinstance(decoded, dict | list):
-                return decoded
-    return value
-
-
-async def _read_params(request: web.Request) -> Params:
-    """Query-string, JSON, urlencoded and multipart parameters, merged and converted."""
-    params: Params = dict(request.query)
-    if request.content_type == "application/json":
-        raw = await request.read()
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except ValueError as error:
-            raise ApiError(400, f"Bad Request: can't parse JSON body: {error}") from None
-        params.update(data if isinstance(data, dict) else {})
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        for key, value in (await request.post()).items():
-            if isinstance(value, web.FileField):
-                value = Upload(value.filename, value.content_type, value.file.read())
-            params[key] = value
-    attached = set()
-    for key, value in list(params.items()):
-        name = value.removeprefix("attach://") if isinstance(value, str) else ""
-        if value != name and isinstance(params.get(name), Upload):
-            params[key] = params[name]
-            attached.add(name)
-    return {key: _convert(key, value) for key, value in params.items() if key not in attached}
-
-
-def _require(params: Params, key: str) -> Any:
-    if params.get(key) in (None, ""):
-        raise ApiError(400, f"Bad Request: {key} is empty")
-    return params[key]
-
-
 def _inline(params: Params) -> Params:
     """``{"reply_markup": …}`` if the call has an inline keyboard (the only kind a Message has)."""
     markup = params.get("reply_markup")
@@ -140,11 +79,42 @@ def _inline(params: Params) -> Params:
     return {"reply_markup": markup} if is_inline else {}
 
 
-class FakeTelegram(UpdateBuilders):
-    """An in-process Bot API server; see the module docstring."""
+def _is_paid(params: Params) -> bool:
+    return params.get("allow_paid_broadcast") in TRUE_VALUES
 
-    def __init__(self, *, max_poll_wait: float = 1.0) -> None:
+
+def _content(method: str, params: Params) -> Hashable:
+    """What a send delivers (text, caption, file), to spot a repeated delivery."""
+    file = params.get("photo") or params.get("document")
+    file = hash(file.data) if isinstance(file, Upload) else str(file)
+    return method, params.get("text"), params.get("caption"), file
+
+
+class FakeTelegram(UpdateBuilders):
+    """An in-process Bot API server; see the module docstring.
+
+    Sends a second: ``rate`` overall, ``paid_rate`` for those with ``allow_paid_broadcast``
+    (counted against ``rate`` when None), ``per_chat`` in one chat (after a short burst); None is
+    unlimited. ``lean`` keeps no calls or bot messages (``calls``, ``sent_to``, edits and
+    ``wait_for_calls`` then see nothing), only ``stats``.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_poll_wait: float = 1.0,
+        rate: float | None = None,
+        paid_rate: float | None = None,
+        per_chat: float | None = None,
+        lean: bool = False,
+    ) -> None:
         self.max_poll_wait = max_poll_wait
+        self.lean = lean
+        self._rates = rate, paid_rate, per_chat
+        self.limits = telegram_limits(*self._rates)
+        self.stats = SendStats(
+            service="telegram", rate=rate, paid_rate=paid_rate, per_chat=per_chat, lean=lean
+        )
         self.calls: list[Call] = []
         self.updates: list[Params] = []  # queued, not yet confirmed by a getUpdates offset
         self.webhook: Params | None = None
@@ -173,15 +143,16 @@ class FakeTelegram(UpdateBuilders):
         self._handlers |= dict.fromkeys(TRUE_METHODS, lambda params: True)
         self._canonical = {name.lower(): name for name in self._handlers}
 
-    async def start(self) -> None:
-        """Serve on 127.0.0.1 on a free port."""
+    async def start(self, port: int = 0) -> None:
+        """Serve on 127.0.0.1 on `port` (0: a free one)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        add_control_routes(app, self.stats, self.reset)
         self._closing = False
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
@@ -205,8 +176,10 @@ class FakeTelegram(UpdateBuilders):
         params: Params = {}
         result = None
         try:
-            params = await _read_params(request)
+            params = await read_params(request)
             self._check_failures(method, params)
+            if method in SEND_METHODS:
+                self._check_limits(params)
             if method not in self._handlers:
                 raise ApiError(404, "Not Found: method not found")
             result = self._handlers[method](params)
@@ -214,7 +187,11 @@ class FakeTelegram(UpdateBuilders):
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
             status, body = error.status, error.body()
-        self.calls.append(Call(method, params, request.match_info["token"], status, result))
+        if method in SEND_METHODS:
+            chat_id = params.get("chat_id")
+            self.stats.record(status, chat_id, _content(method, params), _is_paid(params))
+        if not self.lean:
+            self.calls.append(Call(method, params, request.match_info["token"], status, result))
         self._notify()
         return web.json_response(body, status=status)
 
@@ -233,6 +210,21 @@ class FakeTelegram(UpdateBuilders):
                 raise ApiError(failure.status, failure.description, extra)
         if method in SEND_METHODS + EDIT_METHODS and chat_id in self.blocked:
             raise ApiError(403, BLOCKED)
+
+    def _check_limits(self, params: Params) -> None:
+        """Take the send's tokens, or answer 429 with the whole seconds to wait."""
+        if wait := self.limits.check(params.get("chat_id"), paid=_is_paid(params)):
+            seconds = retry_after(wait)
+            description = f"Too Many Requests: retry after {seconds}"
+            raise ApiError(429, description, {"retry_after": seconds})
+
+    def _bot_message(
+        self, chat_id: int | str, message_id: int | None = None, **content: Any
+    ) -> Params:
+        message = super()._bot_message(chat_id, message_id, **content)
+        if self.lean:  # nothing to edit or press a button under in a benchmark
+            del self.messages[(chat_id, message["message_id"])]
+        return message
 
     async def _get_updates(self, params: Params) -> list[Params]:
         if self.webhook is not None:
@@ -261,12 +253,12 @@ class FakeTelegram(UpdateBuilders):
         return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _send_message(self, params: Params) -> Params:
-        chat_id, text = _require(params, "chat_id"), _require(params, "text")
+        chat_id, text = require(params, "chat_id"), require(params, "text")
         return self._bot_message(chat_id, text=text, **_inline(params))
 
     def _send_file(self, params: Params, kind: str) -> tuple[Any, str, Params]:
         """chat_id, file_id and the caption/keyboard of a sendPhoto/sendDocument."""
-        chat_id, file = _require(params, "chat_id"), _require(params, kind)
+        chat_id, file = require(params, "chat_id"), require(params, kind)
         file_id = f"{kind}-{next(self._ids)}" if isinstance(file, Upload) else str(file)
         caption = {"caption": params["caption"]} if params.get("caption") else {}
         return chat_id, file_id, caption | _inline(params)
@@ -286,7 +278,7 @@ class FakeTelegram(UpdateBuilders):
     def _edit_message(self, params: Params) -> Params | bool:
         if params.get("inline_message_id"):
             return True
-        key = (_require(params, "chat_id"), _require(params, "message_id"))
+        key = (require(params, "chat_id"), require(params, "message_id"))
         if key not in self.messages:
             raise ApiError(400, "Bad Request: message to edit not found")
         edited = {**self.messages[key], "edit_date": int(time.time())}
@@ -296,7 +288,7 @@ class FakeTelegram(UpdateBuilders):
         return self.messages[key]
 
     def _get_file(self, params: Params) -> Params:
-        file_id = _require(params, "file_id")
+        file_id = require(params, "file_id")
         file = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 10}
         return file | {"file_path": f"photos/{file_id}.jpg"}
 
@@ -319,6 +311,18 @@ class FakeTelegram(UpdateBuilders):
             description = f"Too Many Requests: retry after {retry_after}"
         description = description or DESCRIPTIONS.get(status, f"Error {status}")
         self._failures.append(_Failure(method, status, description, chat_id, retry_after, times))
+
+    @property
+    def throttled(self) -> int:
+        """How many sends were answered 429 (over a rate limit, or by ``fail_next``)."""
+        return self.stats.throttled
+
+    def reset(self) -> None:
+        """Forget every send (calls, the bot's messages, stats) and refill the rate limits."""
+        self.calls.clear()
+        self.messages.clear()
+        self.stats.reset()
+        self.limits = telegram_limits(*self._rates)
 
     def block(self, chat_id: int | str) -> None:
         """The user blocked the bot: sends and edits to the chat answer 403."""

@@ -172,3 +172,48 @@ async def test_wait_for(fake: FakeTwilio, client: Client) -> None:
     await task
     with pytest.raises(AssertionError, match="expected 2 successful message"):
         await fake.wait_for(2, to=TO, timeout=0.05)
+
+
+async def test_rate_limit_per_sender_answers_20429() -> None:
+    fake = FakeTwilio(rate=2)
+    await fake.start()
+    client, http = await make_client(fake)
+    try:
+        codes = []
+        for _ in range(2 + 3):  # rate + 3, from one number
+            try:
+                await client.messages.create_async(to=TO, from_=FROM, body="news")
+                codes.append(None)
+            except TwilioRestException as error:
+                codes.append((error.status, error.code))
+        assert codes[:2] == [None, None] and (429, 20429) in codes[2:]
+        assert fake.throttled == codes.count((429, 20429)) == fake.stats.throttled
+        throttled = [message for message in fake.messages if message.status == 429]
+        assert all(message.error_code == 20429 and not message.ok for message in throttled)
+        # Another sender has its own bucket.
+        await client.messages.create_async(to=TO, messaging_service_sid=SERVICE, body="news")
+        await asyncio.sleep(1)
+        await client.messages.create_async(to=TO, from_=FROM, body="later")
+        assert fake.stats.ok == codes.count(None) + 2 == len(fake.sent_to(TO))
+        assert fake.stats.duplicates == fake.stats.ok - 2  # "news" again, to the same number
+    finally:
+        await http.close()
+        await fake.stop()
+
+
+async def test_lean_mode_keeps_only_stats() -> None:
+    lean = FakeTwilio(lean=True)
+    await lean.start()
+    client, http = await make_client(lean)
+    try:
+        sent = await client.messages.create_async(to=TO, from_=FROM, body="hi")
+        with pytest.raises(TwilioRestException) as error:  # not kept, so not fetchable
+            await client.messages(sent.sid).fetch_async()
+        assert error.value.status == 404
+        assert lean.messages == [] and lean.resources == {}
+        assert (lean.stats.ok, lean.stats.recipients) == (1, 1)
+        lean.reset()
+        assert lean.stats.ok == 0
+    finally:
+        await http.close()
+        await lean.stop()

@@ -14,6 +14,11 @@ the host name as ``product.edge.region.twilio.com`` and the loopback address get
 Every create request is recorded in ``fake.messages`` (failed ones with ``sid=None``). Failures
 are injected with ``fail_next()`` and ``unsubscribe()``; error bodies use Twilio's legacy JSON
 shape, which twilio turns into ``TwilioRestException`` with ``.status`` and ``.code`` set.
+
+``FakeTwilio(rate=R)`` limits each sender (``From``, or ``MessagingServiceSid``) to R messages a
+second (see ``tests.fakes.limits``); over it a create answers 429 with code 20429. ``fake.stats``
+counts sends cheaply (``tests.fakes.stats``) and is served at ``GET /_fake/stats``; with
+``lean=True`` messages are not recorded (nor fetchable), for long benchmarks.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from email.utils import format_datetime
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.limits import twilio_limits
+from tests.fakes.stats import SendStats, add_control_routes
 
 API_VERSION = "2010-04-01"
 UNSUBSCRIBED = (21610, "Attempt to send to unsubscribed recipient")
@@ -80,13 +88,24 @@ class _Failure:
 
 
 class FakeTwilio:
-    """An aiohttp server speaking enough of Twilio's 2010-04-01 Messages API for the real client."""
+    """An aiohttp server speaking enough of Twilio's 2010-04-01 Messages API for the real client.
+
+    ``rate``: messages a second per sender (None: unlimited). ``lean``: keep only ``stats``.
+    """
 
     def __init__(
-        self, account_sid: str = "AC" + "0123456789abcdef" * 2, auth_token: str = "test-auth-token"
+        self,
+        account_sid: str = "AC" + "0123456789abcdef" * 2,
+        auth_token: str = "test-auth-token",
+        *,
+        rate: float | None = None,
+        lean: bool = False,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
+        self.rate, self.lean = rate, lean
+        self.limits = twilio_limits(rate)
+        self.stats = SendStats(service="twilio", rate=rate, lean=lean, account_sid=account_sid)
         self.messages: list[SentMessage] = []
         self.resources: dict[str, dict[str, Any]] = {}  # sid -> Message resource JSON
         self._failures: list[_Failure] = []
@@ -94,16 +113,17 @@ class FakeTwilio:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
-    async def start(self) -> None:
-        """Serve on 127.0.0.1 on a free port."""
+    async def start(self, port: int = 0) -> None:
+        """Serve on 127.0.0.1 on `port` (0: a free one)."""
         app = web.Application()
         prefix = f"/{API_VERSION}/Accounts/{{account_sid}}"
         app.router.add_post(f"{prefix}/Messages.json", self._create)
         app.router.add_get(f"{prefix}/Messages/{{sid}}.json", self._fetch)
+        add_control_routes(app, self.stats, self.reset)
         app.router.add_route("*", "/{tail:.*}", self._unknown_route)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
@@ -149,6 +169,18 @@ class FakeTwilio:
         self._unsubscribed.discard(number)
 
     # -- inspection --------------------------------------------------------------------------
+
+    @property
+    def throttled(self) -> int:
+        """How many sends were answered 429 (over the rate limit, or by ``fail_next``)."""
+        return self.stats.throttled
+
+    def reset(self) -> None:
+        """Forget every send (messages, resources, stats) and refill the rate limits."""
+        self.messages.clear()
+        self.resources.clear()
+        self.stats.reset()
+        self.limits = twilio_limits(self.rate)
 
     def sent_to(self, number: str) -> list[SentMessage]:
         """Successful messages to `number`, oldest first."""
@@ -215,18 +247,25 @@ class FakeTwilio:
             status_callback=_str(form.get("StatusCallback")),
             media_urls=[str(url) for url in form.getall("MediaUrl", [])],
         )
-        self.messages.append(record)
+        if not self.lean:
+            self.messages.append(record)
         error = self._check_request(request) or self._validate(record)
         if error is None and (failure := self._take_failure(record.to or "")) is not None:
             error = failure.status, failure.code, failure.message
+        if error is None and self.limits.check(record.from_ or record.messaging_service_sid):
+            error = 429, *DEFAULT_ERRORS[429]
         if error is None and record.to in self._unsubscribed:
             error = 400, *UNSUBSCRIBED
+        content = record.body, tuple(record.media_urls)
+        self.stats.record(error[0] if error else 201, record.to, content)
         if error is not None:
             record.status, record.error_code = error[0], error[1]
             return twilio_error(*error)
         record.sid = "SM" + secrets.token_hex(16)
-        self.resources[record.sid] = self._resource(record)
-        return web.json_response(self.resources[record.sid], status=201)
+        resource = self._resource(record)
+        if not self.lean:
+            self.resources[record.sid] = resource
+        return web.json_response(resource, status=201)
 
     @staticmethod
     def _validate(record: SentMessage) -> Error | None:
