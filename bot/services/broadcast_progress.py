@@ -163,35 +163,40 @@ def final_report(tr: Translator, broadcast: Broadcast, figures: dict[str, Figure
 async def finish_broadcasts(session: AsyncSession) -> list[int]:
     """Mark every broadcast with no message left waiting as finished (queued → done; cancelled
     stays) and queue one report to its author; the ids marked."""
-    # A message left `sending` by a dead process goes back to the queue later; if its broadcast
-    # was cancelled meanwhile, it must not go either.
-    cancelled = select(Broadcast.id).where(
-        Broadcast.status == BroadcastStatus.cancelled, Broadcast.finished_at.is_(None)
-    )
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.broadcast_id.in_(cancelled.scalar_subquery()),
-            OutboxMessage.status == OutboxStatus.queued,
-        )
-        .values(status=OutboxStatus.skipped, error="cancelled")
-        .execution_options(synchronize_session=False)
-    )
-    waiting = exists().where(
-        OutboxMessage.broadcast_id == Broadcast.id, OutboxMessage.status.in_(WAITING)
-    )
-    ready = await session.scalars(
+    # Each broadcast row is locked first, then its messages: the order cancelling takes too,
+    # so two processes (or a tick and a cancel) never wait on each other in a circle.
+    unfinished = await session.scalars(
         select(Broadcast)
         .where(
             Broadcast.finished_at.is_(None),
             Broadcast.status.in_([BroadcastStatus.queued, BroadcastStatus.cancelled]),
-            ~waiting,
         )
         .order_by(Broadcast.id)
         .with_for_update(skip_locked=True)
     )
     finished = []
-    for broadcast in ready.all():
+    for broadcast in unfinished.all():
+        if broadcast.status == BroadcastStatus.cancelled:
+            # a message left `sending` by a dead process goes back to the queue later; its
+            # broadcast was cancelled meanwhile, so it must not go either
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.broadcast_id == broadcast.id,
+                    OutboxMessage.status == OutboxStatus.queued,
+                )
+                .values(status=OutboxStatus.skipped, error="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+        waiting = await session.scalar(
+            select(
+                exists().where(
+                    OutboxMessage.broadcast_id == broadcast.id, OutboxMessage.status.in_(WAITING)
+                )
+            )
+        )
+        if waiting:
+            continue
         outcome = (
             BroadcastStatus.done
             if broadcast.status == BroadcastStatus.queued

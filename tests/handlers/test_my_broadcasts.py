@@ -7,7 +7,12 @@ from sqlalchemy import select, update
 
 from bot.services.audit import PermissionDenied
 from bot.services.broadcast_progress import finish_broadcasts
-from bot.services.broadcasts import broadcast_for_staff, create_broadcast, queue_broadcast
+from bot.services.broadcasts import (
+    broadcast_for_staff,
+    cancel_for_staff,
+    create_broadcast,
+    queue_broadcast,
+)
 from models import (
     Address,
     Audience,
@@ -17,8 +22,18 @@ from models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    Role,
 )
-from tests.factories import ELSEWHERE, HOME, create_resident, create_staff, municipality
+from tests.factories import (
+    ELSEWHERE,
+    HOME,
+    Chat,
+    create_invite_code,
+    create_resident,
+    create_staff,
+    municipality,
+    onboard,
+)
 
 
 async def announce(app, author_chat, text: str, code: str = HOME, queue: bool = True) -> int:
@@ -162,19 +177,18 @@ async def test_staff_see_and_cancel_only_their_own_municipality(app) -> None:
         await broadcast_for_staff(session, officer_person, theirs)  # same municipality: allowed
         with pytest.raises(PermissionDenied):
             await broadcast_for_staff(session, officer_person, far)
+        with pytest.raises(PermissionDenied):
+            await cancel_for_staff(session, officer_person, far)
     async with app.sessions() as session:
-        refusal = await session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "open_broadcast")
-        )
+        refusals = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "open_broadcast"))
+        ).all()
         far_broadcast = await session.get(Broadcast, far)
-    assert (refusal.outcome, refusal.detail) == ("refused", f"broadcast={far}")
+    assert [(r.outcome, r.detail) for r in refusals] == [("refused", f"broadcast={far}")] * 2
     assert far_broadcast.status == BroadcastStatus.queued
 
 
 async def test_admins_see_every_announcement_and_staff_without_any_are_told(app) -> None:
-    from models import Role
-    from tests.factories import Chat, create_invite_code, onboard
-
     stranger = await create_staff(app, "stranger", code=ELSEWHERE)
     far = await announce(app, stranger, "Elsewhere.", code=ELSEWHERE)
     officer = await create_staff(app, "officer")
