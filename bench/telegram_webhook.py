@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import text
 
+from bench.common import free_port, fresh_postgres
 from bot.services.reference import seed_if_empty
 from models import Address, ConsentStatus, ConversationState, Person
 from models.db import create_engine, create_sessionmaker, upgrade_database
@@ -35,22 +35,6 @@ SECRET = "bench-secret"
 TOKEN = "123456:BENCH-token"
 FIRST_CHAT = 10_000_000
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def fresh_postgres(server_url: str, name: str = "kenesh_bench") -> str:
-    """A new, empty database on the server of `server_url` (never the test suite's database)."""
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        await connection.execute(text(f"CREATE DATABASE {name}"))
-    await admin.dispose()
-    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 async def prepare(url: str, users: int) -> None:

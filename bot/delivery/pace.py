@@ -11,6 +11,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+# A process that fell behind its slots by less than this (a busy loop, a slow database call)
+# sends the missed ones at once to keep the rate: a burst of at most rate × CATCH_UP messages,
+# well inside the one second's burst providers tolerate. Further behind, the debt is dropped.
+CATCH_UP = 0.25
+
 
 class Pace:
     """Hands out send slots: at most `rate` a second overall, `per_address` seconds apart for one
@@ -34,7 +39,7 @@ class Pace:
             if ready > time.time():
                 await asyncio.sleep(ready - time.time())
         now = time.time()
-        slot = max(now, self._next_slot)
+        slot = self._next_slot if self._next_slot > now - CATCH_UP else now
         self._next_slot = slot + self.interval
         if slot > now:
             await asyncio.sleep(slot - now)

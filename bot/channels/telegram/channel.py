@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
@@ -20,6 +19,7 @@ from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message,
 from bot.channels.telegram import TELEGRAM
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.session import JsonSession
 from bot.conversation.batch import GroupCommit
 from bot.conversation.engine import Conversation
 from bot.i18n import N_, translator
@@ -63,7 +63,7 @@ class TelegramChannel:
         self.conversation = conversation
         self.wake = wake
         api = TelegramAPIServer.from_base(settings.telegram_api_url)
-        self.bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
+        self.bot = Bot(settings.telegram_bot_token, session=JsonSession(api=api))
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
         if settings.telegram_rate > FREE_RATE and not settings.telegram_paid_broadcast:
