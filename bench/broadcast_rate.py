@@ -1,11 +1,11 @@
 """Broadcast delivery rate against fake Bot API and Twilio servers that enforce their limits.
 
-    python -m bench.broadcast_rate [free] [paid] [crash] [--postgres URL]
+    python -m bench.broadcast_rate [free] [paid] [crash] [crash-fast] [--postgres URL]
 
 free:  3,000 Telegram recipients at the real 30 messages/s.
 paid:  100,000 Telegram recipients at 1,000/s with allow_paid_broadcast (TELEGRAM_PAID_BROADCAST).
-crash: 5,000 recipients, half on Telegram (60/s) and half on SMS (40/s): `kenesh serve` is
-       SIGKILLed at 40 % and started again.
+crash: 5,000 recipients, half on Telegram (30/s) and half on SMS (30/s): `kenesh serve` is
+       SIGKILLed at 40 % and started again. crash-fast: the same at 250/s (paid) and 100/s.
 
 Each fake runs as its own process (`python -m tests.fakes.serve … --lean`) and answers 429 with
 `retry_after` above its limit; `kenesh serve` is the real command. Printed per run: the achieved
@@ -59,7 +59,8 @@ class Run:
 RUNS = {
     "free": Run("free", 3_000, 30),
     "paid": Run("paid", 100_000, 1_000, paid=True),
-    "crash": Run("crash", 5_000, 60, sms_rate=40, kill_at=0.4),
+    "crash": Run("crash", 5_000, 30, sms_rate=30, kill_at=0.4),
+    "crash-fast": Run("crash-fast", 5_000, 250, paid=True, sms_rate=100, kill_at=0.4),
 }
 
 
@@ -136,6 +137,7 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
             "TWILIO_FROM": "+996700000001",
             "TWILIO_API_URL": twilio,
             "PUBLIC_URL": "http://127.0.0.1:9",
+            "TELEGRAM_WEBHOOK_SECRET": "bench-secret",  # a public URL means webhook mode
             "SMS_RATE": str(run.sms_rate),
         }
     return subprocess.Popen([KENESH, "serve"], env=env, stdout=subprocess.DEVNULL)
@@ -153,7 +155,7 @@ async def bench(run: Run, server_url: str) -> None:
     assert queued == run.people, queued
     telegram_options = ["--rate", "30", "--per-chat", "1", "--lean"]
     if run.paid:
-        telegram_options += ["--paid-rate", "1000"]
+        telegram_options += ["--paid-rate", str(run.telegram_rate)]
     async with (
         serving("telegram", *telegram_options) as telegram,
         serving("twilio", "--rate", str(run.sms_rate or 1), "--lean") as twilio,

@@ -32,7 +32,11 @@ class OutboxMessage(Base):
     """One message to one address, written in the same transaction as the change it reports."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_pending", "status", "channel", "priority"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_pending", "status", "channel", "priority"),
+        # progress and "is anything of this broadcast still waiting?" without reading its rows
+        Index("ix_outbox_messages_broadcast_status", "broadcast_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
@@ -44,7 +48,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(32), default="notice")
     broadcast_id: Mapped[int | None] = mapped_column(
-        ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
+        ForeignKey("broadcasts.id", ondelete="SET NULL")
     )
     # lower goes first: 0 = live conversation, 10 = notices, 100 = bulk broadcasts
     priority: Mapped[int] = mapped_column(default=10)
