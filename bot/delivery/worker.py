@@ -4,10 +4,11 @@ Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several processe
 outbox without sending a message twice. A row is marked `sending` before the provider is called:
 if the process dies mid-send, at most that one message is sent again after a restart.
 
-Claims are pipelined: the next batch is claimed while the last half of the current one is still
-being paced out, so the provider's rate is used without a gap between batches. Each claim
-reserves its send slots in the shared `send_windows` row of its channel, so all processes
-together stay within the rate.
+Each channel has its own lane: its own claims, sized to half a second of its rate, so a slow
+channel (SMS at 1 a second) never holds back a fast one. Claims are pipelined: the next batch is
+claimed while the last half of the current one is still being paced out, so the provider's rate
+is used without a gap between batches. Each claim reserves its send slots in the shared
+`send_windows` row of its channel, so all processes together stay within the rate.
 """
 
 from __future__ import annotations
@@ -17,36 +18,31 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
+from bot.delivery.claim import Claimed, claim
 from bot.delivery.pace import Pace
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender
 from bot.delivery.windows import reserve
 from bot.metrics import Metrics
-from models import Address, OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
 
 log = logging.getLogger("kenesh.delivery")
 
 
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A message taken for sending, with the address it goes to."""
+class _Lane:
+    """One channel's claiming state."""
 
-    id: int
-    channel: str
-    body: str
-    payload: dict[str, Any] | None
-    attempts: int
-    address_id: int
-    address: str
+    def __init__(self) -> None:
+        self.in_flight = 0  # claimed, outcome not yet written
+        self.room = asyncio.Event()  # set when in-flight work falls to the low-water mark
+        self.wake = asyncio.Event()
 
 
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
@@ -87,16 +83,15 @@ class OutboxWorker:
         self.metrics = metrics or Metrics()
         # a message `sending` for longer than this was taken by a process that died
         self.stale = stale
-        self._wake = asyncio.Event()
+        self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
-        self._in_flight = 0  # claimed, outcome not yet written
-        self._room = asyncio.Event()  # set when in-flight work falls below the low-water mark
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
         self._groups: set[asyncio.Task[bool]] = set()
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
-        self._wake.set()
+        for channel in self.senders:
+            self._lanes[channel].wake.set()
 
     async def start(self) -> None:
         """Recover rows a dead process left `sending`, then run in the background."""
@@ -130,42 +125,53 @@ class OutboxWorker:
             return result.rowcount or 0
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        recovered_at = loop.time()
+        await asyncio.gather(
+            self._recover_now_and_then(), *(self._run_lane(channel) for channel in self.senders)
+        )
+
+    async def _recover_now_and_then(self) -> None:
         while True:
-            if loop.time() - recovered_at > self.stale.total_seconds():
-                recovered_at = loop.time()
-                with contextlib.suppress(Exception):  # logged below if the database is down
-                    await self.recover()
-            self._wake.clear()  # before looking: a wake during the batch is not lost
+            await asyncio.sleep(self.stale.total_seconds())
             try:
-                claimed = await self._claim()
+                await self.recover()
+            except Exception:
+                log.exception("recovering stale messages failed; trying again later")
+
+    async def _run_lane(self, channel: str) -> None:
+        lane = self._lanes[channel]
+        while True:
+            lane.wake.clear()  # before looking: a wake during the batch is not lost
+            try:
+                claimed = await claim(self.sessions, channel, self._claim_size(channel))
                 if claimed:
                     await self._dispatch(claimed)
             except Exception:
-                log.exception("outbox batch failed; retrying shortly")
+                log.exception("outbox batch on %s failed; retrying shortly", channel)
                 claimed = []
             if claimed:
-                await self._wait_for_room()
-                if len(claimed) < self._claim_size():
+                await self._wait_for_room(channel)
+                if len(claimed) < self._claim_size(channel):
                     # a short pause lets a burst gather into one claim instead of many tiny ones
                     await asyncio.sleep(self.linger_seconds)
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                await asyncio.wait_for(lane.wake.wait(), self.idle_seconds)
 
     async def run_once(self) -> int:
-        """Claim one batch and send all of it; the number of messages handled."""
-        claimed = await self._claim()
+        """Claim one batch per channel and send all of it; the number of messages handled."""
+        claimed = []
+        for channel in self.senders:
+            claimed += await claim(self.sessions, channel, self._claim_size(channel))
         if claimed:
             await asyncio.gather(*await self._dispatch(claimed))
         return len(claimed)
 
-    async def _wait_for_room(self) -> None:
+    async def _wait_for_room(self, channel: str) -> None:
         """Until at most half a claim is still in flight: then the next claim is due."""
-        while self._in_flight > self._claim_size() // 2:
-            self._room.clear()
-            await self._room.wait()
+        lane = self._lanes[channel]
+        while lane.in_flight > self._claim_size(channel) // 2:
+            lane.room.clear()
+            await lane.room.wait()
 
     async def _dispatch(self, claimed: list[Claimed]) -> list[asyncio.Task[bool]]:
         """Reserve the batch's send slots, then start one task per address (each after the
@@ -180,7 +186,8 @@ class OutboxWorker:
         by_address: dict[int, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_address[item.address_id].append(item)
-        self._in_flight += len(claimed)
+        for channel, count in per_channel.items():
+            self._lanes[channel].in_flight += count
         tasks = []
         for address_id, group in by_address.items():
             task = asyncio.create_task(self._send_in_order(group, self._chains.get(address_id)))
@@ -195,80 +202,13 @@ class OutboxWorker:
         if self._chains.get(address_id) is task:
             del self._chains[address_id]
 
-    def _done(self, count: int) -> None:
+    def _done(self, channel: str, count: int) -> None:
         if not count:
             return
-        self._in_flight -= count
-        if self._in_flight <= self._claim_size() // 2:
-            self._room.set()
-
-    async def _claim(self) -> list[Claimed]:
-        """Take a batch of due messages: `sending` now, so no other worker takes them."""
-        now = utcnow()
-        outbox, addresses = OutboxMessage.__table__, Address.__table__
-        async with self.sessions() as session, session.begin():
-            rows = (
-                await session.execute(
-                    select(
-                        outbox.c.id,
-                        outbox.c.channel,
-                        outbox.c.body,
-                        outbox.c.payload,
-                        outbox.c.attempts,
-                        addresses.c.id.label("address_id"),
-                        addresses.c.value,
-                        addresses.c.opted_out,
-                        addresses.c.unreachable,
-                    )
-                    .select_from(outbox.outerjoin(addresses, outbox.c.address_id == addresses.c.id))
-                    .where(
-                        outbox.c.status == OutboxStatus.queued.value,
-                        outbox.c.channel.in_(list(self.senders)),
-                        or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
-                    )
-                    .order_by(outbox.c.priority, outbox.c.id)
-                    .limit(self._claim_size())
-                    .with_for_update(of=outbox, skip_locked=True)
-                )
-            ).all()
-            claimed, skipped = [], defaultdict(list)
-            for row in rows:
-                if row.address_id is None or row.opted_out or row.unreachable:
-                    reason = (
-                        "no address"
-                        if row.address_id is None
-                        else ("opted_out" if row.opted_out else "unreachable")
-                    )
-                    skipped[reason].append(row.id)
-                else:
-                    claimed.append(
-                        Claimed(
-                            row.id,
-                            row.channel,
-                            row.body,
-                            row.payload,
-                            row.attempts + 1,
-                            row.address_id,
-                            row.value,
-                        )
-                    )
-            for reason, ids in skipped.items():
-                await session.execute(
-                    outbox.update()
-                    .where(outbox.c.id.in_(ids))
-                    .values(status=OutboxStatus.skipped.value, error=reason)
-                )
-            if claimed:
-                await session.execute(
-                    outbox.update()
-                    .where(outbox.c.id.in_([c.id for c in claimed]))
-                    .values(
-                        status=OutboxStatus.sending.value,
-                        attempts=outbox.c.attempts + 1,
-                        not_before=now,
-                    )
-                )
-            return claimed
+        lane = self._lanes[channel]
+        lane.in_flight -= count
+        if lane.in_flight <= self._claim_size(channel) // 2:
+            lane.room.set()
 
     async def _send_in_order(
         self, group: list[Claimed], previous: asyncio.Task[bool] | None = None
@@ -284,7 +224,7 @@ class OutboxWorker:
                 delivery = await self._send(message)
                 await self._record(message, delivery)
                 pending -= 1
-                self._done(1)
+                self._done(message.channel, 1)
                 if delivery.outcome != Outcome.sent:
                     rest = [m.id for m in group[position + 1 :]]
                     blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
@@ -295,15 +235,15 @@ class OutboxWorker:
             log.exception("sending to address %s failed", group[0].address_id)
             return False
         finally:
-            self._done(pending)
+            self._done(group[0].channel, pending)
 
-    def _claim_size(self) -> int:
-        """About half a second's worth of sends: a live reply queued behind a bulk batch waits
-        for the next claim, so a batch must not hold minutes of paced sends."""
-        rates = [getattr(s, "rate", None) for s in self.senders.values()]
-        if any(rate is None for rate in rates):
+    def _claim_size(self, channel: str) -> int:
+        """About half a second's worth of the channel's sends: a live reply queued behind a bulk
+        batch waits for the next claim, so a batch must not hold minutes of paced sends."""
+        rate = getattr(self.senders[channel], "rate", None)
+        if rate is None:
             return self.batch
-        return max(1, min(self.batch, int(sum(rates) * CLAIM_SECONDS)))  # type: ignore[arg-type]
+        return max(1, min(self.batch, int(rate * CLAIM_SECONDS)))
 
     def pace(self, channel: str) -> Pace:
         """The pacing of `channel`, as its sender declares it."""

@@ -1,0 +1,97 @@
+"""Claiming outbox messages for sending: `sending` at once, so no other worker takes them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from models import Address, OutboxMessage, OutboxStatus
+from models.base import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A message taken for sending, with the address it goes to."""
+
+    id: int
+    channel: str
+    body: str
+    payload: dict[str, Any] | None
+    attempts: int
+    address_id: int
+    address: str
+
+
+async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[Claimed]:
+    """Take up to `limit` due messages of `channel`, most urgent first (rows locked with SKIP
+    LOCKED: several processes never take the same one); messages to addresses that can no
+    longer receive are marked skipped instead."""
+    now = utcnow()
+    outbox, addresses = OutboxMessage.__table__, Address.__table__
+    async with sessions() as session, session.begin():
+        rows = (
+            await session.execute(
+                select(
+                    outbox.c.id,
+                    outbox.c.channel,
+                    outbox.c.body,
+                    outbox.c.payload,
+                    outbox.c.attempts,
+                    addresses.c.id.label("address_id"),
+                    addresses.c.value,
+                    addresses.c.opted_out,
+                    addresses.c.unreachable,
+                )
+                .select_from(outbox.outerjoin(addresses, outbox.c.address_id == addresses.c.id))
+                .where(
+                    outbox.c.status == OutboxStatus.queued.value,
+                    outbox.c.channel == channel,
+                    or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
+                )
+                .order_by(outbox.c.priority, outbox.c.id)
+                .limit(limit)
+                .with_for_update(of=outbox, skip_locked=True)
+            )
+        ).all()
+        claimed, skipped = [], defaultdict(list)
+        for row in rows:
+            if row.address_id is None or row.opted_out or row.unreachable:
+                reason = (
+                    "no address"
+                    if row.address_id is None
+                    else ("opted_out" if row.opted_out else "unreachable")
+                )
+                skipped[reason].append(row.id)
+            else:
+                claimed.append(
+                    Claimed(
+                        row.id,
+                        row.channel,
+                        row.body,
+                        row.payload,
+                        row.attempts + 1,
+                        row.address_id,
+                        row.value,
+                    )
+                )
+        for reason, ids in skipped.items():
+            await session.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(ids))
+                .values(status=OutboxStatus.skipped.value, error=reason)
+            )
+        if claimed:
+            await session.execute(
+                outbox.update()
+                .where(outbox.c.id.in_([c.id for c in claimed]))
+                .values(
+                    status=OutboxStatus.sending.value,
+                    attempts=outbox.c.attempts + 1,
+                    not_before=now,
+                )
+            )
+        return claimed
