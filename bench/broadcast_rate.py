@@ -211,12 +211,15 @@ async def report(
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="*", choices=list(RUNS), default=list(RUNS))
+    parser.add_argument("runs", nargs="*", metavar="RUN", help=f"any of {', '.join(RUNS)} (all)")
     parser.add_argument(
         "--postgres", default=PG, help="a server URL; uses database kenesh_bench_rate"
     )
     args = parser.parse_args()
-    for name in args.runs:
+    unknown = set(args.runs) - set(RUNS)
+    if unknown:
+        parser.error(f"unknown runs {', '.join(sorted(unknown))}; choose from {', '.join(RUNS)}")
+    for name in args.runs or RUNS:
         await bench(RUNS[name], args.postgres)
 
 

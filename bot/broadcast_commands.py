@@ -18,7 +18,7 @@ from bot.services.broadcasts import (
     report,
 )
 from bot.settings import Settings
-from models import Audience, Broadcast, Category, Municipality
+from models import Audience, Broadcast, BroadcastStatus, Category, Municipality
 from models.base import utcnow
 
 
@@ -48,10 +48,17 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         async with app.sessions() as session, session.begin():
             if args.action == "send":
                 return await _send(session, settings, args)
-            broadcast = await session.get(Broadcast, args.id)
+            # locked, as the tick that finishes broadcasts locks it: the two never cross
+            broadcast = await session.get(
+                Broadcast, args.id, with_for_update=args.action == "cancel"
+            )
             if broadcast is None:
                 raise ValueError(f"no broadcast {args.id}")
             if args.action == "cancel":
+                if broadcast.status in (BroadcastStatus.done, BroadcastStatus.cancelled):
+                    raise ValueError(
+                        f"broadcast {broadcast.id} is already {broadcast.status}; nothing to cancel"
+                    )
                 stopped = await cancel_broadcast(session, broadcast)
                 print(f"broadcast {broadcast.id} cancelled; {stopped} messages will not be sent")
             else:

@@ -236,6 +236,8 @@ async def test_broadcast_from_the_command_line(cli_env) -> None:
     assert report.stdout.strip() == "sim: delivered 1, queued 1"
     cancelled = kenesh(cli_env, "broadcast", "cancel", found.group(1))
     assert "1 messages will not be sent" in cancelled.stdout
+    again = kenesh(cli_env, "broadcast", "cancel", found.group(1))
+    assert again.returncode != 0 and "already cancelled; nothing to cancel" in again.stderr
     later = kenesh(
         cli_env,
         "broadcast",
