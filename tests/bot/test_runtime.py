@@ -100,3 +100,36 @@ async def test_the_ticker_reports_a_drained_broadcast_to_its_author_once(databas
 async def status_of(app, broadcast_id: int) -> BroadcastStatus:
     async with app.sessions() as session:
         return (await session.get(Broadcast, broadcast_id)).status
+
+
+async def test_a_scheduled_broadcast_goes_out_after_a_restart(database, app) -> None:
+    home = await municipality(app, HOME)
+    await create_resident(app, "listener")
+    async with app.sessions() as session, session.begin():
+        broadcast = await create_home_broadcast(
+            session, home.id, "Жыйын", send_at=utcnow() + timedelta(seconds=1.5)
+        )
+    before = Runtime(make_app(database, schedule_tick_seconds=0.2))
+    await before.start()
+    await before.tick()  # not due yet
+    await before.stop()  # the process goes away before the time comes
+    await asyncio.sleep(1.6)
+
+    after = Runtime(make_app(database, schedule_tick_seconds=0.2))  # a new process
+    await after.start()
+    try:
+        for _ in range(100):
+            async with app.sessions() as session:
+                status = (await session.get(Broadcast, broadcast.id)).status
+            if status != BroadcastStatus.scheduled:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await after.stop()
+    async with app.sessions() as session:
+        queued = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast.id)
+        )
+    assert status != BroadcastStatus.scheduled and queued == 1  # from the database's schedule
