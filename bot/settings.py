@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     telegram_paid_broadcast: bool = False
     sms_rate: float = 1.0
     outbox_stale_seconds: float = 120.0
+    ocds_prefix: str = "ocds-kenesh"
+    tender_reminder_days: str = "3,1"
 
     @field_validator(
         "public_url",
@@ -70,6 +72,25 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @field_validator("tender_reminder_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        """Whole days before a deadline, comma-separated: "3,1"."""
+        try:
+            days = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(
+                "TENDER_REMINDER_DAYS: whole days, comma-separated, like 3,1"
+            ) from None
+        if any(day < 1 for day in days):
+            raise ValueError("TENDER_REMINDER_DAYS: each at least 1")
+        return ",".join(str(day) for day in sorted(set(days), reverse=True))
+
+    @property
+    def reminder_days(self) -> tuple[int, ...]:
+        """TENDER_REMINDER_DAYS as numbers, largest first."""
+        return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
 
     @field_validator("default_language")
     @classmethod

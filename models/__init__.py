@@ -8,9 +8,17 @@ from models.conversation import ConversationState, ProcessedInbound
 from models.invite import Invite
 from models.municipality import Municipality, MunicipalityKind
 from models.need import Need, NeedStatus, NeedStatusChange, NeedSupport
+from models.ngo import (
+    Organization,
+    OrganizationStatus,
+    Subscription,
+    organization_categories,
+    organization_municipalities,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.pace import SendWindow
 from models.person import Address, ConsentStatus, Person, Role
+from models.tender import Tender, TenderRelease, TenderReminder, TenderStatus
 
 __all__ = [
     "Address",
@@ -29,10 +37,19 @@ __all__ = [
     "NeedStatus",
     "NeedStatusChange",
     "NeedSupport",
+    "Organization",
+    "OrganizationStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Person",
     "ProcessedInbound",
     "Role",
     "SendWindow",
+    "Subscription",
+    "Tender",
+    "TenderRelease",
+    "TenderReminder",
+    "TenderStatus",
+    "organization_categories",
+    "organization_municipalities",
 ]

@@ -46,6 +46,10 @@ class Person(Base):
         str_enum(ConsentStatus), default=ConsentStatus.unknown
     )
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the NGO this person is a member of (role ngo_member once it is approved)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # Loaded only on purpose (bot.services.people.addresses_of): the hot path never needs them,

@@ -30,6 +30,12 @@ MUTABLE_TABLES = (
     "outbox_messages",
     "broadcasts",
     "send_windows",
+    "tender_reminders",
+    "tender_releases",
+    "tenders",
+    "subscriptions",
+    "organization_categories",
+    "organization_municipalities",
     "need_status_changes",
     "need_supports",
     "needs",
@@ -38,6 +44,7 @@ MUTABLE_TABLES = (
     "processed_inbound",
     "addresses",
     "persons",
+    "organizations",
 )
 
 
