@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
 from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import queue_due
+from bot.services.tender_alerts import send_due_reminders
 
 log = logging.getLogger("kenesh")
 
@@ -57,26 +59,29 @@ class Runtime:
             log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
 
     async def tick(self) -> None:
-        """Queue the broadcasts that are due, then finish those with nothing left to send (their
-        authors get the report). The schedule lives in the database (rows locked with SKIP
+        """Queue the broadcasts that are due, finish those with nothing left to send (their
+        authors get the report), and send the tender reminders that are due. The schedule lives in the database (rows locked with SKIP
         LOCKED), so it survives restarts and runs once with several processes; APScheduler only
         says when to look."""
 
-        async def attempt(job: Callable[[AsyncSession], Awaitable[list[int]]]) -> list[int]:
+        async def attempt(job: Callable[[AsyncSession], Awaitable[Any]], empty: Any) -> Any:
             try:
                 async with self.app.sessions() as session, session.begin():
                     return await job(session)
             except Exception:
                 log.exception("schedule tick: %s failed; trying again at the next", job.__name__)
-                return []
+                return empty
 
-        started = await attempt(queue_due)
-        finished = await attempt(finish_broadcasts)
+        started = await attempt(queue_due, [])
+        finished = await attempt(finish_broadcasts, [])
+        reminded = await attempt(send_due_reminders, 0)
         if started:
             log.info("queued broadcasts %s", started)
         if finished:
             log.info("finished broadcasts %s; reports queued for their authors", finished)
-        if started or finished:
+        if reminded:
+            log.info("tender reminders queued for %s subscribers", reminded)
+        if started or finished or reminded:
             self.worker.wake()
 
     async def stop(self) -> None:

@@ -56,6 +56,11 @@ class Tender(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
+    @property
+    def reference(self) -> str:
+        """The number people quote, for example T-000012."""
+        return f"T-{self.id:06d}"
+
 
 class TenderRelease(Base):
     """One OCDS release of a tender, as it was at that moment (the export serves these)."""

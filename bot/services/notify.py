@@ -20,9 +20,14 @@ BULK = 100
 log = logging.getLogger("kenesh.notify")
 
 
-async def preferred_address(session: AsyncSession, person: Person) -> Address | None:
-    """Where to reach the person: the address they wrote from most recently and that still works."""
+async def preferred_address(
+    session: AsyncSession, person: Person, channel: str | None = None
+) -> Address | None:
+    """Where to reach the person: the address they wrote from most recently and that still
+    works — on `channel` if they chose one and have an address there."""
     addresses = await addresses_of(session, person.id)
+    if channel is not None:
+        addresses = [a for a in addresses if a.channel == channel] or addresses
     usable = [a for a in addresses if not a.opted_out and not a.unreachable]
     return max(usable or addresses, key=lambda a: a.last_seen_at, default=None)
 
@@ -34,12 +39,14 @@ async def enqueue(
     *,
     kind: str = "notice",
     priority: int = NOTICE,
+    channel: str | None = None,
 ) -> OutboxMessage | None:
-    """Queue `body` (already in the person's language) for the person's preferred address.
+    """Queue `body` (already in the person's language) for the person's preferred address (on
+    `channel`, when given and they have one there).
 
     A person with no usable address gets a `skipped` row, so the gap is visible, never silent.
     """
-    address = await preferred_address(session, person)
+    address = await preferred_address(session, person, channel)
     if address is None:
         log.warning("person=%s has no address; %s not queued", person.id, kind)
         return None

@@ -1,0 +1,207 @@
+"""Telling NGOs about tenders: alerts on every change to the subscribers of the tender's
+municipality and sector, each in their language on the channel they chose, through the outbox;
+and reminders before the deadline, durable in the database and sent once by whichever process
+takes them first."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_, Translator, translator
+from bot.services import notify
+from models import (
+    Category,
+    Municipality,
+    Organization,
+    Person,
+    Tender,
+    TenderReminder,
+    TenderStatus,
+)
+from models.base import utcnow
+
+ZONE = ZoneInfo("Asia/Bishkek")
+
+
+class Change(enum.StrEnum):
+    """What happened to a tender, as subscribers are told."""
+
+    published = "published"
+    updated = "updated"
+    extended = "extended"
+    cancelled = "cancelled"
+    awarded = "awarded"
+    reminder = "reminder"
+
+
+HEADINGS = {
+    Change.published: N_("New tender {ref} of {municipality}: {title}"),
+    Change.updated: N_("Tender {ref} of {municipality} has changed: {title}"),
+    Change.extended: N_("The deadline of tender {ref} is extended: {title}"),
+    Change.cancelled: N_("Tender {ref} of {municipality} is cancelled: {title}"),
+    Change.awarded: N_("Tender {ref} of {municipality} is awarded: {title}"),
+}
+
+
+def money(amount: Decimal, tr: Translator) -> str:
+    """150 000 som (two decimals only when there are cents)."""
+    whole = amount == amount.to_integral_value()
+    number = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    return tr.t(N_("{amount} som"), amount=number.replace(",", " "))
+
+
+def local(moment: datetime) -> str:
+    """Bishkek time, "YYYY-MM-DD HH:MM"."""
+    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def municipality_name(municipality: Municipality, language: str) -> str:
+    return getattr(municipality, f"name_{language}", None) or municipality.name_ru
+
+
+def details(tr: Translator, tender: Tender, category: Category) -> list[str]:
+    """Sector, budget, deadline, how to apply, document — the lines an NGO needs to act."""
+    lines = [
+        tr.t(N_("Sector: {sector}"), sector=category.name(tr.language)),
+        tr.t(N_("Budget: {budget}"), budget=money(tender.budget, tr)),
+        tr.t(N_("Deadline: {time} (Bishkek time)"), time=local(tender.deadline)),
+        tr.t(N_("How to apply: {how}"), how=tender.how_to_apply),
+    ]
+    if tender.document_url:
+        lines.append(tr.t(N_("Documents: {url}"), url=tender.document_url))
+    return lines
+
+
+async def render(
+    session: AsyncSession, tender: Tender, change: Change, language: str, days: int = 0
+) -> str:
+    """The alert about `change` for a reader of `language`."""
+    tr = translator(language)
+    municipality = await session.get(Municipality, tender.municipality_id)
+    category = await session.get(Category, tender.category_id)
+    names = {
+        "ref": tender.reference,
+        "municipality": municipality_name(municipality, language),
+        "title": tender.title,
+    }
+    if change == Change.reminder:
+        heading = tr.tn(
+            "Reminder: tender {ref} closes in {n} day: {title}",
+            "Reminder: tender {ref} closes in {n} days: {title}",
+            days,
+            **names,
+        )
+        return "\n".join([heading, *details(tr, tender, category)])
+    lines = [tr.t(HEADINGS[change], **names)]
+    if change == Change.cancelled:
+        if tender.cancel_reason:
+            lines.append(tr.t(N_("Reason: {reason}"), reason=tender.cancel_reason))
+    elif change == Change.awarded:
+        winner = await session.get(Organization, tender.awarded_organization_id)
+        lines.append(tr.t(N_("Winner: {name}"), name=winner.name if winner else "—"))
+    elif change == Change.extended:
+        lines.append(tr.t(N_("New deadline: {time} (Bishkek time)"), time=local(tender.deadline)))
+    else:
+        lines += details(tr, tender, category)
+    if change in (Change.published, Change.updated):
+        lines.append(tr.t(N_("Full text: {description}"), description=tender.description))
+    return "\n".join(lines)
+
+
+async def _audience(
+    session: AsyncSession, tender: Tender, change: Change
+) -> list[tuple[Person, str | None]]:
+    """The subscribers; for an award, also every member of the winning NGO."""
+    from bot.services.subscriptions import subscribers  # NGOs build on tenders' alerts
+
+    chosen = list(await subscribers(session, tender.municipality_id, tender.category_id))
+    if change == Change.awarded and tender.awarded_organization_id:
+        known = {person.id for person, _ in chosen}
+        members = await session.scalars(
+            select(Person).where(Person.organization_id == tender.awarded_organization_id)
+        )
+        chosen += [(member, None) for member in members.all() if member.id not in known]
+    return chosen
+
+
+async def announce(session: AsyncSession, tender: Tender, change: Change, days: int = 0) -> int:
+    """Queue the alert about `change` for everyone concerned; how many were queued."""
+    texts: dict[str, str] = {}
+    queued = 0
+    for person, channel in await _audience(session, tender, change):
+        language = person.language or "ky"
+        if language not in texts:
+            texts[language] = await render(session, tender, change, language, days)
+        message = await notify.enqueue(
+            session, person, texts[language], kind=f"tender_{change}", channel=channel
+        )
+        queued += message is not None
+    return queued
+
+
+async def schedule_reminders(
+    session: AsyncSession, tender: Tender, days: Sequence[int] | None
+) -> None:
+    """(Re)plan the tender's reminders `days` before its deadline (None: the days it already
+    has). A reminder whose time moved into the future goes again; one whose time has passed
+    is not made. A tender no longer open keeps none."""
+    existing = {
+        r.days_before: r
+        for r in (
+            await session.scalars(
+                select(TenderReminder).where(TenderReminder.tender_id == tender.id)
+            )
+        ).all()
+    }
+    if tender.status != TenderStatus.active:
+        await session.execute(
+            delete(TenderReminder).where(
+                TenderReminder.tender_id == tender.id, TenderReminder.sent_at.is_(None)
+            )
+        )
+        return
+    now = utcnow()
+    for offset in days if days is not None else list(existing):
+        due = tender.deadline - timedelta(days=offset)
+        reminder = existing.get(offset)
+        if due <= now:
+            if reminder is not None and reminder.sent_at is None:
+                await session.delete(reminder)
+            continue
+        if reminder is None:
+            session.add(TenderReminder(tender_id=tender.id, days_before=offset, due_at=due))
+        else:
+            reminder.due_at, reminder.sent_at = due, None
+    await session.flush()
+
+
+async def send_due_reminders(session: AsyncSession) -> int:
+    """Send every reminder whose time has come, each once across processes (rows locked with
+    SKIP LOCKED, marked sent in the same transaction as the alerts it queues)."""
+    now = utcnow()
+    due = (
+        await session.execute(
+            select(TenderReminder, Tender)
+            .join(Tender, Tender.id == TenderReminder.tender_id)
+            .where(
+                TenderReminder.sent_at.is_(None),
+                TenderReminder.due_at <= now,
+                Tender.status == TenderStatus.active,
+            )
+            .order_by(TenderReminder.due_at)
+            .with_for_update(of=TenderReminder, skip_locked=True)
+        )
+    ).all()
+    sent = 0
+    for reminder, tender in due:
+        reminder.sent_at = now
+        if tender.deadline > now:
+            sent += await announce(session, tender, Change.reminder, days=reminder.days_before)
+    return sent

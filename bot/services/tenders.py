@@ -1,0 +1,216 @@
+"""Tenders: drafting, publishing, changing, cancelling and awarding — each change scoped to the
+staff of the tender's municipality (admins: any), recorded as an OCDS release, and announced to
+the subscribed NGOs (bot.services.tender_alerts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.ocds.release import record_release
+from bot.services import audit
+from bot.services.audit import PermissionDenied
+from bot.services.tender_alerts import Change, announce, schedule_reminders
+from bot.settings import Settings
+from models import Organization, OrganizationStatus, Person, Role, Tender, TenderStatus
+from models.base import utcnow
+
+EDITABLE = ("title", "description", "budget", "how_to_apply", "document_url", "category_id")
+MAX_BUDGET = Decimal("999999999999.99")
+
+
+class TenderError(ValueError):
+    """A change that cannot be made; the message says why, for the person who asked."""
+
+
+def parse_budget(text: str) -> Decimal:
+    """ "150 000", "150000.50", "150 000,50 сом" → Decimal; positive, two decimals at most."""
+    cleaned = "".join(ch for ch in text if ch.isdigit() or ch in ".,")
+    cleaned = cleaned.replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise TenderError("budget") from None
+    if amount <= 0 or amount > MAX_BUDGET or amount != amount.quantize(Decimal("0.01")):
+        raise TenderError("budget")
+    return amount
+
+
+async def _check_scope(
+    session: AsyncSession, person: Person | None, tender: Tender, action: str
+) -> None:
+    """`person` None is an operator (command line, import): anything goes."""
+    if person is None or person.may_manage(tender.municipality_id):
+        return
+    await audit.record(session, person.id, action, "refused", f"tender={tender.id}")
+    raise PermissionDenied(action, f"tender={tender.id}")
+
+
+async def tender_for_staff(session: AsyncSession, person: Person, tender_id: int) -> Tender:
+    """A tender the person may manage (drafts included); refused and audited otherwise."""
+    tender = await session.get(Tender, tender_id)
+    if tender is None:
+        raise TenderError("not_found")
+    await _check_scope(session, person, tender, "open_tender")
+    return tender
+
+
+async def tenders_for_staff(session: AsyncSession, person: Person, limit: int = 50) -> list[Tender]:
+    """The tenders of the person's municipality (admins: all), newest first."""
+    query = select(Tender).order_by(Tender.id.desc()).limit(limit)
+    if person.role != Role.admin:
+        if person.staff_municipality_id is None:
+            return []
+        query = query.where(Tender.municipality_id == person.staff_municipality_id)
+    return list((await session.scalars(query)).all())
+
+
+@dataclass
+class Draft:
+    """What a tender needs before it can be published."""
+
+    municipality_id: int
+    category_id: int
+    title: str
+    description: str
+    budget: Decimal
+    deadline: datetime
+    how_to_apply: str
+    document_url: str | None = None
+    language: str = "ky"
+    currency: str = "KGS"
+
+
+async def create_tender(
+    session: AsyncSession, author: Person | None, draft: Draft, *, source: str = "bot"
+) -> Tender:
+    """A draft tender of the author's municipality (checked)."""
+    tender = Tender(
+        municipality_id=draft.municipality_id,
+        category_id=draft.category_id,
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        budget=draft.budget,
+        currency=draft.currency,
+        deadline=draft.deadline,
+        how_to_apply=draft.how_to_apply.strip(),
+        document_url=draft.document_url,
+        language=draft.language,
+        status=TenderStatus.draft,
+        created_by_id=author.id if author else None,
+        source=source,
+    )
+    await _check_scope(session, author, tender, "create_tender")
+    if draft.deadline <= utcnow():
+        raise TenderError("deadline_passed")
+    session.add(tender)
+    await session.flush()
+    return tender
+
+
+async def publish(
+    session: AsyncSession, author: Person | None, tender: Tender, settings: Settings
+) -> int:
+    """Draft → active: an ocid, the first release, reminders, alerts. The number alerted."""
+    await _check_scope(session, author, tender, "publish_tender")
+    if tender.status != TenderStatus.draft:
+        raise TenderError("not_draft")
+    if tender.deadline <= utcnow():
+        raise TenderError("deadline_passed")
+    tender.status = TenderStatus.active
+    tender.published_at = utcnow()
+    tender.ocid = tender.ocid or f"{settings.ocds_prefix}-{tender.id:06d}"
+    await session.flush()
+    await record_release(session, tender, "tender")
+    await schedule_reminders(session, tender, settings.reminder_days)
+    await audit.record(
+        session, author.id if author else None, "publish_tender", "ok", f"tender={tender.id}"
+    )
+    return await announce(session, tender, Change.published)
+
+
+async def update(
+    session: AsyncSession,
+    author: Person | None,
+    tender: Tender,
+    changes: dict[str, Any],
+) -> int:
+    """Edit the details of a tender; a published one gets a tenderUpdate and its subscribers
+    are told. The number alerted."""
+    await _check_scope(session, author, tender, "edit_tender")
+    if tender.status in (TenderStatus.cancelled, TenderStatus.awarded):
+        raise TenderError("closed")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TenderError(f"not editable: {', '.join(sorted(unknown))}")
+    changed = {key: value for key, value in changes.items() if getattr(tender, key) != value}
+    if not changed:
+        return 0
+    for key, value in changed.items():
+        setattr(tender, key, value)
+    await session.flush()
+    if tender.status == TenderStatus.draft:
+        return 0
+    await record_release(session, tender, "tenderUpdate")
+    return await announce(session, tender, Change.updated)
+
+
+async def extend_deadline(
+    session: AsyncSession, author: Person | None, tender: Tender, deadline: datetime
+) -> int:
+    """A later deadline: reminders follow it, subscribers are told. The number alerted."""
+    await _check_scope(session, author, tender, "extend_tender")
+    if tender.status != TenderStatus.active:
+        raise TenderError("not_active")
+    if deadline <= max(tender.deadline, utcnow()):
+        raise TenderError("not_later")
+    tender.deadline = deadline
+    await session.flush()
+    await record_release(session, tender, "tenderUpdate")
+    await schedule_reminders(session, tender, None)
+    return await announce(session, tender, Change.extended)
+
+
+async def cancel(session: AsyncSession, author: Person | None, tender: Tender, reason: str) -> int:
+    """Stop a tender (its reminders too); subscribers are told why. The number alerted."""
+    await _check_scope(session, author, tender, "cancel_tender")
+    if tender.status in (TenderStatus.cancelled, TenderStatus.awarded):
+        raise TenderError("closed")
+    was_draft = tender.status == TenderStatus.draft
+    tender.status = TenderStatus.cancelled
+    tender.cancel_reason = reason.strip()[:500]
+    await session.flush()
+    await schedule_reminders(session, tender, None)
+    if was_draft:
+        return 0
+    await record_release(session, tender, "tenderCancellation")
+    return await announce(session, tender, Change.cancelled)
+
+
+async def award(
+    session: AsyncSession,
+    author: Person | None,
+    tender: Tender,
+    organization: Organization,
+    amount: Decimal | None = None,
+) -> int:
+    """The tender goes to an approved NGO; subscribers (and so the winner's members, if they
+    follow it) are told. The number alerted."""
+    await _check_scope(session, author, tender, "award_tender")
+    if tender.status != TenderStatus.active:
+        raise TenderError("not_active")
+    if organization.status != OrganizationStatus.approved:
+        raise TenderError("organization_not_approved")
+    tender.status = TenderStatus.awarded
+    tender.awarded_organization_id = organization.id
+    tender.award_amount = amount
+    tender.awarded_at = utcnow()
+    await session.flush()
+    await schedule_reminders(session, tender, None)
+    await record_release(session, tender, "award")
+    return await announce(session, tender, Change.awarded)
