@@ -18,13 +18,26 @@ from models.ngo import (
 from models.outbox import OutboxMessage, OutboxStatus
 from models.pace import SendWindow
 from models.person import Address, ConsentStatus, Person, Role
+from models.service import (
+    ApiKey,
+    Beneficiary,
+    QuestionKind,
+    Service,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyStatus,
+)
 from models.tender import Tender, TenderRelease, TenderReminder, TenderStatus
 
 __all__ = [
     "Address",
+    "ApiKey",
     "Audience",
     "AuditEvent",
     "Base",
+    "Beneficiary",
     "Broadcast",
     "BroadcastStatus",
     "Category",
@@ -43,9 +56,16 @@ __all__ = [
     "OutboxStatus",
     "Person",
     "ProcessedInbound",
+    "QuestionKind",
     "Role",
     "SendWindow",
+    "Service",
     "Subscription",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyStatus",
     "Tender",
     "TenderRelease",
     "TenderReminder",
