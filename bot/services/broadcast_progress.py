@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, translator
 from bot.services import notify
-from bot.services.broadcasts import text_for
+from bot.services.broadcasts import outcome_counts, text_for
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 
@@ -66,24 +66,10 @@ class Figures:
 
 async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, Figures]:
     """The messages of a broadcast by channel and outcome."""
-    rows = await session.execute(
-        select(
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.provider_status,
-            OutboxMessage.error,
-            func.count(),
-        )
-        .where(OutboxMessage.broadcast_id == broadcast_id)
-        .group_by(
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.provider_status,
-            OutboxMessage.error,
-        )
-    )
     figures: dict[str, Figures] = defaultdict(Figures)
-    for channel, status, provider_status, error, count in rows.all():
+    for channel, status, provider_status, error, count in await outcome_counts(
+        session, broadcast_id
+    ):
         seen = figures[channel]
         if status in WAITING:
             seen.waiting += count

@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import Row, Select, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.sms.segments import count_segments, to_gsm
@@ -239,27 +240,29 @@ async def cancel_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     return result.rowcount or 0
 
 
+async def outcome_counts(session: AsyncSession, broadcast_id: int) -> list[Row[Any]]:
+    """(channel, status, provider_status, error, count) over a broadcast's messages."""
+    columns = (
+        OutboxMessage.channel,
+        OutboxMessage.status,
+        OutboxMessage.provider_status,
+        OutboxMessage.error,
+    )
+    rows = await session.execute(
+        select(*columns, func.count())
+        .where(OutboxMessage.broadcast_id == broadcast_id)
+        .group_by(*columns)
+    )
+    return list(rows.all())
+
+
 async def report(session: AsyncSession, broadcast_id: int) -> dict[str, dict[str, int]]:
     """Messages of a broadcast by channel and state, with failure reasons as `failed: reason`;
     a sent message whose delivery the provider confirmed counts as delivered."""
-    rows = await session.execute(
-        select(
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.provider_status,
-            OutboxMessage.error,
-            func.count(),
-        )
-        .where(OutboxMessage.broadcast_id == broadcast_id)
-        .group_by(
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.provider_status,
-            OutboxMessage.error,
-        )
-    )
     figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for channel, status, provider_status, error, count in rows.all():
+    for channel, status, provider_status, error, count in await outcome_counts(
+        session, broadcast_id
+    ):
         if status == OutboxStatus.sent and provider_status == "delivered":
             status = OutboxStatus.delivered
         key = (

@@ -11,7 +11,7 @@ import signal
 import subprocess
 from collections import Counter
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.services.broadcasts import create_broadcast, queue_broadcast
 from models import (
@@ -19,14 +19,13 @@ from models import (
     Audience,
     Broadcast,
     BroadcastStatus,
-    Municipality,
     OutboxMessage,
     OutboxStatus,
     Person,
     Role,
 )
-from models.base import utcnow
 from models.db import create_engine, create_sessionmaker
+from tests.bot.delivery.crowd import add_residents
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
 from tests.processes import KENESH, free_port, kenesh
@@ -41,32 +40,11 @@ TEXTS = {
 }
 
 
-def number(i: int) -> str:
-    return f"+99677{i:07d}"
-
-
 async def prepare(url: str) -> None:
     """5,000 residents (every other one on SMS), a staff author on Telegram, the broadcast queued."""
     engine = create_engine(url)
-    now = utcnow()
     async with create_sessionmaker(engine)() as session, session.begin():
-        home = await session.scalar(
-            select(Municipality.id).where(Municipality.code == "JA-SUZAK-BARPY")
-        )
-        people = [
-            {"language": ("ky", "ru", "uz", "en")[i % 4], "municipality_id": home, "role": "resident",
-             "consent": "given", "created_at": now}
-            for i in range(PEOPLE)
-        ]  # fmt: skip
-        await session.execute(insert(Person), people)
-        ids = (await session.scalars(select(Person.id).order_by(Person.id))).all()
-        addresses = [
-            {"person_id": person_id, "channel": "telegram" if i % 2 else "sms",
-             "value": str(FIRST_CHAT + i) if i % 2 else number(i), "unreachable": False,
-             "opted_out": False, "last_seen_at": now, "created_at": now}
-            for i, person_id in enumerate(ids)
-        ]  # fmt: skip
-        await session.execute(insert(Address), addresses)
+        home = await add_residents(session, PEOPLE, FIRST_CHAT, sms_every=2)
         author = Person(language="ru", role=Role.staff, staff_municipality_id=home, consent="given")
         session.add(author)
         await session.flush()

@@ -10,12 +10,10 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import insert, select
 
 from bot.services.broadcasts import queue_broadcast
-from models import Address, Municipality, Person
-from models.base import utcnow
 from models.db import create_engine, create_sessionmaker
+from tests.bot.delivery.crowd import add_residents
 from tests.factories import create_home_broadcast
 from tests.fakes.telegram_api import FakeTelegram
 from tests.processes import KENESH, free_port, kenesh
@@ -27,24 +25,8 @@ FIRST_CHAT = 8_000_000
 
 async def prepare(url: str) -> None:
     engine = create_engine(url)
-    now = utcnow()
     async with create_sessionmaker(engine)() as session, session.begin():
-        home = await session.scalar(
-            select(Municipality.id).where(Municipality.code == "JA-SUZAK-BARPY")
-        )
-        people = [
-            {"language": "ky", "municipality_id": home, "role": "resident", "consent": "given",
-             "created_at": now}
-            for _ in range(PEOPLE)
-        ]  # fmt: skip
-        await session.execute(insert(Person), people)
-        ids = (await session.scalars(select(Person.id).order_by(Person.id))).all()
-        addresses = [
-            {"person_id": person_id, "channel": "telegram", "value": str(FIRST_CHAT + i),
-             "unreachable": False, "opted_out": False, "last_seen_at": now, "created_at": now}
-            for i, person_id in enumerate(ids)
-        ]  # fmt: skip
-        await session.execute(insert(Address), addresses)
+        home = await add_residents(session, PEOPLE, FIRST_CHAT)
         broadcast = await create_home_broadcast(session, home, "Жыйын жума күнү")
         assert await queue_broadcast(session, broadcast) == PEOPLE
     await engine.dispose()
