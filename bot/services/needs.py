@@ -34,12 +34,36 @@ async def report_need(
     """Save a need for the person's municipality."""
     if person.municipality_id is None:
         raise PermissionDenied("report_need", "no municipality")
-    place = place or {}
-    need = Need(
+    return await save_need(
+        session,
         municipality_id=person.municipality_id,
         category_id=category_id,
         reporter_id=person.id,
         language=person.language or "ky",
+        description=description,
+        photo_ref=photo_ref,
+        place=place,
+    )
+
+
+async def save_need(
+    session: AsyncSession,
+    *,
+    municipality_id: int,
+    category_id: int,
+    reporter_id: int | None,
+    language: str,
+    description: str,
+    photo_ref: str | None = None,
+    place: dict[str, object] | None = None,
+) -> Need:
+    """Save a need; `reporter_id` is None for one an outside app sent (Open311)."""
+    place = place or {}
+    need = Need(
+        municipality_id=municipality_id,
+        category_id=category_id,
+        reporter_id=reporter_id,
+        language=language,
         description=description,
         photo_ref=photo_ref,
         latitude=place.get("latitude"),
