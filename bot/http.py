@@ -15,6 +15,7 @@ from bot.channels.sms.channel import INBOUND_PATH, SmsChannel
 from bot.channels.sms.sender import STATUS_PATH
 from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
 from bot.metrics import CONTENT_TYPE
+from bot.open311 import build_open311_router
 
 log = logging.getLogger("kenesh.http")
 
@@ -59,6 +60,7 @@ def create_http_app(
 
     if sms is not None:
         _sms_routes(http, sms)
+    http.include_router(build_open311_router(app))
     return http
 
 
