@@ -6,7 +6,7 @@ Releases are built when something happens (published, updated, cancelled, awarde
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,10 @@ from models import Category, Municipality, Organization, Tender, TenderRelease, 
 from models.base import utcnow
 
 SECTOR_SCHEME = "X-KENESH-SECTOR"  # item classification: our need categories (an open codelist)
+MUNICIPALITY_SCHEME = "X-KENESH-MUNICIPALITY"  # buyer identifier: our municipality codes
+INN_SCHEME = "KG-INN"  # supplier identifier: the NGO's Kyrgyz tax number
+BUYER_PREFIX = "KG-MUN-"  # buyer party id = prefix + municipality code
+SUPPLIER_PREFIX = "KG-INN-"  # supplier party id = prefix + INN
 TENDER_STATUS = {
     TenderStatus.draft: "planning",
     TenderStatus.active: "active",
@@ -26,16 +30,18 @@ TENDER_STATUS = {
 
 
 def iso(moment: datetime) -> str:
-    """RFC 3339 with an explicit zone, as OCDS dates must be."""
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    """RFC 3339 in UTC, to the second, as OCDS dates must be (with an explicit zone)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def buyer_party_id(municipality: Municipality) -> str:
-    return f"KG-MUN-{municipality.code}"
+    """The party id of a municipality as buyer, for example KG-MUN-JA-SUZAK-BARPY."""
+    return f"{BUYER_PREFIX}{municipality.code}"
 
 
 def supplier_party_id(organization: Organization) -> str:
-    return f"KG-INN-{organization.inn}"
+    """The party id of an NGO as supplier, by its INN."""
+    return f"{SUPPLIER_PREFIX}{organization.inn}"
 
 
 def _amount(value: Decimal) -> float | int:
@@ -57,10 +63,11 @@ def build_release(
     parties: list[dict[str, Any]] = [
         {
             **buyer,
-            "identifier": {"scheme": "X-KENESH-MUNICIPALITY", "id": municipality.code},
-            "additionalIdentifiers": [
-                {"scheme": "X-KENESH-NAME-KY", "legalName": municipality.name_ky}
-            ],
+            "identifier": {
+                "scheme": MUNICIPALITY_SCHEME,
+                "id": municipality.code,
+                "legalName": municipality.name_ru,
+            },
             "address": {"countryName": "Kyrgyzstan"},
             "roles": ["buyer", "procuringEntity"],
         }
@@ -81,7 +88,7 @@ def build_release(
         "items": [
             {
                 "id": "1",
-                "description": category.name_en,
+                "description": category.name(tender.language),
                 "classification": {
                     "scheme": SECTOR_SCHEME,
                     "id": category.code,
@@ -92,10 +99,20 @@ def build_release(
     }
     if tender.published_at is not None:
         section["tenderPeriod"]["startDate"] = iso(tender.published_at)
+    documents = []
     if tender.document_url:
-        section["documents"] = [
-            {"id": "1", "documentType": "tenderNotice", "url": tender.document_url}
-        ]
+        documents.append({"id": "1", "documentType": "tenderNotice", "url": tender.document_url})
+    if tender.status == TenderStatus.cancelled and tender.cancel_reason:
+        # OCDS 1.1 has no tender.statusDetails; the reason is the cancellation's document
+        documents.append(
+            {
+                "id": "cancellation",
+                "documentType": "cancellationDetails",
+                "description": tender.cancel_reason,
+            }
+        )
+    if documents:
+        section["documents"] = documents
     release: dict[str, Any] = {
         "ocid": tender.ocid,
         "id": release_id,
@@ -107,26 +124,41 @@ def build_release(
         "buyer": buyer,
         "tender": section,
     }
-    if organization is not None and tender.status == TenderStatus.awarded:
+    if tender.status == TenderStatus.awarded:
+        release["awards"] = [_award(tender, organization, parties, date)]
+    return release
+
+
+def _award(
+    tender: Tender,
+    organization: Organization | None,
+    parties: list[dict[str, Any]],
+    date: datetime,
+) -> dict[str, Any]:
+    """The award, with the winning NGO as supplier (and party) when it is known here: an
+    imported award may name an organization Kenesh does not have."""
+    amount = tender.award_amount if tender.award_amount is not None else tender.budget
+    award: dict[str, Any] = {
+        "id": f"{tender.ocid}-award-1",
+        "status": "active",
+        "date": iso(tender.awarded_at or date),
+        "value": {"amount": _amount(amount), "currency": tender.currency},
+    }
+    if organization is not None:
         supplier = {"id": supplier_party_id(organization), "name": organization.name}
         parties.append(
             {
                 **supplier,
-                "identifier": {"scheme": "KG-INN", "id": organization.inn},
+                "identifier": {
+                    "scheme": INN_SCHEME,
+                    "id": organization.inn,
+                    "legalName": organization.name,
+                },
                 "roles": ["supplier"],
             }
         )
-        amount = tender.award_amount if tender.award_amount is not None else tender.budget
-        release["awards"] = [
-            {
-                "id": f"{tender.ocid}-award-1",
-                "status": "active",
-                "date": iso(tender.awarded_at or date),
-                "value": {"amount": _amount(amount), "currency": tender.currency},
-                "suppliers": [supplier],
-            }
-        ]
-    return release
+        award["suppliers"] = [supplier]
+    return award
 
 
 async def record_release(session: AsyncSession, tender: Tender, tag: str) -> TenderRelease:

@@ -1,0 +1,93 @@
+"""The export against the official OCDS 1.1.5 schema (Draft 4, local registry, formats)."""
+
+from __future__ import annotations
+
+import copy
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.ocds import validate
+from bot.ocds.package import build_package
+from bot.ocds.validate import SCHEMA_DIR, validate_package
+from tests.bot.ocds.conftest import History
+
+OFFICIAL = Path(__file__).parents[4] / "shared" / "ocds-1.1.5"
+
+
+async def export(app) -> dict:
+    async with app.sessions() as session:
+        return await build_package(session, "https://kenesh.example.kg/ocds/releases.json")
+
+
+async def test_the_export_of_a_realistic_history_is_valid(app, history: History) -> None:
+    package = await export(app)
+    assert len(package["releases"]) == 9
+    assert validate_package(package) == []
+
+
+async def test_a_broken_package_is_reported_with_paths(app, history: History) -> None:
+    package = copy.deepcopy(await export(app))
+    del package["publisher"]
+    package["releases"][0]["tag"] = ["published"]
+    package["releases"][1]["tender"]["value"]["currency"] = "SOM"
+    package["releases"][2]["tender"]["status"] = "open"
+    del package["releases"][3]["ocid"]
+    package["releases"][4]["tender"]["value"]["amount"] = "150000"
+    errors = validate_package(package)
+    assert errors[0] == "/: 'publisher' is a required property"
+    assert any(e.startswith("/releases/0/tag/0: 'published' is not one of") for e in errors)
+    assert any(e.startswith("/releases/1/tender/value/currency: 'SOM'") for e in errors)
+    assert any(e.startswith("/releases/2/tender/status: 'open'") for e in errors)
+    assert "/releases/3: 'ocid' is a required property" in errors
+    assert any(e.startswith("/releases/4/tender/value/amount: '150000'") for e in errors)
+    assert len(errors) == 6
+
+
+async def test_formats_are_checked(app, history: History) -> None:
+    package = copy.deepcopy(await export(app))
+    package["publishedDate"] = "2026-11-26 10:00"
+    package["uri"] = "releases of Barpy"
+    package["releases"][0]["tender"]["tenderPeriod"]["endDate"] = "yesterday"
+    assert validate_package(package) == [
+        "/publishedDate: '2026-11-26 10:00' is not a 'date-time'",
+        "/releases/0/tender/tenderPeriod/endDate: 'yesterday' is not a 'date-time'",
+        "/uri: 'releases of Barpy' is not a 'uri'",
+    ]
+
+
+def test_an_empty_package_is_not_valid() -> None:
+    package = {
+        "uri": "urn:ocds-kenesh:releases",
+        "version": "1.1",
+        "publishedDate": "2026-11-26T10:00:00Z",
+        "publisher": {"name": "Kenesh"},
+        "releases": [],
+    }
+    (error,) = validate_package(package)
+    assert error.startswith("/releases: []")  # "is too short" or "should be non-empty"
+    assert validate_package([]) == ["/: [] is not of type 'object'"]
+
+
+async def test_validation_never_goes_to_the_network(
+    app, history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = await export(app)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validation tried the network")
+
+    validate.package_validator.cache_clear()
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    try:
+        assert validate_package(package) == []
+    finally:
+        validate.package_validator.cache_clear()
+
+
+@pytest.mark.skipif(not OFFICIAL.is_dir(), reason="no shared copy of the standard here")
+@pytest.mark.parametrize("name", ["release-package-schema.json", "release-schema.json"])
+def test_the_bundled_schema_is_the_official_one(name: str) -> None:
+    assert (SCHEMA_DIR / name).read_bytes() == (OFFICIAL / name).read_bytes()
