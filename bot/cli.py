@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=f"{name} a broadcast")
         action.add_argument("id", type=int)
 
+    from bot import open311_commands  # light: the database side loads when it runs
+
+    open311_commands.add_parser(commands)
+
     invite = commands.add_parser("invite", help="print a one-time code that grants a role")
     invite.add_argument("--role", required=True, choices=["staff", "admin"])
     invite.add_argument("--municipality", help="municipality code (required for staff)")
@@ -105,6 +109,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot import broadcast_commands
 
         return await broadcast_commands.run(settings, args)
+    if args.command == "open311":
+        from bot import open311_commands
+
+        return await open311_commands.run(settings, args)
     if args.command == "invite":
         return await commands.invite(settings, args.role, args.municipality, args.days)
     raise AssertionError(args.command)
