@@ -1,4 +1,4 @@
-"""The `kenesh` command: serve, chat, db upgrade, seed, invite."""
+"""The `kenesh` command: serve, chat, db upgrade, seed, broadcast, tenders, invite."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import tender_commands  # light: it imports the database side only when run
 from bot.settings import Settings, get_settings
 
 
@@ -55,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     from bot import open311_commands  # light: the database side loads when it runs
 
     open311_commands.add_parser(commands)
+
+    tender_commands.add_parser(commands)
 
     invite = commands.add_parser("invite", help="print a one-time code that grants a role")
     invite.add_argument("--role", required=True, choices=["staff", "admin"])
@@ -109,6 +112,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot import broadcast_commands
 
         return await broadcast_commands.run(settings, args)
+    if args.command == "tenders":
+        return await tender_commands.run(settings, args)
     if args.command == "open311":
         from bot import open311_commands
 

@@ -1,4 +1,5 @@
-"""The HTTP application (FastAPI): health and the channels' webhooks."""
+"""The HTTP application (FastAPI): health, metrics, the OCDS release package and the
+channels' webhooks."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.channels.sms.channel import INBOUND_PATH, SmsChannel
 from bot.channels.sms.sender import STATUS_PATH
 from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
 from bot.metrics import CONTENT_TYPE
+from bot.ocds.package import PACKAGE_PATH, build_package, package_uri
 from bot.open311 import build_open311_router
 
 log = logging.getLogger("kenesh.http")
@@ -40,6 +42,13 @@ def create_http_app(
     async def metrics() -> Response:
         """Prometheus text format: traffic, latency, deliveries, outbox depth."""
         return Response(await app.metrics.render(app.sessions), media_type=CONTENT_TYPE)
+
+    @http.get(PACKAGE_PATH)
+    async def ocds_releases(request: Request) -> JSONResponse:
+        """The OCDS 1.1 release package of every published tender (kenesh tenders export)."""
+        async with app.sessions() as session:
+            package = await build_package(session, package_uri(app.settings, str(request.url)))
+        return JSONResponse(package)
 
     if telegram is not None and telegram.webhook_mode:
         secret = (app.settings.telegram_webhook_secret or "").encode()
