@@ -17,9 +17,12 @@ def build_flows() -> FlowRegistry:
         my_reports,
         needs,
         onboarding,
+        open_tenders,
         priorities,
         settings,
         staff_needs,
+        tender_manage,
+        tender_new,
     )
 
     return FlowRegistry(
@@ -36,5 +39,8 @@ def build_flows() -> FlowRegistry:
             staff_needs.build(),
             broadcast.build(),
             my_broadcasts.build(),
+            tender_manage.build(),
+            tender_new.build(),
+            open_tenders.build(),
         ]
     )

@@ -17,6 +17,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
+    ("tenders", N_("Tenders (staff)")),
     ("consent", N_("Give consent")),
     ("settings", N_("Settings")),
     ("help", N_("Help")),
@@ -27,7 +28,7 @@ def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
     if flow in ("report_need", "my_reports"):
         return consented
-    if flow in ("staff_needs", "broadcast", "my_broadcasts"):
+    if flow in ("staff_needs", "broadcast", "my_broadcasts", "tenders"):
         return ctx.person.is_staff
     if flow == "consent":
         return not consented

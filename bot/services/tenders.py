@@ -4,6 +4,7 @@ the subscribed NGOs (bot.services.tender_alerts)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,16 @@ from bot.services import audit
 from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import Change, announce, schedule_reminders
 from bot.settings import Settings
-from models import Organization, OrganizationStatus, Person, Role, Tender, TenderStatus
+from models import (
+    Organization,
+    OrganizationStatus,
+    Person,
+    Role,
+    Subscription,
+    Tender,
+    TenderStatus,
+    organization_municipalities,
+)
 from models.base import utcnow
 
 EDITABLE = ("title", "description", "budget", "how_to_apply", "document_url", "category_id")
@@ -28,12 +38,35 @@ class TenderError(ValueError):
     """A change that cannot be made; the message says why, for the person who asked."""
 
 
+CURRENCY = re.compile(r"\s*(сом|som|kgs|с)\.?\s*$", re.IGNORECASE)
+GROUPING = str.maketrans("", "", " \u00a0\u202f'")
+
+
 def parse_budget(text: str) -> Decimal:
-    """ "150 000", "150000.50", "150 000,50 сом" → Decimal; positive, two decimals at most."""
-    cleaned = "".join(ch for ch in text if ch.isdigit() or ch in ".,")
-    cleaned = cleaned.replace(",", ".")
+    """ "150 000", "150000.50", "150 000,50 сом", "150,000" → Decimal; positive, two decimals
+    at most. Anything else (a minus, words, "about 150 thousand") is refused, never guessed."""
+    number = CURRENCY.sub("", text.strip()).translate(GROUPING)
+    if not re.fullmatch(r"\d[\d.,]*", number):
+        raise TenderError("budget")
+    marks = [i for i, ch in enumerate(number) if ch in ".,"]
+    decimal = None
+    if marks:
+        last = marks[-1]
+        kinds = {number[i] for i in marks}
+        # the last mark separates cents when the other kind groups thousands ("150.000,50"),
+        # or when it is the only mark and fewer than three digits follow ("150,5")
+        if len(kinds) == 2 or (len(marks) == 1 and len(number) - last - 1 < 3):
+            decimal = last
+    whole = number[:decimal] if decimal is not None else number
+    cents = number[decimal + 1 :] if decimal is not None else ""
+    groups = re.split(r"[.,]", whole)
+    grouped = len(groups) > 1
+    if grouped and (len(groups[0]) > 3 or groups[0].startswith("0")):
+        raise TenderError("budget")  # "1234,567" or "0.001" are not thousands
+    if any(len(g) != 3 for g in groups[1:]):
+        raise TenderError("budget")
     try:
-        amount = Decimal(cleaned)
+        amount = Decimal("".join(groups) + (f".{cents}" if cents else ""))
     except InvalidOperation:
         raise TenderError("budget") from None
     if amount <= 0 or amount > MAX_BUDGET or amount != amount.quantize(Decimal("0.01")):
@@ -67,6 +100,48 @@ async def tenders_for_staff(session: AsyncSession, person: Person, limit: int = 
         if person.staff_municipality_id is None:
             return []
         query = query.where(Tender.municipality_id == person.staff_municipality_id)
+    return list((await session.scalars(query)).all())
+
+
+async def open_tenders_for(session: AsyncSession, person: Person) -> list[Tender]:
+    """The published tenders still open (deadline ahead) that match the person's subscriptions
+    which are not paused, soonest deadline first; none unless their NGO is approved."""
+    matching = (
+        select(Subscription.id)
+        .join(Person, Person.id == Subscription.person_id)
+        .join(Organization, Organization.id == Person.organization_id)
+        .where(
+            Subscription.person_id == person.id,
+            Subscription.paused.is_(False),
+            Subscription.municipality_id == Tender.municipality_id,
+            Subscription.category_id == Tender.category_id,
+            Organization.status == OrganizationStatus.approved,
+        )
+    )
+    query = (
+        select(Tender)
+        .where(
+            Tender.status == TenderStatus.active,
+            Tender.deadline > utcnow(),
+            matching.exists(),
+        )
+        .order_by(Tender.deadline, Tender.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def award_candidates(session: AsyncSession, tender: Tender) -> list[Organization]:
+    """The approved NGOs that work in the tender's municipality, by name."""
+    table = organization_municipalities
+    query = (
+        select(Organization)
+        .join(table, table.c.organization_id == Organization.id)
+        .where(
+            table.c.municipality_id == tender.municipality_id,
+            Organization.status == OrganizationStatus.approved,
+        )
+        .order_by(Organization.name, Organization.id)
+    )
     return list((await session.scalars(query)).all())
 
 
@@ -163,8 +238,15 @@ async def update(
 async def extend_deadline(
     session: AsyncSession, author: Person | None, tender: Tender, deadline: datetime
 ) -> int:
-    """A later deadline: reminders follow it, subscribers are told. The number alerted."""
+    """A later deadline: reminders follow it, subscribers are told. The number alerted.
+    A draft's deadline may move anywhere in the future: nobody has seen it yet."""
     await _check_scope(session, author, tender, "extend_tender")
+    if tender.status == TenderStatus.draft:
+        if deadline <= utcnow():
+            raise TenderError("deadline_passed")
+        tender.deadline = deadline
+        await session.flush()
+        return 0
     if tender.status != TenderStatus.active:
         raise TenderError("not_active")
     if deadline <= max(tender.deadline, utcnow()):
