@@ -16,16 +16,18 @@ def build_flows() -> FlowRegistry:
         my_broadcasts,
         my_reports,
         needs,
+        ngo_join,
+        ngo_menu,
+        ngo_register,
+        ngo_review,
         onboarding,
-        open_tenders,
         priorities,
         settings,
         staff_needs,
-        tender_manage,
-        tender_new,
+        subscriptions,
     )
 
-    return FlowRegistry(
+    registry = FlowRegistry(
         [
             onboarding.build(),
             menu.build(),
@@ -39,8 +41,12 @@ def build_flows() -> FlowRegistry:
             staff_needs.build(),
             broadcast.build(),
             my_broadcasts.build(),
-            tender_manage.build(),
-            tender_new.build(),
-            open_tenders.build(),
+            ngo_menu.build(lambda: registry.names()),
+            ngo_register.build(),
+            ngo_join.build(),
+            ngo_join.build_code(),
+            subscriptions.build(),
+            ngo_review.build(),
         ]
     )
+    return registry

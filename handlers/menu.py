@@ -14,10 +14,11 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("report_need", N_("Report a need")),
     ("my_reports", N_("My reports")),
     ("priorities", N_("Priorities of my community")),
+    ("ngo_menu", N_("NGOs and tenders")),
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
-    ("tenders", N_("Tenders (staff)")),
+    ("ngo_review", N_("NGO applications (staff)")),
     ("consent", N_("Give consent")),
     ("settings", N_("Settings")),
     ("help", N_("Help")),
@@ -26,9 +27,9 @@ ITEMS: tuple[tuple[str, str], ...] = (
 
 def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
-    if flow in ("report_need", "my_reports"):
+    if flow in ("report_need", "my_reports", "ngo_menu"):
         return consented
-    if flow in ("staff_needs", "broadcast", "my_broadcasts", "tenders"):
+    if flow in ("staff_needs", "broadcast", "my_broadcasts", "ngo_review"):
         return ctx.person.is_staff
     if flow == "consent":
         return not consented
