@@ -91,3 +91,13 @@ async def test_validation_never_goes_to_the_network(
 @pytest.mark.parametrize("name", ["release-package-schema.json", "release-schema.json"])
 def test_the_bundled_schema_is_the_official_one(name: str) -> None:
     assert (SCHEMA_DIR / name).read_bytes() == (OFFICIAL / name).read_bytes()
+
+
+async def test_a_repeated_release_is_found(app, history: History) -> None:
+    package = copy.deepcopy(await export(app))
+    again = copy.deepcopy(package["releases"][2])
+    again["tender"]["value"]["amount"] = float(again["tender"]["value"]["amount"])  # 1 == 1.0
+    package["releases"].append(again)
+    assert validate_package(package) == ["/releases: items 2 and 9 are equal (uniqueItems)"]
+    again["id"] += "-b"
+    assert validate_package(package) == []
