@@ -1,0 +1,49 @@
+"""The NGOs and tenders hub: what each person can do about NGOs, in one place."""
+
+from __future__ import annotations
+
+from bot.conversation.flow import FlowRegistry
+from handlers import build_flows, ngo_menu
+from models import OrganizationStatus
+from tests.bot.services.test_ngos import create_organization
+from tests.factories import create_staff, onboard
+
+
+async def test_someone_outside_any_ngo_may_register_or_join(app, chat) -> None:
+    person = chat("person")
+    await onboard(person)
+    assert "NGOs and tenders" in person.screen
+    await person.choose("NGOs and tenders")
+    assert "Register an NGO" in person.screen and "Join an NGO" in person.screen
+    assert "Tender subscriptions" not in person.screen and "Open tenders" not in person.screen
+
+
+async def test_members_of_an_approved_ngo_get_their_entries(app, chat) -> None:
+    member = chat("member")
+    await onboard(member)
+    await create_organization(app, await member.person(), status=OrganizationStatus.approved)
+    await member.choose("NGOs and tenders")
+    for entry in ("Open tenders", "Tender subscriptions", "Join code for colleagues"):
+        assert entry in member.screen
+    await member.choose("Tender subscriptions")
+    assert "You have no tender subscriptions yet." in member.screen
+
+
+async def test_open_tenders_shows_only_once_its_flow_exists(app, chat) -> None:
+    assert "open_tenders" in dict(ngo_menu.ITEMS)
+    full = build_flows()
+    names = [name for name in full.names() if name not in ("open_tenders", "ngo_menu")]
+    without = FlowRegistry([full[name] for name in names] + [ngo_menu.build(lambda: names)])
+    app.conversation.flows = without
+    member = chat("member")
+    await onboard(member)
+    await create_organization(app, await member.person(), status=OrganizationStatus.approved)
+    await member.choose("NGOs and tenders")
+    assert "Tender subscriptions" in member.screen and "Open tenders" not in member.screen
+
+
+async def test_staff_see_the_hub_and_their_review_entry(app, chat) -> None:
+    staff = await create_staff(app, "officer")
+    assert "NGOs and tenders" in staff.screen
+    await staff.choose("NGO applications (staff)")  # on the menu's second page
+    assert "No NGO applications are waiting." in staff.screen
