@@ -13,6 +13,7 @@ from bot.i18n import N_
 from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import local, money
 from bot.services.tenders import Draft, TenderError, create_tender, publish
+from handlers.my_reports import shorten
 from handlers.needs import category_options
 from handlers.places import PickPlace, chosen_municipality, municipality_name
 from handlers.tender_steps import (
@@ -60,19 +61,24 @@ def _draft(ctx: Context) -> Draft:
 
 async def _preview(ctx: Context) -> str:
     draft = _draft(ctx)
+    budget = ctx.t(N_("Budget: {budget}"), budget=money(draft.budget, ctx.translator))
+    deadline = ctx.t(N_("Deadline: {time} (Bishkek time)"), time=local(draft.deadline))
+    if ctx.caps.compact:  # on SMS: what a typo would spoil most
+        return "\n".join(
+            [ctx.t(N_("Please check the tender:")), shorten(draft.title, 40), budget, deadline]
+        )
     category = await ctx.session.get(Category, draft.category_id)
     lines = [
         ctx.t(N_("Please check the tender:")),
         f"{await municipality_name(ctx, draft.municipality_id)}: {draft.title}",
         ctx.t(N_("Sector: {sector}"), sector=category.name(ctx.language) if category else "?"),
-        ctx.t(N_("Budget: {budget}"), budget=money(draft.budget, ctx.translator)),
-        ctx.t(N_("Deadline: {time} (Bishkek time)"), time=local(draft.deadline)),
+        budget,
+        deadline,
+        ctx.t(N_("How to apply: {how}"), how=draft.how_to_apply),
     ]
-    if not ctx.caps.compact:
-        lines.append(ctx.t(N_("How to apply: {how}"), how=draft.how_to_apply))
-        if draft.document_url:
-            lines.append(ctx.t(N_("Documents: {url}"), url=draft.document_url))
-        lines.append(ctx.t(N_("Full text: {description}"), description=draft.description))
+    if draft.document_url:
+        lines.append(ctx.t(N_("Documents: {url}"), url=draft.document_url))
+    lines.append(ctx.t(N_("Full text: {description}"), description=draft.description))
     return "\n".join(lines)
 
 

@@ -65,9 +65,11 @@ async def create_member(
     channel: str = "sim",
     follows: tuple[tuple[str, str], ...] = ((HOME, "elderly"),),
     paused: bool = False,
+    phone: str | None = None,
 ) -> Person:
-    """A member of `organization` with an address on `channel` (also on sim, to chat) and a
-    subscription on `channel` to each (municipality code, sector code) in `follows`."""
+    """A member of `organization` with an address on `channel` (`phone` for SMS; also one on
+    sim, to chat) and a subscription on `channel` to each (municipality code, sector code) in
+    `follows`."""
     home = await municipality(app, HOME)
     pairs = [((await municipality(app, m)).id, (await category(app, c)).id) for m, c in follows]
     async with app.sessions() as session, session.begin():
@@ -83,7 +85,8 @@ async def create_member(
         await session.flush()
         session.add(Address(person_id=person.id, channel="sim", value=address))
         if channel != "sim":
-            session.add(Address(person_id=person.id, channel=channel, value=f"{channel}-{address}"))
+            value = phone or f"{channel}-{address}"
+            session.add(Address(person_id=person.id, channel=channel, value=value))
         for municipality_id, category_id in pairs:
             session.add(
                 Subscription(

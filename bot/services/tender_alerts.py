@@ -9,13 +9,16 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.messages import Capabilities, Reply
 from bot.i18n import N_, Translator, translator
 from bot.services import notify
+from bot.services.broadcast_progress import shorten
 from models import (
     Category,
     Municipality,
@@ -79,17 +82,36 @@ def details(tr: Translator, tender: Tender, category: Category) -> list[str]:
     return lines
 
 
+@cache
+def capabilities_of(channel: str) -> Capabilities:
+    """What the channel can carry: on a compact one (SMS) every segment costs, so alerts there
+    are short and within the channel's size (the full text stays under "Open tenders")."""
+    from bot.channels.simulator import SIMULATOR
+    from bot.channels.sms import SMS
+    from bot.channels.telegram import TELEGRAM
+
+    known = {kind.code: kind.capabilities for kind in (SIMULATOR, SMS, TELEGRAM)}
+    return known.get(channel, Capabilities())
+
+
 async def render(
-    session: AsyncSession, tender: Tender, change: Change, language: str, days: int = 0
+    session: AsyncSession,
+    tender: Tender,
+    change: Change,
+    language: str,
+    days: int = 0,
+    caps: Capabilities | None = None,
 ) -> str:
-    """The alert about `change` for a reader of `language`."""
+    """The alert about `change` for a reader of `language` on a channel that can carry `caps`
+    (compact: the heading and what matters most, as much as fits)."""
     tr = translator(language)
+    compact = caps is not None and caps.compact
     municipality = await session.get(Municipality, tender.municipality_id)
     category = await session.get(Category, tender.category_id)
     names = {
         "ref": tender.reference,
         "municipality": municipality_name(municipality, language),
-        "title": tender.title,
+        "title": shorten(tender.title, 50) if compact else tender.title,
     }
     if change == Change.reminder:
         heading = tr.tn(
@@ -98,21 +120,36 @@ async def render(
             days,
             **names,
         )
-        return "\n".join([heading, *details(tr, tender, category)])
-    lines = [tr.t(HEADINGS[change], **names)]
+    else:
+        heading = tr.t(HEADINGS[change], **names)
+    lines: list[str] = []
     if change == Change.cancelled:
         if tender.cancel_reason:
-            lines.append(tr.t(N_("Reason: {reason}"), reason=tender.cancel_reason))
+            reason = shorten(tender.cancel_reason, 120) if compact else tender.cancel_reason
+            lines.append(tr.t(N_("Reason: {reason}"), reason=reason))
     elif change == Change.awarded:
         winner = await session.get(Organization, tender.awarded_organization_id)
         lines.append(tr.t(N_("Winner: {name}"), name=winner.name if winner else "—"))
     elif change == Change.extended:
         lines.append(tr.t(N_("New deadline: {time} (Bishkek time)"), time=local(tender.deadline)))
+    elif compact:  # most needed first: the last lines go if it does not fit
+        sector, budget, deadline, how, *document = details(tr, tender, category)
+        lines += [deadline, budget, shorten(how, 90), *document, sector]
     else:
         lines += details(tr, tender, category)
-    if change in (Change.published, Change.updated):
+    if change in (Change.published, Change.updated) and not compact:
         lines.append(tr.t(N_("Full text: {description}"), description=tender.description))
-    return "\n".join(lines)
+    text = "\n".join([heading, *lines])
+    while compact and caps is not None and lines and not _fits(text, caps):
+        lines.pop()
+        text = "\n".join([heading, *lines])
+    return text
+
+
+def _fits(text: str, caps: Capabilities) -> bool:
+    if caps.fits is not None:
+        return caps.fits(Reply(text=text))
+    return len(text) <= caps.max_length
 
 
 async def _audience(
@@ -133,14 +170,17 @@ async def _audience(
 
 async def announce(session: AsyncSession, tender: Tender, change: Change, days: int = 0) -> int:
     """Queue the alert about `change` for everyone concerned; how many were queued."""
-    texts: dict[str, str] = {}
+    texts: dict[tuple[str, bool], str] = {}
     queued = 0
     for person, channel in await _audience(session, tender, change):
         language = person.language or "ky"
-        if language not in texts:
-            texts[language] = await render(session, tender, change, language, days)
+        address = await notify.preferred_address(session, person, channel)
+        caps = capabilities_of(address.channel) if address is not None else Capabilities()
+        key = (language, caps.compact)
+        if key not in texts:
+            texts[key] = await render(session, tender, change, language, days, caps)
         message = await notify.enqueue(
-            session, person, texts[language], kind=f"tender_{change}", channel=channel
+            session, person, texts[key], kind=f"tender_{change}", channel=channel
         )
         queued += message is not None
     return queued
