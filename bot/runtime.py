@@ -18,6 +18,7 @@ from bot.delivery.worker import OutboxWorker
 from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import queue_due
 from bot.services.tender_alerts import send_due_reminders
+from handlers.survey_invite import survey_job
 
 log = logging.getLogger("kenesh")
 
@@ -60,7 +61,8 @@ class Runtime:
 
     async def tick(self) -> None:
         """Queue the broadcasts that are due, finish those with nothing left to send (their
-        authors get the report), and send the tender reminders that are due. The schedule lives in the database (rows locked with SKIP
+        authors get the report), send the tender reminders that are due, and the survey
+        invitations and reminders that are due. The schedule lives in the database (rows locked with SKIP
         LOCKED), so it survives restarts and runs once with several processes; APScheduler only
         says when to look."""
 
@@ -75,13 +77,16 @@ class Runtime:
         started = await attempt(queue_due, [])
         finished = await attempt(finish_broadcasts, [])
         reminded = await attempt(send_due_reminders, 0)
+        surveyed = await attempt(survey_job(self.app.settings), 0)
         if started:
             log.info("queued broadcasts %s", started)
         if finished:
             log.info("finished broadcasts %s; reports queued for their authors", finished)
         if reminded:
             log.info("tender reminders queued for %s subscribers", reminded)
-        if started or finished or reminded:
+        if surveyed:
+            log.info("survey invitations and reminders queued: %s", surveyed)
+        if started or finished or reminded or surveyed:
             self.worker.wake()
 
     async def stop(self) -> None:

@@ -22,9 +22,12 @@ def build_flows() -> FlowRegistry:
         ngo_review,
         onboarding,
         priorities,
+        service_join,
+        service_staff,
         settings,
         staff_needs,
         subscriptions,
+        survey_answer,
     )
 
     registry = FlowRegistry(
@@ -47,6 +50,9 @@ def build_flows() -> FlowRegistry:
             ngo_join.build_code(),
             subscriptions.build(),
             ngo_review.build(),
+            survey_answer.build(),
+            service_join.build(),
+            service_staff.build(),
         ]
     )
     return registry

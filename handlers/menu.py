@@ -8,16 +8,20 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.steps import Choose, Option
 from bot.i18n import N_
+from bot.services.surveys import open_invitation
 from models import ConsentStatus
 
 ITEMS: tuple[tuple[str, str], ...] = (
+    ("survey", N_("Answer the survey")),  # only while one waits for the person
     ("report_need", N_("Report a need")),
     ("my_reports", N_("My reports")),
     ("priorities", N_("Priorities of my community")),
+    ("service_join", N_("I received a service")),
     ("ngo_menu", N_("NGOs and tenders")),
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
+    ("services", N_("Services and surveys (staff)")),
     ("ngo_review", N_("NGO applications (staff)")),
     ("consent", N_("Give consent")),
     ("settings", N_("Settings")),
@@ -27,9 +31,9 @@ ITEMS: tuple[tuple[str, str], ...] = (
 
 def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
-    if flow in ("report_need", "my_reports", "ngo_menu"):
+    if flow in ("report_need", "my_reports", "ngo_menu", "service_join"):
         return consented
-    if flow in ("staff_needs", "broadcast", "my_broadcasts", "ngo_review"):
+    if flow in ("staff_needs", "broadcast", "my_broadcasts", "ngo_review", "services"):
         return ctx.person.is_staff
     if flow == "consent":
         return not consented
@@ -37,10 +41,11 @@ def _visible(ctx: Context, flow: str) -> bool:
 
 
 async def _options(ctx: Context) -> Sequence[Option]:
+    survey = await open_invitation(ctx.session, ctx.person.id) is not None
     return [
         Option(flow, ctx.t(label), aliases=ctx.all_translations(label))
         for flow, label in ITEMS
-        if _visible(ctx, flow)
+        if _visible(ctx, flow) and (flow != "survey" or survey)
     ]
 
 

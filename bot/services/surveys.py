@@ -1,0 +1,396 @@
+"""Feedback surveys of a delivered service: defining and scheduling them, who is due an invitation
+or a reminder, storing answers, and the anonymous results reports are drawn from.
+
+Invitations and reminders go from the runtime's tick (`handlers.survey_invite`): the survey row is
+locked with SKIP LOCKED and marked in the same transaction as the messages it queues, so each goes
+once with any number of processes, restarts included.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import audit
+from bot.services.beneficiaries import service_for_staff
+from bot.services.broadcasts import FALLBACK, text_for
+from bot.settings import LANGUAGES
+from models import (
+    Beneficiary,
+    Person,
+    QuestionKind,
+    Service,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyStatus,
+)
+from models.base import utcnow
+from models.db import insert_ignore
+
+MAX_QUESTIONS = 10
+MAX_CHOICES = 9  # one digit to type on a phone keypad
+MAX_TITLE = 100
+MAX_TEXT = 300
+RATINGS = ("1", "2", "3", "4", "5")
+YES_NO = ("yes", "no")
+
+
+class SurveyError(ValueError):
+    """A survey that cannot be made as given; the message says why."""
+
+
+@dataclass
+class QuestionDraft:
+    """A question before it is saved: its kind, its text per language and, for a choice, its
+    options per language (the same number in each)."""
+
+    kind: QuestionKind
+    texts: dict[str, str]
+    choices: dict[str, list[str]] | None = None
+
+
+@dataclass
+class SurveyDraft:
+    """A survey before it is saved: its title per language and its questions in order."""
+
+    titles: dict[str, str]
+    questions: list[QuestionDraft] = field(default_factory=list)
+
+
+def _clean(texts: dict[str, str], limit: int, what: str) -> dict[str, str]:
+    cleaned = {lang: " ".join(str(text).split()) for lang, text in texts.items() if text}
+    cleaned = {lang: text for lang, text in cleaned.items() if text}
+    if not cleaned:
+        raise SurveyError(f"{what}: give a text in at least one of {', '.join(LANGUAGES)}")
+    for lang, text in cleaned.items():
+        if lang not in LANGUAGES:
+            raise SurveyError(f"{what}: unknown language {lang!r}")
+        if len(text) > limit:
+            raise SurveyError(f"{what} ({lang}): at most {limit} characters")
+    return cleaned
+
+
+def check_draft(draft: SurveyDraft) -> SurveyDraft:
+    """The draft with its texts trimmed; SurveyError when something does not fit."""
+    titles = _clean(draft.titles, MAX_TITLE, "title")
+    if not 1 <= len(draft.questions) <= MAX_QUESTIONS:
+        raise SurveyError(f"a survey has 1 to {MAX_QUESTIONS} questions")
+    questions = []
+    for number, question in enumerate(draft.questions, 1):
+        what = f"question {number}"
+        kind = QuestionKind(question.kind)
+        texts = _clean(question.texts, MAX_TEXT, what)
+        choices = None
+        if kind == QuestionKind.choice:
+            choices = {
+                lang: [" ".join(str(o).split()) for o in options if str(o).strip()]
+                for lang, options in (question.choices or {}).items()
+                if options
+            }
+            counts = {len(options) for options in choices.values()}
+            if not choices or len(counts) != 1 or not 2 <= counts.pop() <= MAX_CHOICES:
+                raise SurveyError(
+                    f"{what}: 2 to {MAX_CHOICES} options, the same number in every language"
+                )
+            if any(lang not in LANGUAGES for lang in choices):
+                raise SurveyError(f"{what}: unknown language in the options")
+        questions.append(QuestionDraft(kind, texts, choices))
+    return SurveyDraft(titles, questions)
+
+
+async def create_survey(
+    session: AsyncSession,
+    author: Person | None,
+    service_id: int,
+    draft: SurveyDraft,
+    send_at: datetime | None = None,
+    remind_at: datetime | None = None,
+) -> Survey:
+    """A survey of the service, scheduled for `send_at` (now when None) with one reminder at
+    `remind_at` (none when None). Staff reach only their municipality's services (refused and
+    audited otherwise); `author` None is an operator at the command line."""
+    service = await service_for_staff(session, author, service_id)
+    draft = check_draft(draft)
+    send_at = send_at or utcnow()
+    if remind_at is not None and remind_at <= send_at:
+        raise SurveyError("the reminder must come after the invitations")
+    survey = Survey(
+        service_id=service.id,
+        titles=draft.titles,
+        status=SurveyStatus.scheduled,
+        send_at=send_at,
+        remind_at=remind_at,
+        created_by_id=author.id if author else None,
+    )
+    session.add(survey)
+    await session.flush()
+    for position, question in enumerate(draft.questions, 1):
+        session.add(
+            SurveyQuestion(
+                survey_id=survey.id,
+                position=position,
+                kind=question.kind,
+                texts=question.texts,
+                choices=question.choices,
+            )
+        )
+    await session.flush()
+    await audit.record(
+        session, author.id if author else None, "create_survey", "ok", f"survey={survey.id}"
+    )
+    return survey
+
+
+async def surveys_of(session: AsyncSession, service_id: int) -> list[Survey]:
+    """The service's surveys, newest first."""
+    result = await session.scalars(
+        select(Survey).where(Survey.service_id == service_id).order_by(Survey.id.desc())
+    )
+    return list(result.all())
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+def title_of(survey: Survey, language: str) -> str:
+    """The survey's title in `language`, or the closest language written."""
+    return text_for(survey.titles, language)
+
+
+def choices_of(question: SurveyQuestion, language: str) -> list[str]:
+    """A choice question's options in `language`, or the closest language written."""
+    written = question.choices or {}
+    for candidate in FALLBACK.get(language, FALLBACK["ky"]):
+        if written.get(candidate):
+            return list(written[candidate])
+    return list(next(iter(written.values()), []))
+
+
+# -- who is due what --------------------------------------------------------------------------
+
+
+async def lock_due(session: AsyncSession, status: SurveyStatus, column: str) -> list[Survey]:
+    """Surveys in `status` whose `column` (send_at, remind_at) has come, locked so no other
+    process takes them (FOR NO KEY UPDATE: answers being stored meanwhile are not held up)."""
+    moment = getattr(Survey, column)
+    query = select(Survey).where(Survey.status == status, moment.is_not(None), moment <= utcnow())
+    if status == SurveyStatus.sent:
+        query = query.where(Survey.reminded_at.is_(None))
+    result = await session.scalars(
+        query.order_by(moment).with_for_update(skip_locked=True, key_share=True)
+    )
+    return list(result.all())
+
+
+async def uninvited(session: AsyncSession, survey: Survey) -> list[int]:
+    """Beneficiaries of the survey's service not yet invited to it, by person id."""
+    invited = exists().where(
+        SurveyInvitation.survey_id == survey.id,
+        SurveyInvitation.person_id == Beneficiary.person_id,
+    )
+    result = await session.scalars(
+        select(Beneficiary.person_id)
+        .where(Beneficiary.service_id == survey.service_id, ~invited)
+        .order_by(Beneficiary.person_id)
+    )
+    return list(result.all())
+
+
+async def latecomers(session: AsyncSession, since: datetime) -> dict[int, list[int]]:
+    """Beneficiaries enrolled after their service's survey went out (`since` or later), by
+    survey id."""
+    invited = exists().where(
+        SurveyInvitation.survey_id == Survey.id,
+        SurveyInvitation.person_id == Beneficiary.person_id,
+    )
+    rows = await session.execute(
+        select(Survey.id, Beneficiary.person_id)
+        .join(Beneficiary, Beneficiary.service_id == Survey.service_id)
+        .where(Survey.status == SurveyStatus.sent, Survey.invited_at >= since, ~invited)
+        .order_by(Beneficiary.person_id)
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for survey_id, person_id in rows.all():
+        found[survey_id].append(person_id)
+    return dict(found)
+
+
+async def not_finished(session: AsyncSession, survey: Survey) -> list[int]:
+    """People invited to the survey who have not completed it nor been reminded, by id."""
+    result = await session.scalars(
+        select(SurveyInvitation.person_id)
+        .where(
+            SurveyInvitation.survey_id == survey.id,
+            SurveyInvitation.completed_at.is_(None),
+            SurveyInvitation.reminded_at.is_(None),
+        )
+        .order_by(SurveyInvitation.person_id)
+    )
+    return list(result.all())
+
+
+async def invite(session: AsyncSession, survey_id: int, person_id: int) -> bool:
+    """Record the person's invitation; False if they had one already (another process)."""
+    return await insert_ignore(session, SurveyInvitation, survey_id=survey_id, person_id=person_id)
+
+
+async def invite_to_open_surveys(session: AsyncSession, service: Service, person: Person) -> bool:
+    """Invite a new beneficiary to the service's surveys already out; True if there is one."""
+    result = await session.scalars(
+        select(Survey.id).where(Survey.service_id == service.id, Survey.status == SurveyStatus.sent)
+    )
+    invited = [await invite(session, survey_id, person.id) for survey_id in result.all()]
+    return any(invited)
+
+
+# -- answering --------------------------------------------------------------------------------
+
+
+async def open_invitation(
+    session: AsyncSession, person_id: int, survey_id: int | None = None
+) -> SurveyInvitation | None:
+    """The person's oldest invitation to a survey still out that they have not completed (to
+    `survey_id`, when given)."""
+    query = (
+        select(SurveyInvitation)
+        .join(Survey, Survey.id == SurveyInvitation.survey_id)
+        .where(
+            SurveyInvitation.person_id == person_id,
+            SurveyInvitation.completed_at.is_(None),
+            Survey.status == SurveyStatus.sent,
+        )
+        .order_by(SurveyInvitation.invited_at, SurveyInvitation.id)
+        .limit(1)
+    )
+    if survey_id is not None:
+        query = query.where(SurveyInvitation.survey_id == survey_id)
+    return await session.scalar(query)
+
+
+async def questions_of(session: AsyncSession, survey_id: int) -> list[SurveyQuestion]:
+    """The survey's questions in order."""
+    result = await session.scalars(
+        select(SurveyQuestion)
+        .where(SurveyQuestion.survey_id == survey_id)
+        .order_by(SurveyQuestion.position)
+    )
+    return list(result.all())
+
+
+async def unanswered(session: AsyncSession, survey_id: int, person_id: int) -> list[SurveyQuestion]:
+    """The questions the person has not answered yet, in order."""
+    answered = exists().where(
+        and_(SurveyAnswer.question_id == SurveyQuestion.id, SurveyAnswer.person_id == person_id)
+    )
+    result = await session.scalars(
+        select(SurveyQuestion)
+        .where(SurveyQuestion.survey_id == survey_id, ~answered)
+        .order_by(SurveyQuestion.position)
+    )
+    return list(result.all())
+
+
+async def record_answer(
+    session: AsyncSession, question: SurveyQuestion, person_id: int, value: str
+) -> bool:
+    """Store one answer; False if the person had answered this question already."""
+    return await insert_ignore(
+        session,
+        SurveyAnswer,
+        survey_id=question.survey_id,
+        question_id=question.id,
+        person_id=person_id,
+        value=value,
+        answered_at=utcnow(),
+    )
+
+
+async def complete(session: AsyncSession, invitation: SurveyInvitation) -> None:
+    """Record that the person answered every question."""
+    invitation.completed_at = utcnow()
+    await session.flush()
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    """Aggregated answers to one question. `counts`: rating "1".."5", yes_no "yes"/"no", choice
+    the option's index ("0" first); `comments`: free-text answers in alphabetical order, so
+    nothing says who wrote what or when."""
+
+    position: int
+    kind: QuestionKind
+    texts: dict[str, str]
+    choices: dict[str, list[str]] | None
+    answered: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    average: float | None = None
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SurveyResults:
+    """A survey's figures for reports: no person is identified anywhere in them."""
+
+    survey_id: int
+    service_id: int
+    titles: dict[str, str]
+    status: SurveyStatus
+    invited: int
+    completed: int
+    questions: list[QuestionResult]
+
+
+async def results(session: AsyncSession, survey_id: int) -> SurveyResults:
+    """Per-question figures of a survey, anonymous (LookupError if there is no such survey)."""
+    survey = await session.get(Survey, survey_id)
+    if survey is None:
+        raise LookupError(f"no survey {survey_id}")
+    invited, completed = (
+        await session.execute(
+            select(func.count(), func.count(SurveyInvitation.completed_at)).where(
+                SurveyInvitation.survey_id == survey_id
+            )
+        )
+    ).one()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    comments: dict[int, list[str]] = defaultdict(list)
+    kinds = {q.id: q.kind for q in await questions_of(session, survey_id)}
+    rows = await session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.value, func.count())
+        .where(SurveyAnswer.survey_id == survey_id)
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.value)
+    )
+    for question_id, value, n in rows.all():
+        if kinds.get(question_id) == QuestionKind.text:
+            comments[question_id] += [value] * n if value else []
+            counts[question_id][""] = counts[question_id].get("", 0) + n
+        else:
+            counts[question_id][value] = n
+    figures = []
+    for question in await questions_of(session, survey_id):
+        tally = counts.get(question.id, {})
+        result = QuestionResult(
+            question.position,
+            question.kind,
+            question.texts,
+            question.choices,
+            answered=sum(tally.values()),
+            counts={k: v for k, v in tally.items() if question.kind != QuestionKind.text},
+            comments=sorted(comments.get(question.id, [])),
+        )
+        if question.kind == QuestionKind.rating and result.answered:
+            total = sum(int(k) * v for k, v in tally.items() if k in RATINGS)
+            result.average = round(total / result.answered, 2)
+        figures.append(result)
+    return SurveyResults(
+        survey.id, survey.service_id, survey.titles, survey.status, invited, completed, figures
+    )

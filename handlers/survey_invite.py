@@ -1,0 +1,222 @@
+"""Survey invitations and reminders, sent from the runtime's tick.
+
+An invitation starts the survey in the person's conversation: someone at the main menu (or who
+has never written, like a beneficiary enrolled from a CSV) is moved to the first question, and the
+invitation *is* that question — buttons on Telegram, numbers by SMS — so their next message is
+the answer. Someone in the middle of something else is not interrupted: they are told where to
+find the survey in the menu. A reminder does the same at the first unanswered question.
+
+Each person's row is locked (in id order, as the conversation engine locks them) before their
+conversation state is read and changed, so a message they send meanwhile waits and then finds the
+survey. The survey row is locked with SKIP LOCKED and marked in the same transaction, so each
+invitation and reminder goes once, whatever the number of processes and restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.simulator import SIMULATOR
+from bot.channels.sms import SMS
+from bot.channels.telegram import TELEGRAM
+from bot.conversation.messages import Capabilities, Reply
+from bot.conversation.state import Turn, open_turn, write_states
+from bot.i18n import N_, translator
+from bot.services.notify import NOTICE, preferred_address
+from bot.services.surveys import (
+    invite as record_invitation,
+)
+from bot.services.surveys import (
+    latecomers,
+    lock_due,
+    not_finished,
+    title_of,
+    uninvited,
+)
+from bot.settings import Settings
+from handlers.survey_answer import ANSWER_STEP, MENU_ITEM, SURVEY_FLOW, AnswerStep
+from models import (
+    ConversationState,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Survey,
+    SurveyInvitation,
+    SurveyStatus,
+)
+from models.base import utcnow
+
+CAPABILITIES = {c.code: c.capabilities for c in (SMS, TELEGRAM, SIMULATOR)}
+IDLE_FLOWS = (None, "menu")  # where a survey may start without interrupting anything
+LATE_DAYS = 30  # beneficiaries enrolled this long after a survey went out are still invited
+LOCK_SLICE = 500
+
+INVITED = N_("You are invited to a short survey about “{title}”.")
+REMINDER = N_("Reminder: please answer the short survey about “{title}”.")
+WHEN_READY = N_("When you are ready, choose “{item}” in the menu.")
+
+
+async def _lock_people(
+    session: AsyncSession, person_ids: list[int]
+) -> list[tuple[Person, ConversationState | None]]:
+    """The people, row-locked in id order, with their conversation states read afterwards."""
+    found: list[tuple[Person, ConversationState | None]] = []
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), LOCK_SLICE):
+        chunk = ids[start : start + LOCK_SLICE]
+        people = await session.scalars(
+            select(Person)
+            .where(Person.id.in_(chunk))
+            .order_by(Person.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        states = await session.scalars(
+            select(ConversationState)
+            .where(ConversationState.person_id.in_(chunk))
+            .execution_options(populate_existing=True)
+        )
+        by_person = {state.person_id: state for state in states.all()}
+        found += [(person, by_person.get(person.id)) for person in people.all()]
+    return found
+
+
+class _Batch:
+    """The messages and conversation states one tick writes."""
+
+    def __init__(self, session: AsyncSession, settings: Settings, kind: str) -> None:
+        self.session = session
+        self.settings = settings
+        self.kind = kind
+        self.rows: list[dict[str, Any]] = []
+        self.turns: list[Turn] = []
+
+    async def add(
+        self,
+        person: Person,
+        state: ConversationState | None,
+        survey: Survey,
+        note: str,
+        opening: str = "",
+    ) -> None:
+        """Start the survey in the person's conversation (`opening` before its question; by
+        default the survey's introduction), or send `note` and where to find the survey if
+        they are busy with something else."""
+        address = await preferred_address(self.session, person)
+        if address is None:
+            return
+        caps = CAPABILITIES.get(address.channel, Capabilities())
+        position, ctx = open_turn(self.session, self.settings, person, address, state, caps)
+        language = ctx.language
+        busy = position.flow not in IDLE_FLOWS and not (
+            position.flow == SURVEY_FLOW and ctx.answers.get("survey") == survey.id
+        )
+        if busy:
+            tr = translator(language)
+            reply = Reply(text=f"{note}\n{tr.t(WHEN_READY, item=tr.t(MENU_ITEM))}")
+        else:
+            position.flow, position.step, position.history = SURVEY_FLOW, ANSWER_STEP, []
+            ctx.answers.clear()
+            ctx.answers["survey"] = survey.id
+            ctx.scratch.clear()
+            ctx.scratch["note"] = opening
+            position.turn += 1
+            reply = replace(await AnswerStep().ask(ctx), token=str(position.turn))
+            self.turns.append(Turn(ctx, position))
+        blocked = address.opted_out or address.unreachable
+        self.rows.append(
+            {
+                "person_id": person.id,
+                "address_id": address.id,
+                "channel": address.channel,
+                "body": reply.text,
+                "payload": reply.to_payload(),
+                "kind": self.kind,
+                "priority": NOTICE,
+                "status": (OutboxStatus.skipped if blocked else OutboxStatus.queued).value,
+                "error": ("opted_out" if address.opted_out else "unreachable") if blocked else None,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+        )
+
+    async def write(self) -> int:
+        """Write the moved conversations and queue the messages; how many were queued."""
+        await write_states(self.session, self.turns)
+        if self.rows:
+            await self.session.execute(OutboxMessage.__table__.insert(), self.rows)
+        return len(self.rows)
+
+
+async def invite_people(
+    session: AsyncSession, settings: Settings, survey: Survey, person_ids: list[int]
+) -> int:
+    """Invite these people to the survey (each once: an invitation is recorded first)."""
+    batch = _Batch(session, settings, "survey_invitation")
+    for person, state in await _lock_people(session, person_ids):
+        if await record_invitation(session, survey.id, person.id):
+            language = person.language or settings.default_language
+            note = translator(language).t(INVITED, title=title_of(survey, language))
+            await batch.add(person, state, survey, note)
+    return await batch.write()
+
+
+async def remind_people(
+    session: AsyncSession, settings: Settings, survey: Survey, person_ids: list[int]
+) -> int:
+    """Remind those of these people who have still not finished the survey, once each."""
+    batch = _Batch(session, settings, "survey_reminder")
+    now = utcnow()
+    for person, state in await _lock_people(session, person_ids):
+        marked = await session.execute(
+            update(SurveyInvitation)
+            .where(
+                SurveyInvitation.survey_id == survey.id,
+                SurveyInvitation.person_id == person.id,
+                SurveyInvitation.completed_at.is_(None),
+                SurveyInvitation.reminded_at.is_(None),
+            )
+            .values(reminded_at=now)
+        )
+        if marked.rowcount:
+            language = person.language or settings.default_language
+            note = translator(language).t(REMINDER, title=title_of(survey, language))
+            await batch.add(person, state, survey, note, opening=note)
+    return await batch.write()
+
+
+async def send_due_surveys(session: AsyncSession, settings: Settings) -> int:
+    """Invitations of the surveys whose time has come, late beneficiaries of recent ones, and
+    reminders due; how many messages were queued."""
+    queued = 0
+    now = utcnow()
+    for survey in await lock_due(session, SurveyStatus.scheduled, "send_at"):
+        queued += await invite_people(session, settings, survey, await uninvited(session, survey))
+        survey.status, survey.invited_at = SurveyStatus.sent, now
+    for survey_id, people in (await latecomers(session, now - timedelta(days=LATE_DAYS))).items():
+        survey = await session.get(Survey, survey_id)
+        if survey is not None:
+            queued += await invite_people(session, settings, survey, people)
+    for survey in await lock_due(session, SurveyStatus.sent, "remind_at"):
+        queued += await remind_people(
+            session, settings, survey, await not_finished(session, survey)
+        )
+        survey.reminded_at = now
+    await session.flush()
+    return queued
+
+
+def survey_job(settings: Settings) -> Callable[[AsyncSession], Awaitable[int]]:
+    """The tick's job: `send_due_surveys` with this process's settings."""
+
+    async def send_due_surveys_job(session: AsyncSession) -> int:
+        return await send_due_surveys(session, settings)
+
+    send_due_surveys_job.__name__ = "send_due_surveys"
+    return send_due_surveys_job
