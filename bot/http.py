@@ -18,6 +18,7 @@ from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
 from bot.metrics import CONTENT_TYPE
 from bot.ocds.package import PACKAGE_PATH, build_package, package_uri
 from bot.open311 import build_open311_router
+from bot.reports.links import build_links_router
 
 log = logging.getLogger("kenesh.http")
 
@@ -70,6 +71,7 @@ def create_http_app(
     if sms is not None:
         _sms_routes(http, sms)
     http.include_router(build_open311_router(app))
+    http.include_router(build_links_router(app.sessions, app.settings))
     return http
 
 

@@ -21,6 +21,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
+    ("staff_reports", N_("Reports (staff)")),
     ("services", N_("Services and surveys (staff)")),
     ("ngo_review", N_("NGO applications (staff)")),
     ("consent", N_("Give consent")),
@@ -34,6 +35,8 @@ def _visible(ctx: Context, flow: str) -> bool:
     if flow in ("report_need", "my_reports", "ngo_menu", "service_join"):
         return consented
     if flow in ("staff_needs", "broadcast", "my_broadcasts", "ngo_review", "services"):
+        return ctx.person.is_staff
+    if flow == "staff_reports":
         return ctx.person.is_staff
     if flow == "consent":
         return not consented

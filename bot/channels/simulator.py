@@ -19,7 +19,13 @@ SIMULATOR = ChannelType(
     code="sim",
     name="Terminal simulator",
     capabilities=Capabilities(
-        buttons=False, photos=True, location=True, contact=True, max_length=4096, page_size=9
+        buttons=False,
+        photos=True,
+        location=True,
+        contact=True,
+        max_length=4096,
+        page_size=9,
+        documents=True,  # shown as [file: name]
     ),
 )
 
@@ -49,6 +55,8 @@ def render(reply: Reply) -> str:
         lines.append(f"  {choice.key}. {choice.label}")
     if reply.photo is not None:
         lines.append(f"  [photo: {reply.photo.ref}]")
+    if reply.document is not None:
+        lines.append(f"  [file: {reply.document.name}]")
     if reply.request == "location":
         lines.append("  [/location LAT LON]")
     return "\n".join(lines)

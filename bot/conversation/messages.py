@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 
@@ -20,6 +21,33 @@ class Photo:
     """A picture: a Telegram file_id, an MMS URL or a simulator path — whatever its channel reads."""
 
     ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file made for the person (a report's chart or spreadsheet), carried in the message.
+
+    Channels with `Capabilities.documents` send it, a picture (`is_image`) as a photo where
+    they can; flows check that capability before making one.
+    """
+
+    name: str
+    mime: str
+    data: bytes = field(repr=False)
+
+    @property
+    def is_image(self) -> bool:
+        """A PNG or JPEG: shown in the chat rather than offered as a download."""
+        return self.mime in ("image/png", "image/jpeg")
+
+    def to_payload(self) -> dict[str, str]:
+        """JSON-ready, the bytes in base64."""
+        return {"name": self.name, "mime": self.mime, "data": base64.b64encode(self.data).decode()}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, str]) -> Document:
+        """The Document stored by `to_payload`."""
+        return cls(payload["name"], payload["mime"], base64.b64decode(payload["data"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +91,7 @@ class Reply:
     `token` identifies the question (its turn); `request` asks the channel to offer a
     share-location or share-contact button (labelled `request_label`) where it has one. `home` marks the main menu, which a
     channel may keep at hand (Telegram: a reply keyboard). `expired` marks the short answer to a
-    stale button press.
+    stale button press. `document` is a file sent with `text` as its caption.
     """
 
     text: str
@@ -74,10 +102,11 @@ class Reply:
     request_label: str | None = None
     home: bool = False
     expired: bool = False
+    document: Document | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-ready form, stored with a queued message so any process can render it later."""
-        return {
+        payload = {
             "text": self.text,
             "choices": [[c.id, c.label, c.key] for c in self.choices],
             "photo": self.photo.ref if self.photo else None,
@@ -86,6 +115,9 @@ class Reply:
             "request_label": self.request_label,
             "home": self.home,
         }
+        if self.document is not None:
+            payload["document"] = self.document.to_payload()
+        return payload
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Reply:
@@ -98,6 +130,9 @@ class Reply:
             request=payload.get("request"),
             request_label=payload.get("request_label"),
             home=bool(payload.get("home")),
+            document=Document.from_payload(payload["document"])
+            if payload.get("document")
+            else None,
         )
 
 
@@ -106,7 +141,8 @@ class Capabilities:
     """What a channel can show and receive; flows consult these, never the channel's name.
 
     `compact`: every message costs money (SMS), so steps use their short wording. `fits`, when
-    set, says whether a reply fits in one message; long lists are paged to fit.
+    set, says whether a reply fits in one message; long lists are paged to fit. `documents`: a
+    reply may carry a file (a Document).
     """
 
     buttons: bool = False
@@ -117,6 +153,7 @@ class Capabilities:
     page_size: int = 8
     compact: bool = False
     fits: Callable[[Reply], bool] | None = None
+    documents: bool = False
 
 
 def merge_replies(replies: list[Reply], caps: Capabilities) -> list[Reply]:
@@ -127,9 +164,14 @@ def merge_replies(replies: list[Reply], caps: Capabilities) -> list[Reply]:
     for reply in replies:
         previous = merged[-1] if merged else None
         plain = previous is not None and not (
-            previous.choices or previous.photo or previous.request or previous.expired
+            previous.choices
+            or previous.photo
+            or previous.request
+            or previous.expired
+            or previous.document
         )
-        if previous is not None and plain and not reply.expired and reply.photo is None:
+        bare = reply.photo is None and reply.document is None
+        if previous is not None and plain and not reply.expired and bare:
             candidate = replace(reply, text=f"{previous.text}\n\n{reply.text}")
             fits = caps.fits(candidate) if caps.fits else len(candidate.text) <= caps.max_length
             if fits:

@@ -7,7 +7,13 @@ TELEGRAM = ChannelType(
     code="telegram",
     name="Telegram",
     capabilities=Capabilities(
-        buttons=True, photos=True, location=True, contact=True, max_length=4096, page_size=16
+        buttons=True,
+        photos=True,
+        location=True,
+        contact=True,
+        max_length=4096,
+        page_size=16,
+        documents=True,  # sendPhoto / sendDocument with the file's bytes
     ),
     redact=("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"),
 )

@@ -12,7 +12,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.conversation.messages import Reply
+from bot.conversation.messages import Document, Reply
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -24,11 +24,15 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message: text (or a photo with a caption) and its keyboard."""
+    """One Telegram message: text (or a photo or a file with a caption) and its keyboard.
+
+    `photo` is a file_id or URL Telegram already has; `document` is a file we upload
+    (sendPhoto for a picture, sendDocument otherwise)."""
 
     text: str
     markup: Markup | None = None
     photo: str | None = None
+    document: Document | None = None
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -96,9 +100,10 @@ def _markup(reply: Reply) -> Markup:
 def render(reply: Reply) -> list[Outgoing]:
     """The messages that show `reply`; the keyboard goes with the last one."""
     markup = _markup(reply)
-    if reply.photo is not None:
+    if reply.photo is not None or reply.document is not None:
         caption, *more = split_text(reply.text, MAX_CAPTION)
-        first = Outgoing(caption, None if more else markup, photo=reply.photo.ref)
+        media = {"document": reply.document} if reply.document else {"photo": reply.photo.ref}
+        first = Outgoing(caption, None if more else markup, **media)
         rest = split_text(" ".join(more)) if more else []
         return [
             first,

@@ -15,7 +15,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
 from bot.channels.telegram import TELEGRAM
 from bot.channels.telegram.render import Outgoing, render
@@ -83,6 +83,16 @@ class TelegramSender:
                 transient += 1
 
     async def _call(self, chat_id: int, piece: Outgoing) -> Message:
+        if piece.document is not None:  # our own file: uploaded with the call
+            upload = BufferedInputFile(piece.document.data, filename=piece.document.name)
+            caption = piece.text or None
+            if piece.document.is_image:
+                return await self.bot.send_photo(
+                    chat_id, photo=upload, caption=caption, reply_markup=piece.markup, **self.paid
+                )
+            return await self.bot.send_document(
+                chat_id, document=upload, caption=caption, reply_markup=piece.markup, **self.paid
+            )
         if piece.photo:
             return await self.bot.send_photo(
                 chat_id,

@@ -1,0 +1,248 @@
+"""Reports as PNG charts, drawn headless in memory.
+
+matplotlib's object API only (no pyplot): no global figure registry and no GUI backend, so a
+chart can be drawn in any thread of a server. DejaVu Sans, shipped with matplotlib, has every
+Kyrgyz, Russian and Uzbek letter.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bot.i18n import Translator
+from bot.reports import labels
+from bot.reports.needs import NeedsReport
+from bot.reports.surveys import QuestionResult, SurveyReport, answered
+from bot.reports.tenders import TendersReport
+from models import NeedStatus, QuestionKind, TenderStatus
+
+if TYPE_CHECKING:
+    from bot.reports.build import Report
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+WIDTH = 10.0  # inches, at DPI: 1200 pixels wide
+DPI = 120
+MAX_PANELS = 16  # survey questions drawn; the spreadsheet has them all
+NEED_COLORS = {
+    NeedStatus.new: "#9e9e9e",
+    NeedStatus.received: "#42a5f5",
+    NeedStatus.in_progress: "#ffb300",
+    NeedStatus.resolved: "#43a047",
+    NeedStatus.rejected: "#e53935",
+}
+TENDER_COLORS = {
+    TenderStatus.draft: "#bdbdbd",
+    TenderStatus.active: "#42a5f5",
+    TenderStatus.awarded: "#43a047",
+    TenderStatus.cancelled: "#e53935",
+}
+BAR = "#5c6bc0"
+
+
+def draw_chart(report: Report) -> bytes:
+    """The report's chart as PNG bytes."""
+    with rc_context(STYLE):
+        figures = report.figures
+        if isinstance(figures, NeedsReport):
+            figure = _needs(report, figures)
+        elif isinstance(figures, TendersReport):
+            figure = _tenders(report, figures)
+        else:
+            figure = _surveys(report, figures)
+        buffer = BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _heading(figure: Figure, report: Report, more: str = "") -> None:
+    lines = [report.title, labels.capital(report.subtitle), *([more] if more else [])]
+    figure.suptitle("\n".join(lines), fontsize=13, fontweight="bold")
+
+
+def _no_data(axes: Axes, tr: Translator) -> None:
+    axes.axis("off")
+    axes.text(0.5, 0.5, tr.t(labels.NO_DATA), ha="center", va="center", fontsize=12)
+
+
+def _stacked(
+    axes: Axes,
+    names: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[int]]],
+) -> None:
+    """Horizontal bars, one per name, stacked by (label, color, counts); first name on top."""
+    rows = range(len(names))
+    left = [0] * len(names)
+    for label, color, counts in series:
+        if any(counts):
+            axes.barh(rows, counts, left=left, color=color, label=label)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.set_yticks(list(rows), [_wrap(n) for n in names])
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(loc="lower right", fontsize=9, frameon=False)
+
+
+def _needs(report: Report, figures: NeedsReport) -> Figure:
+    tr = report.tr
+    rows = max(len(figures.categories), 1)
+    figure = Figure(figsize=(WIDTH, 3.5 + 0.5 * rows), layout="constrained")
+    top, bottom = figure.subplots(2, 1, height_ratios=[max(rows, 3), 3])
+    _heading(figure, report)
+    if not figures.categories:
+        _no_data(top, tr)
+    else:
+        names = [row.name for row in figures.categories]
+        _stacked(
+            top,
+            names,
+            [
+                (
+                    labels.need_status(tr, s),
+                    NEED_COLORS[s],
+                    [r.by_status.get(s, 0) for r in figures.categories],
+                )
+                for s in NeedStatus
+            ],
+        )
+        for y, row in enumerate(figures.categories):
+            top.text(
+                row.total,
+                y,
+                "  " + labels.supports_count(tr, row.supports),
+                va="center",
+                fontsize=9,
+            )
+        top.set_xlim(0, max(r.total for r in figures.categories) * 1.3)
+        top.set_xlabel(tr.t(labels.NUMBER_OF_NEEDS))
+    timeline = figures.timeline
+    positions = range(len(timeline))
+    bottom.bar(list(positions), [n for _, n in timeline], color=BAR)
+    step = max(1, len(timeline) // 12)
+    bottom.set_xticks(
+        list(positions)[::step],
+        [label for label, _ in timeline][::step],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.set_title(tr.t(labels.NEEDS_OVER_TIME), fontsize=11)
+    return figure
+
+
+def _som(value: float, _position: object = None) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _tenders(report: Report, figures: TendersReport) -> Figure:
+    tr = report.tr
+    rows = max(len(figures.sectors), 1)
+    figure = Figure(figsize=(WIDTH, 2.5 + 0.9 * rows), layout="constrained")
+    counts, amounts = figure.subplots(2, 1)
+    _heading(figure, report)
+    if not figures.sectors:
+        _no_data(counts, tr)
+        amounts.axis("off")
+        return figure
+    names = [s.name for s in figures.sectors]
+    _stacked(
+        counts,
+        names,
+        [
+            (
+                labels.tender_status(tr, s),
+                TENDER_COLORS[s],
+                [x.by_status.get(s, 0) for x in figures.sectors],
+            )
+            for s in TenderStatus
+        ],
+    )
+    counts.set_title(tr.t(labels.TENDERS_BY_SECTOR), fontsize=11)
+    counts.set_xlabel(tr.t(labels.NUMBER_OF_TENDERS))
+    positions = range(len(names))
+    height = 0.4
+    amounts.barh(
+        [p - height / 2 for p in positions],
+        [float(s.budget) for s in figures.sectors],
+        height,
+        color="#90a4ae",
+        label=tr.t(labels.BUDGET_BAR),
+    )
+    amounts.barh(
+        [p + height / 2 for p in positions],
+        [float(s.awarded) for s in figures.sectors],
+        height,
+        color=TENDER_COLORS[TenderStatus.awarded],
+        label=tr.t(labels.AWARDED_BAR),
+    )
+    amounts.set_yticks(list(positions), [_wrap(n) for n in names])
+    amounts.invert_yaxis()
+    amounts.xaxis.set_major_formatter(FuncFormatter(_som))
+    amounts.set_title(tr.t(labels.MONEY_BY_SECTOR), fontsize=11)
+    amounts.legend(loc="lower right", fontsize=9, frameon=False)
+    return figure
+
+
+def _surveys(report: Report, figures: SurveyReport) -> Figure:
+    tr = report.tr
+    several = len(figures.surveys) > 1
+    panels = [
+        (f"{survey.title} · " if several else "", question)
+        for survey in figures.surveys
+        for question in survey.questions
+    ][:MAX_PANELS]
+    # a written-answers panel holds one line: it needs less room than a bar chart
+    ratios = [0.5 if q.kind == QuestionKind.text else 1.0 for _, q in panels] or [1.0]
+    figure = Figure(figsize=(WIDTH, 1.8 + 2.4 * sum(ratios)), layout="constrained")
+    _heading(figure, report, answered(tr, figures.completed, figures.invited))
+    if not panels:
+        _no_data(figure.subplots(), tr)
+        return figure
+    axes_list = figure.subplots(len(panels), 1, squeeze=False, height_ratios=ratios)[:, 0]
+    for axes, (prefix, question) in zip(axes_list, panels, strict=True):
+        _question(axes, tr, prefix, question)
+    return figure
+
+
+def _question(axes: Axes, tr: Translator, prefix: str, question: QuestionResult) -> None:
+    title = _wrap(f"{prefix}{question.position}. {question.text}", 90)
+    if question.kind == QuestionKind.text:
+        axes.axis("off")
+        axes.set_title(title, fontsize=10, loc="left")
+        axes.text(
+            0.02, 0.5, labels.text_answers_count(tr, question.answers), va="center", fontsize=11
+        )
+        return
+    if question.mean is not None:
+        title += f"\n({labels.mean_rating(tr, question.mean)})"
+    axes.set_title(title, fontsize=10, loc="left")
+    names = [_wrap(label, 40) for label, _ in question.options]
+    values = [n for _, n in question.options]
+    positions = list(range(len(values)))
+    if question.kind == QuestionKind.choice:
+        axes.bar_label(axes.barh(positions, values, color=BAR), padding=3, fontsize=9)
+        axes.set_yticks(positions, names)
+        axes.invert_yaxis()
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        axes.bar_label(axes.bar(positions, values, color=BAR, width=0.6), padding=2, fontsize=9)
+        axes.set_xticks(positions, names)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylabel(tr.t(labels.NUMBER_OF_ANSWERS), fontsize=8)

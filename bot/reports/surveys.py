@@ -1,0 +1,214 @@
+"""Survey results of one service, per question, anonymous.
+
+No query here selects `person_id`: answers are counted by value, written answers are listed
+without who wrote them and not in the order they came (sorted), so a time cannot point to a
+person either. The response rate is completed invitations over all invitations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_, Translator, translator
+from bot.services.broadcasts import FALLBACK
+from models import (
+    QuestionKind,
+    Service,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyStatus,
+)
+
+RATINGS = ("1", "2", "3", "4", "5")
+YES_NO = ("yes", "no")
+T = TypeVar("T")
+MAX_TEXTS = 500  # written answers listed per survey; the count is always the full one
+
+
+@dataclass
+class QuestionResult:
+    """One question's answers: counts per option (rating 1–5, yes/no, choices) or written texts."""
+
+    position: int
+    kind: QuestionKind
+    text: str
+    options: list[tuple[str, int]] = field(default_factory=list)  # (label, answers), in order
+    answers: int = 0
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float | None:
+        """The average rating (rating questions with answers only)."""
+        if self.kind != QuestionKind.rating:
+            return None
+        counted = sum(n for _, n in self.options)
+        if not counted:
+            return None
+        return sum(int(label) * n for label, n in self.options) / counted
+
+
+@dataclass
+class SurveyResult:
+    """One survey of the service: who was asked, who finished, and each question."""
+
+    survey_id: int
+    title: str
+    invited: int
+    completed: int
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> float | None:
+        """Completed over invited, 0..1 (None when nobody was invited)."""
+        return self.completed / self.invited if self.invited else None
+
+
+@dataclass
+class SurveyReport:
+    """Every sent survey of one service."""
+
+    service_id: int
+    service_title: str
+    municipality_id: int
+    surveys: list[SurveyResult]
+
+    @property
+    def invited(self) -> int:
+        return sum(s.invited for s in self.surveys)
+
+    @property
+    def completed(self) -> int:
+        return sum(s.completed for s in self.surveys)
+
+    @property
+    def answers(self) -> int:
+        """Answers to every question of every survey."""
+        return sum(q.answers for s in self.surveys for q in s.questions)
+
+
+def answered(tr: Translator, completed: int, invited: int) -> str:
+    """“3 of 5 invited people answered”, with the language's plural."""
+    return tr.tn(
+        "{completed} of {n} invited person answered",
+        "{completed} of {n} invited people answered",
+        invited,
+        completed=completed,
+    )
+
+
+def written_in(texts: dict[str, T] | None, language: str, empty: T) -> T:
+    """The text written in `language`, or in the closest language written (as broadcasts fall
+    back), or `empty` when there is none."""
+    for candidate in FALLBACK.get(language, FALLBACK["ky"]):
+        if texts and texts.get(candidate):
+            return texts[candidate]
+    return next((value for value in (texts or {}).values() if value), empty)
+
+
+def _option_labels(question: SurveyQuestion, language: str) -> list[tuple[str, str]]:
+    """(stored value, label) of each possible answer, in the order they are offered."""
+    tr = translator(language)
+    if question.kind == QuestionKind.rating:
+        return [(value, value) for value in RATINGS]
+    if question.kind == QuestionKind.yes_no:
+        return [("yes", tr.t(N_("Yes"))), ("no", tr.t(N_("No")))]
+    if question.kind == QuestionKind.choice:
+        choices: list[str] = written_in(question.choices, language, [])
+        # a choice answer is stored as the index of the choice (0 for the first)
+        return [(str(index), label) for index, label in enumerate(choices)]
+    return []
+
+
+async def survey_report(session: AsyncSession, service: Service, language: str) -> SurveyReport:
+    """The results of `service`'s sent surveys, texts in `language` (or the closest written).
+    The caller has checked the scope."""
+    surveys = (
+        await session.scalars(
+            select(Survey)
+            .where(Survey.service_id == service.id, Survey.status != SurveyStatus.draft)
+            .order_by(Survey.id)
+        )
+    ).all()
+    ids = [s.id for s in surveys]
+    questions = (
+        await session.scalars(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.survey_id.in_(ids))
+            .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
+        )
+    ).all()
+    counted = await session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.value, func.count(SurveyAnswer.id))
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(SurveyAnswer.survey_id.in_(ids), SurveyQuestion.kind != QuestionKind.text)
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.value)
+    )
+    by_value: dict[int, dict[str, int]] = {}
+    for question_id, value, n in counted.all():
+        by_value.setdefault(question_id, {})[str(value).strip().lower()] = int(n)
+    written_counts = dict(
+        (
+            await session.execute(
+                select(SurveyAnswer.question_id, func.count(SurveyAnswer.id))
+                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+                .where(SurveyAnswer.survey_id.in_(ids), SurveyQuestion.kind == QuestionKind.text)
+                .group_by(SurveyAnswer.question_id)
+            )
+        ).all()
+    )
+    texts = await _written(session, ids)
+    invitations = await session.execute(
+        select(
+            SurveyInvitation.survey_id,
+            func.count(SurveyInvitation.id),
+            func.count(SurveyInvitation.completed_at),
+        )
+        .where(SurveyInvitation.survey_id.in_(ids))
+        .group_by(SurveyInvitation.survey_id)
+    )
+    invited = {survey_id: (int(a), int(b)) for survey_id, a, b in invitations.all()}
+    results = []
+    for survey in surveys:
+        rows = []
+        for question in (q for q in questions if q.survey_id == survey.id):
+            result = QuestionResult(
+                question.position, question.kind, written_in(question.texts, language, "")
+            )
+            if question.kind == QuestionKind.text:
+                result.answers = int(written_counts.get(question.id, 0))
+                result.texts = sorted(texts.get(question.id, []), key=str.casefold)
+            else:
+                values = by_value.get(question.id, {})
+                result.options = [
+                    (label, values.get(v, 0)) for v, label in _option_labels(question, language)
+                ]
+                result.answers = sum(values.values())
+            rows.append(result)
+        asked, done = invited.get(survey.id, (0, 0))
+        results.append(
+            SurveyResult(survey.id, written_in(survey.titles, language, ""), asked, done, rows)
+        )
+    return SurveyReport(service.id, service.title, service.municipality_id, results)
+
+
+async def _written(session: AsyncSession, survey_ids: list[int]) -> dict[int, list[str]]:
+    """Written answers by question: values only, the first MAX_TEXTS of each survey's."""
+    found: dict[int, list[str]] = {}
+    for survey_id in survey_ids:
+        rows = await session.execute(
+            select(SurveyAnswer.question_id, SurveyAnswer.value)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .where(SurveyAnswer.survey_id == survey_id, SurveyQuestion.kind == QuestionKind.text)
+            .order_by(SurveyAnswer.id)
+            .limit(MAX_TEXTS)
+        )
+        for question_id, value in rows.all():
+            if value and value.strip():
+                found.setdefault(question_id, []).append(value.strip())
+    return found
