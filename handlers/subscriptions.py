@@ -40,6 +40,9 @@ ACTIONS = (
 )
 
 
+PAUSED = N_("paused")
+
+
 def channel_name(channel: str) -> str:
     """A channel as people know it (Telegram, SMS)."""
     return CHANNEL_NAMES.get(channel, channel)
@@ -55,7 +58,7 @@ async def _lines(ctx: Context) -> list[str]:
                 channel_name(s.channel),
             ]
         )
-        lines.append(line + (f" ({ctx.t(N_('paused'))})" if s.paused else ""))
+        lines.append(f"{line} ({ctx.t(PAUSED)})" if s.paused else line)
     return lines
 
 
