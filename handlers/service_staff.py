@@ -151,8 +151,8 @@ class AskPhones(Ask):
     """Phone numbers, one a line (a CSV pasted: the number first, the language second)."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
-        text = await super().accept(ctx, message)
-        report = await enrol_phones(ctx.session, await _service(ctx), split_pasted(text))
+        await super().accept(ctx, message)  # the length checks; the lines are read as sent
+        report = await enrol_phones(ctx.session, await _service(ctx), split_pasted(message.text))
         ctx.say(
             ctx.t(
                 N_(

@@ -63,18 +63,20 @@ WHEN_READY = N_("When you are ready, choose “{item}” in the menu.")
 
 
 async def _lock_people(
-    session: AsyncSession, person_ids: list[int]
-) -> list[tuple[Person, ConversationState | None]]:
-    """The people, row-locked in id order, with their conversation states read afterwards."""
-    found: list[tuple[Person, ConversationState | None]] = []
-    ids = sorted(set(person_ids))
+    session: AsyncSession, person_ids: set[int]
+) -> dict[int, tuple[Person, ConversationState | None]]:
+    """The people, row-locked in id order (FOR NO KEY UPDATE: it waits for and holds off their
+    turns, yet lets rows that refer to them be written), with their conversation states read
+    once the locks are held."""
+    found: dict[int, tuple[Person, ConversationState | None]] = {}
+    ids = sorted(person_ids)
     for start in range(0, len(ids), LOCK_SLICE):
         chunk = ids[start : start + LOCK_SLICE]
         people = await session.scalars(
             select(Person)
             .where(Person.id.in_(chunk))
             .order_by(Person.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
         states = await session.scalars(
@@ -83,22 +85,26 @@ async def _lock_people(
             .execution_options(populate_existing=True)
         )
         by_person = {state.person_id: state for state in states.all()}
-        found += [(person, by_person.get(person.id)) for person in people.all()]
+        found |= {person.id: (person, by_person.get(person.id)) for person in people.all()}
     return found
 
 
 class _Batch:
     """The messages and conversation states one tick writes."""
 
-    def __init__(self, session: AsyncSession, settings: Settings, kind: str) -> None:
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
         self.session = session
         self.settings = settings
-        self.kind = kind
         self.rows: list[dict[str, Any]] = []
         self.turns: list[Turn] = []
+        self.moved: set[int] = set()  # a person's conversation is moved once a tick
+
+    def language(self, person: Person) -> str:
+        return person.language or self.settings.default_language
 
     async def add(
         self,
+        kind: str,
         person: Person,
         state: ConversationState | None,
         survey: Survey,
@@ -113,12 +119,12 @@ class _Batch:
             return
         caps = CAPABILITIES.get(address.channel, Capabilities())
         position, ctx = open_turn(self.session, self.settings, person, address, state, caps)
-        language = ctx.language
-        busy = position.flow not in IDLE_FLOWS and not (
-            position.flow == SURVEY_FLOW and ctx.answers.get("survey") == survey.id
+        busy = person.id in self.moved or (
+            position.flow not in IDLE_FLOWS
+            and not (position.flow == SURVEY_FLOW and ctx.answers.get("survey") == survey.id)
         )
         if busy:
-            tr = translator(language)
+            tr = translator(self.language(person))
             reply = Reply(text=f"{note}\n{tr.t(WHEN_READY, item=tr.t(MENU_ITEM))}")
         else:
             position.flow, position.step, position.history = SURVEY_FLOW, ANSWER_STEP, []
@@ -129,6 +135,7 @@ class _Batch:
             position.turn += 1
             reply = replace(await AnswerStep().ask(ctx), token=str(position.turn))
             self.turns.append(Turn(ctx, position))
+            self.moved.add(person.id)
         blocked = address.opted_out or address.unreachable
         self.rows.append(
             {
@@ -137,7 +144,7 @@ class _Batch:
                 "channel": address.channel,
                 "body": reply.text,
                 "payload": reply.to_payload(),
-                "kind": self.kind,
+                "kind": kind,
                 "priority": NOTICE,
                 "status": (OutboxStatus.skipped if blocked else OutboxStatus.queued).value,
                 "error": ("opted_out" if address.opted_out else "unreachable") if blocked else None,
@@ -145,6 +152,30 @@ class _Batch:
                 "created_at": utcnow(),
             }
         )
+
+    async def invite(self, survey: Survey, person: Person, state: ConversationState | None) -> None:
+        """Invite the person, once: the invitation is recorded first."""
+        if await record_invitation(self.session, survey.id, person.id):
+            title = title_of(survey, self.language(person))
+            note = translator(self.language(person)).t(INVITED, title=title)
+            await self.add("survey_invitation", person, state, survey, note)
+
+    async def remind(self, survey: Survey, person: Person, state: ConversationState | None) -> None:
+        """Remind the person if they have still not finished, once."""
+        marked = await self.session.execute(
+            update(SurveyInvitation)
+            .where(
+                SurveyInvitation.survey_id == survey.id,
+                SurveyInvitation.person_id == person.id,
+                SurveyInvitation.completed_at.is_(None),
+                SurveyInvitation.reminded_at.is_(None),
+            )
+            .values(reminded_at=utcnow())
+        )
+        if marked.rowcount:
+            title = title_of(survey, self.language(person))
+            note = translator(self.language(person)).t(REMINDER, title=title)
+            await self.add("survey_reminder", person, state, survey, note, opening=note)
 
     async def write(self) -> int:
         """Write the moved conversations and queue the messages; how many were queued."""
@@ -154,62 +185,38 @@ class _Batch:
         return len(self.rows)
 
 
-async def invite_people(
-    session: AsyncSession, settings: Settings, survey: Survey, person_ids: list[int]
-) -> int:
-    """Invite these people to the survey (each once: an invitation is recorded first)."""
-    batch = _Batch(session, settings, "survey_invitation")
-    for person, state in await _lock_people(session, person_ids):
-        if await record_invitation(session, survey.id, person.id):
-            language = person.language or settings.default_language
-            note = translator(language).t(INVITED, title=title_of(survey, language))
-            await batch.add(person, state, survey, note)
-    return await batch.write()
-
-
-async def remind_people(
-    session: AsyncSession, settings: Settings, survey: Survey, person_ids: list[int]
-) -> int:
-    """Remind those of these people who have still not finished the survey, once each."""
-    batch = _Batch(session, settings, "survey_reminder")
-    now = utcnow()
-    for person, state in await _lock_people(session, person_ids):
-        marked = await session.execute(
-            update(SurveyInvitation)
-            .where(
-                SurveyInvitation.survey_id == survey.id,
-                SurveyInvitation.person_id == person.id,
-                SurveyInvitation.completed_at.is_(None),
-                SurveyInvitation.reminded_at.is_(None),
-            )
-            .values(reminded_at=now)
-        )
-        if marked.rowcount:
-            language = person.language or settings.default_language
-            note = translator(language).t(REMINDER, title=title_of(survey, language))
-            await batch.add(person, state, survey, note, opening=note)
-    return await batch.write()
-
-
 async def send_due_surveys(session: AsyncSession, settings: Settings) -> int:
-    """Invitations of the surveys whose time has come, late beneficiaries of recent ones, and
-    reminders due; how many messages were queued."""
-    queued = 0
+    """The invitations of the surveys whose time has come, of beneficiaries enrolled since a
+    recent survey went out, and the reminders due; how many messages were queued.
+
+    Everyone concerned is locked at once, in id order, so the tick never waits in a circle
+    with a conversation turn or another process.
+    """
     now = utcnow()
-    for survey in await lock_due(session, SurveyStatus.scheduled, "send_at"):
-        queued += await invite_people(session, settings, survey, await uninvited(session, survey))
-        survey.status, survey.invited_at = SurveyStatus.sent, now
-    for survey_id, people in (await latecomers(session, now - timedelta(days=LATE_DAYS))).items():
+    late = await latecomers(session, now - timedelta(days=LATE_DAYS))
+    due = await lock_due(session, SurveyStatus.scheduled, "send_at", now)
+    invites = [(survey, await uninvited(session, survey)) for survey in due]
+    for survey_id, people in late.items():
         survey = await session.get(Survey, survey_id)
         if survey is not None:
-            queued += await invite_people(session, settings, survey, people)
-    for survey in await lock_due(session, SurveyStatus.sent, "remind_at"):
-        queued += await remind_people(
-            session, settings, survey, await not_finished(session, survey)
-        )
+            invites.append((survey, people))
+    reminding = await lock_due(session, SurveyStatus.sent, "remind_at", now)
+    reminds = [(survey, await not_finished(session, survey)) for survey in reminding]
+    everyone = {pid for _, people in invites + reminds for pid in people}
+    locked = await _lock_people(session, everyone) if everyone else {}
+    batch = _Batch(session, settings)
+    for survey, people in invites:
+        for person_id in people:
+            if person_id in locked:
+                await batch.invite(survey, *locked[person_id])
+    for survey in due:
+        survey.status, survey.invited_at = SurveyStatus.sent, now
+    for survey, people in reminds:
+        for person_id in people:
+            if person_id in locked:
+                await batch.remind(survey, *locked[person_id])
         survey.reminded_at = now
-    await session.flush()
-    return queued
+    return await batch.write()
 
 
 def survey_job(settings: Settings) -> Callable[[AsyncSession], Awaitable[int]]:

@@ -100,7 +100,8 @@ class AskChoices(Ask):
     """The options of a choice question: 2 to 9, one per line or separated by “;”."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
-        options = split_options(await super().accept(ctx, message))
+        await super().accept(ctx, message)  # the length checks; the lines are read as sent
+        options = split_options(message.text)
         if not 2 <= len(options) <= MAX_CHOICES:
             raise Invalid(ctx.t(N_("Write 2 to {n} options."), n=MAX_CHOICES))
         _draft(ctx)["choices"] = {ctx.language: options}
@@ -187,7 +188,7 @@ class Translate(Ask):
             if kind == "text":
                 question["texts"] = {**question["texts"], language: text[:MAX_TEXT]}
             else:
-                options = split_options(text)
+                options = split_options(message.text)
                 wanted = len(question["choices"][ctx.language])
                 if len(options) != wanted:
                     raise Invalid(ctx.t(N_("Write all {n} options, separated by “;”."), n=wanted))

@@ -175,13 +175,16 @@ def choices_of(question: SurveyQuestion, language: str) -> list[str]:
 # -- who is due what --------------------------------------------------------------------------
 
 
-async def lock_due(session: AsyncSession, status: SurveyStatus, column: str) -> list[Survey]:
-    """Surveys in `status` whose `column` (send_at, remind_at) has come, locked so no other
-    process takes them (FOR NO KEY UPDATE: answers being stored meanwhile are not held up)."""
+async def lock_due(
+    session: AsyncSession, status: SurveyStatus, column: str, now: datetime
+) -> list[Survey]:
+    """Surveys in `status` whose `column` (send_at, remind_at) has come by `now`, locked so no
+    other process takes them (FOR NO KEY UPDATE: answers stored meanwhile are not held up).
+    A reminder waits at least one tick after the invitations."""
     moment = getattr(Survey, column)
-    query = select(Survey).where(Survey.status == status, moment.is_not(None), moment <= utcnow())
+    query = select(Survey).where(Survey.status == status, moment.is_not(None), moment <= now)
     if status == SurveyStatus.sent:
-        query = query.where(Survey.reminded_at.is_(None))
+        query = query.where(Survey.reminded_at.is_(None), Survey.invited_at < now)
     result = await session.scalars(
         query.order_by(moment).with_for_update(skip_locked=True, key_share=True)
     )
