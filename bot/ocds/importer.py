@@ -20,7 +20,6 @@ from bot.ocds.matching import MatchError, Places, Sectors, organizations_by_inn
 from bot.ocds.release import record_release
 from bot.ocds.validate import validate_package
 from bot.services import audit
-from bot.services.tender_alerts import Change, announce, schedule_reminders
 from bot.services.tenders import (
     EDITABLE,
     Draft,
@@ -230,21 +229,5 @@ async def _update(session: AsyncSession, step: Step) -> None:
         return
     if incoming.status == TenderStatus.cancelled:
         await cancel(session, None, tender, incoming.cancel_reason or "")
-    elif step.winner is not None:
+    else:  # a winner Kenesh does not know stays unnamed
         await award(session, None, tender, step.winner, incoming.award_amount)
-    else:
-        await _award_without_winner(session, tender, incoming)
-
-
-async def _award_without_winner(session: AsyncSession, tender: Tender, incoming: Incoming) -> None:
-    """As the service's award(), for a winner Kenesh does not know (another publisher's NGO):
-    the tender is closed and announced, with no organization linked."""
-    tender.status = TenderStatus.awarded
-    tender.awarded_organization_id = None
-    tender.award_amount = incoming.award_amount
-    tender.awarded_at = utcnow()
-    await session.flush()
-    await schedule_reminders(session, tender, None)
-    await record_release(session, tender, "award")
-    await audit.record(session, None, "award_tender", "ok", f"tender={tender.id} winner unknown")
-    await announce(session, tender, Change.awarded)

@@ -145,6 +145,16 @@ async def award_candidates(session: AsyncSession, tender: Tender) -> list[Organi
     return list((await session.scalars(query)).all())
 
 
+async def _free_ocid(session: AsyncSession, prefix: str, tender_id: int) -> str:
+    """`prefix-000012`, or with a suffix when an imported tender already holds that ocid."""
+    base = candidate = f"{prefix}-{tender_id:06d}"
+    suffix = 1
+    while await session.scalar(select(Tender.id).where(Tender.ocid == candidate)):
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    return candidate
+
+
 @dataclass
 class Draft:
     """What a tender needs before it can be published."""
@@ -199,7 +209,7 @@ async def publish(
         raise TenderError("deadline_passed")
     tender.status = TenderStatus.active
     tender.published_at = utcnow()
-    tender.ocid = tender.ocid or f"{settings.ocds_prefix}-{tender.id:06d}"
+    tender.ocid = tender.ocid or await _free_ocid(session, settings.ocds_prefix, tender.id)
     await session.flush()
     await record_release(session, tender, "tender")
     await schedule_reminders(session, tender, settings.reminder_days)
@@ -278,21 +288,28 @@ async def award(
     session: AsyncSession,
     author: Person | None,
     tender: Tender,
-    organization: Organization,
+    organization: Organization | None,
     amount: Decimal | None = None,
 ) -> int:
     """The tender goes to an approved NGO; subscribers (and so the winner's members, if they
-    follow it) are told. The number alerted."""
+    follow it) are told. The number alerted. Only an operator (an import of another
+    publisher's award) may award to an NGO Kenesh does not know (`organization` None)."""
     await _check_scope(session, author, tender, "award_tender")
     if tender.status != TenderStatus.active:
         raise TenderError("not_active")
-    if organization.status != OrganizationStatus.approved:
+    if organization is None and author is not None:
+        raise TenderError("organization_required")
+    if organization is not None and organization.status != OrganizationStatus.approved:
         raise TenderError("organization_not_approved")
     tender.status = TenderStatus.awarded
-    tender.awarded_organization_id = organization.id
+    tender.awarded_organization_id = organization.id if organization else None
     tender.award_amount = amount
     tender.awarded_at = utcnow()
     await session.flush()
     await schedule_reminders(session, tender, None)
     await record_release(session, tender, "award")
+    winner = f"organization={organization.id}" if organization else "winner unknown"
+    await audit.record(
+        session, author.id if author else None, "award_tender", "ok", f"tender={tender.id} {winner}"
+    )
     return await announce(session, tender, Change.awarded)
