@@ -11,30 +11,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
 
 from sqlalchemy import exists, select
 
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow
-from bot.conversation.messages import Document, Inbound, Reply
-from bot.conversation.steps import Ask, Choose, Invalid, Option
+from bot.conversation.messages import Document, Reply
+from bot.conversation.steps import Choose, Option
 from bot.i18n import N_
 from bot.reports import ReportKind, labels
 from bot.reports.build import ReportRequest, gather_report, render_files
 from bot.reports.links import MEDIA, Grant, report_links
-from bot.reports.periods import MAX_DAYS, Period, Preset, parse_day, preset_period, today_in
+from bot.reports.periods import Period
 from bot.services.audit import PermissionDenied
 from handlers.places import PickPlace, chosen_municipality
+from handlers.report_steps import chosen_period, period_steps
 from models import Municipality, Person, Role, Service, Survey, SurveyStatus
 
-PERIODS = (
-    (Preset.this_month, N_("This month")),
-    (Preset.last_30_days, N_("The last 30 days")),
-    (Preset.this_year, N_("This year")),
-    (Preset.custom, N_("Other dates")),
-)
 SCOPES = (("all", N_("All municipalities")), ("one", N_("One municipality")))
 
 
@@ -58,42 +51,11 @@ def _municipality(ctx: Context) -> int | None:
 
 
 def _period(ctx: Context) -> Period | None:
-    if _kind(ctx) == ReportKind.surveys:
-        return None
-    zone = ctx.settings.timezone
-    preset = Preset(ctx.answers["period"])
-    if preset == Preset.custom:
-        first, last = (date.fromisoformat(ctx.answers[k]) for k in ("from", "to"))
-        return Period(first, last, zone)
-    return preset_period(preset, zone)
-
-
-class AskDay(Ask):
-    """A day up to today, typed like 2026-05-31; the end not before the start."""
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        day = parse_day(await super().accept(ctx, message))
-        if day is None:
-            raise Invalid(ctx.t(N_("Write the date like 2026-05-31.")))
-        if day > today_in(ctx.settings.timezone):
-            raise Invalid(ctx.t(N_("That day has not come yet. Write a date up to today.")))
-        if self.name == "to":
-            first = date.fromisoformat(ctx.answers["from"])
-            if day < first:
-                raise Invalid(
-                    ctx.t(N_("The end cannot be before the start, {day}."), day=first.isoformat())
-                )
-            if (day - first).days >= MAX_DAYS:
-                raise Invalid(ctx.t(N_("That is too long. Choose at most ten years.")))
-        return day.isoformat()
+    return None if _kind(ctx) == ReportKind.surveys else chosen_period(ctx)
 
 
 async def _reports(ctx: Context) -> Sequence[Option]:
     return _labelled(ctx, [(kind.value, labels.TITLES[kind]) for kind in ReportKind])
-
-
-async def _periods(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, [(preset.value, label) for preset, label in PERIODS])
 
 
 async def _scopes(ctx: Context) -> Sequence[Option]:
@@ -168,14 +130,7 @@ def build() -> Flow:
                 _reports,
                 next=lambda ctx: "scope" if _kind(ctx) == ReportKind.surveys else "period",
             ),
-            Choose(
-                "period",
-                N_("For which period?"),
-                _periods,
-                next=lambda ctx: "from" if ctx.answers["period"] == Preset.custom else "scope",
-            ),
-            AskDay("from", N_("From which day? Write it like 2026-01-31.")),
-            AskDay("to", N_("To which day? Write it like 2026-03-31.")),
+            *period_steps(after="scope"),
             Choose(
                 "scope",
                 N_("For which municipalities?"),
