@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 
     tender_commands.add_parser(commands)
 
+    from bot.survey_commands import add_parsers as add_survey_parsers
+
+    add_survey_parsers(commands)
+
     invite = commands.add_parser("invite", help="print a one-time code that grants a role")
     invite.add_argument("--role", required=True, choices=["staff", "admin"])
     invite.add_argument("--municipality", help="municipality code (required for staff)")
@@ -118,6 +122,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot import open311_commands
 
         return await open311_commands.run(settings, args)
+    if args.command in ("services", "surveys"):
+        from bot import survey_commands
+
+        return await survey_commands.run(settings, args)
     if args.command == "invite":
         return await commands.invite(settings, args.role, args.municipality, args.days)
     raise AssertionError(args.command)

@@ -1,0 +1,120 @@
+"""`kenesh services …` and `kenesh surveys …`: services, beneficiaries and surveys from the
+command line (an operator's: no municipality scope)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the parsers are built for every `kenesh` call: the rest loads when run
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.settings import Settings
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """The `services` and `surveys` subcommands."""
+    services = commands.add_parser("services", help="delivered services and their beneficiaries")
+    service_actions = services.add_subparsers(dest="action", required=True)
+    create = service_actions.add_parser("create", help="a service under an awarded tender")
+    create.add_argument("tender_id", type=int)
+    create.add_argument("title")
+    enrol = service_actions.add_parser("enrol", help="enrol the phone numbers of a CSV file")
+    enrol.add_argument("service_id", type=int)
+    enrol.add_argument("file", type=Path, help="CSV: phone[,language] per line; '-' for stdin")
+
+    surveys = commands.add_parser("surveys", help="feedback surveys of services")
+    survey_actions = surveys.add_subparsers(dest="action", required=True)
+    load = survey_actions.add_parser("import", help="a survey from a JSON or YAML file")
+    load.add_argument("file", type=Path)
+    load.add_argument("service_id", type=int)
+    when = load.add_mutually_exclusive_group()
+    when.add_argument("--at", help="local time of the invitations, YYYY-MM-DD HH:MM (TIMEZONE)")
+    when.add_argument("--now", action="store_true", help="send the invitations at once")
+    remind = load.add_mutually_exclusive_group()
+    remind.add_argument("--remind-at", help="local time of the one reminder")
+    remind.add_argument("--remind-after-days", type=int, help="the reminder N days later")
+    shown = survey_actions.add_parser("results", help="a survey's anonymous figures as JSON")
+    shown.add_argument("survey_id", type=int)
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one `services` or `surveys` subcommand."""
+    from bot.app import start_app
+    from bot.services.beneficiaries import create_service, enrol_phones, service_for_staff
+    from bot.services.survey_files import SurveyFileError
+    from bot.services.surveys import SurveyError, results
+
+    app = await start_app(settings)
+    try:
+        async with app.sessions() as session, session.begin():
+            if args.command == "services" and args.action == "create":
+                service = await create_service(session, None, args.tender_id, args.title)
+                print(f"service {service.id}: join code {service.join_code}")
+            elif args.command == "services":
+                service = await service_for_staff(session, None, args.service_id)
+                report = await enrol_phones(session, service, _lines(args.file))
+                print(
+                    f"added: {report.added}, already enrolled: {report.already}, "
+                    f"repeated: {report.repeated}, bad: {len(report.bad)}"
+                )
+                for number, text in report.bad:
+                    print(f"line {number}: not a phone number: {text}", file=sys.stderr)
+            elif args.action == "import":
+                await _import(session, settings, args)
+            else:
+                figures = await results(session, args.survey_id)
+                print(json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2))
+    except (SurveyError, SurveyFileError, LookupError) as error:
+        raise ValueError(str(error)) from None
+    finally:
+        await app.close()
+    return 0
+
+
+def _lines(path: Path) -> list[str]:
+    if str(path) == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise ValueError(f"{path}: {error.strerror}") from None
+
+
+async def _import(session: AsyncSession, settings: Settings, args: argparse.Namespace) -> None:
+    from bot.services.broadcast_progress import local_time
+    from bot.services.survey_files import load_survey_file, parse_local, reminder_time
+    from bot.services.surveys import create_survey
+    from models.base import utcnow
+
+    zone = settings.timezone
+    found = load_survey_file(args.file, zone)
+    for gap in found.missing_languages():
+        print(f"warning: not translated ({gap}): the closest language is shown", file=sys.stderr)
+    if args.at:
+        send_at = parse_local(args.at, zone)
+    elif args.now:
+        send_at = utcnow()
+    elif found.send_at is not None:
+        send_at = found.send_at
+    else:
+        raise ValueError("say when the invitations go: --at, --now, or send_at in the file")
+    if send_at < utcnow() and not args.now:
+        raise ValueError("the time of the invitations has passed (use --now to send at once)")
+    if args.remind_at:
+        remind_at = parse_local(args.remind_at, zone)
+    elif args.remind_after_days is not None:
+        remind_at = send_at + timedelta(days=args.remind_after_days)
+    else:
+        remind_at = reminder_time(found, send_at)
+    survey = await create_survey(session, None, args.service_id, found.draft, send_at, remind_at)
+    reminder = local_time(remind_at, zone) if remind_at else "none"
+    print(
+        f"survey {survey.id}: {len(found.draft.questions)} questions; "
+        f"invitations at {local_time(send_at, zone)}, reminder {reminder} ({zone})"
+    )
