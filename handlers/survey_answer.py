@@ -192,7 +192,7 @@ def _next(ctx: Context) -> str:
 async def _finish(ctx: Context) -> str | None:
     end = ctx.answers.get("end", NONE)
     ctx.say(ctx.t(ENDINGS[end]))
-    if end == DONE and await open_invitation(ctx.session, ctx.person.id):
+    if end != NONE and await open_invitation(ctx.session, ctx.person.id):
         return SURVEY_FLOW  # another survey is waiting: straight on to it
     return None
 
