@@ -30,12 +30,10 @@ from bot.conversation.state import Turn, open_turn, write_states
 from bot.i18n import N_, translator
 from bot.services.notify import NOTICE, preferred_address
 from bot.services.surveys import (
-    invite as record_invitation,
-)
-from bot.services.surveys import (
     latecomers,
     lock_due,
     not_finished,
+    record_invitation,
     title_of,
     uninvited,
 )

@@ -75,7 +75,7 @@ async def awarded_tenders_for_staff(session: AsyncSession, person: Person) -> li
     query = (
         select(Tender)
         .where(Tender.status == TenderStatus.awarded)
-        .order_by(Tender.awarded_at.desc(), Tender.id.desc())
+        .order_by(Tender.awarded_at.desc().nulls_last(), Tender.id.desc())
         .limit(50)
     )
     if person.role != Role.admin:

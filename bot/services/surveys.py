@@ -238,7 +238,7 @@ async def not_finished(session: AsyncSession, survey: Survey) -> list[int]:
     return list(result.all())
 
 
-async def invite(session: AsyncSession, survey_id: int, person_id: int) -> bool:
+async def record_invitation(session: AsyncSession, survey_id: int, person_id: int) -> bool:
     """Record the person's invitation; False if they had one already (another process)."""
     return await insert_ignore(session, SurveyInvitation, survey_id=survey_id, person_id=person_id)
 
@@ -248,7 +248,7 @@ async def invite_to_open_surveys(session: AsyncSession, service: Service, person
     result = await session.scalars(
         select(Survey.id).where(Survey.service_id == service.id, Survey.status == SurveyStatus.sent)
     )
-    invited = [await invite(session, survey_id, person.id) for survey_id in result.all()]
+    invited = [await record_invitation(session, survey_id, person.id) for survey_id in result.all()]
     return any(invited)
 
 
