@@ -41,6 +41,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     remind.add_argument("--remind-after-days", type=int, help="the reminder N days later")
     shown = survey_actions.add_parser("results", help="a survey's anonymous figures as JSON")
     shown.add_argument("survey_id", type=int)
+    close = survey_actions.add_parser("close", help="take no more answers, send no reminder")
+    close.add_argument("survey_id", type=int)
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -67,6 +69,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     print(f"line {number}: not a phone number: {text}", file=sys.stderr)
             elif args.action == "import":
                 await _import(session, settings, args)
+            elif args.action == "close":
+                await _close(session, args.survey_id)
             else:
                 figures = await results(session, args.survey_id)
                 print(json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2))
@@ -75,6 +79,17 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await app.close()
     return 0
+
+
+async def _close(session: AsyncSession, survey_id: int) -> None:
+    from models import Survey, SurveyStatus
+
+    # locked as the tick locks it, so a reminder being sent right now finishes first
+    survey = await session.get(Survey, survey_id, with_for_update={"key_share": True})
+    if survey is None:
+        raise ValueError(f"no survey {survey_id}")
+    survey.status = SurveyStatus.closed
+    print(f"survey {survey.id}: closed")
 
 
 def _lines(path: Path) -> list[str]:

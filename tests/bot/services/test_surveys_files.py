@@ -146,3 +146,7 @@ def test_services_and_surveys_from_the_command_line(cli_env, tmp_path) -> None:
     figures = json.loads(shown.stdout)
     assert (figures["invited"], figures["completed"], len(figures["questions"])) == (0, 0, 4)
     assert kenesh(cli_env, "surveys", "results", "9").returncode == 2
+    closed = kenesh(cli_env, "surveys", "close", "1")
+    assert closed.stdout == "survey 1: closed\n"
+    saved, _ = asyncio.run(stored(cli_env["DATABASE_URL"]))
+    assert saved.status == "closed"
