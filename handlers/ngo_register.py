@@ -122,7 +122,7 @@ class ChooseMany(Choose):
     def __init__(
         self,
         name: str,
-        prompt: Any,
+        prompt: Text,
         options: OptionsOf,
         *,
         into: str,
