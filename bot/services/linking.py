@@ -6,13 +6,15 @@ addresses, reports, supports and history end up on the record that is talking no
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from models import (
     Address,
     AuditEvent,
+    Beneficiary,
+    Broadcast,
     ConsentStatus,
     ConversationState,
     Invite,
@@ -22,6 +24,10 @@ from models import (
     OutboxMessage,
     Person,
     Role,
+    Subscription,
+    SurveyAnswer,
+    SurveyInvitation,
+    Tender,
 )
 
 PHONE_CHANNEL = "sms"
@@ -48,10 +54,17 @@ async def link_phone(session: AsyncSession, person: Person, phone: str) -> bool:
 
 async def merge_people(session: AsyncSession, keep: Person, other: Person) -> None:
     """Move everything of `other` onto `keep`, then delete `other`."""
-    mine = select(NeedSupport.need_id).where(NeedSupport.person_id == keep.id)
-    await session.execute(
-        delete(NeedSupport).where(NeedSupport.person_id == other.id, NeedSupport.need_id.in_(mine))
-    )
+    # rows both have (one support per need, one subscription per pair…): keep's stay
+    for model, keys in (
+        (NeedSupport, ("need_id",)),
+        (Subscription, ("municipality_id", "category_id")),
+        (Beneficiary, ("service_id",)),
+        (SurveyInvitation, ("survey_id",)),
+        (SurveyAnswer, ("question_id",)),
+    ):
+        mine = select(*(getattr(model, key) for key in keys)).where(model.person_id == keep.id)
+        theirs = tuple_(*(getattr(model, key) for key in keys))
+        await session.execute(delete(model).where(model.person_id == other.id, theirs.in_(mine)))
     for model, column in (
         (Address, Address.person_id),
         (Need, Need.reporter_id),
@@ -60,12 +73,19 @@ async def merge_people(session: AsyncSession, keep: Person, other: Person) -> No
         (OutboxMessage, OutboxMessage.person_id),
         (AuditEvent, AuditEvent.person_id),
         (Invite, Invite.redeemed_by),
+        (Subscription, Subscription.person_id),
+        (Beneficiary, Beneficiary.person_id),
+        (SurveyInvitation, SurveyInvitation.person_id),
+        (SurveyAnswer, SurveyAnswer.person_id),
+        (Broadcast, Broadcast.author_id),
+        (Tender, Tender.created_by_id),
     ):
         await session.execute(update(model).where(column == other.id).values({column.key: keep.id}))
     if RANK[other.role] > RANK[keep.role]:
         keep.role, keep.staff_municipality_id = other.role, other.staff_municipality_id
     keep.language = keep.language or other.language
     keep.municipality_id = keep.municipality_id or other.municipality_id
+    keep.organization_id = keep.organization_id or other.organization_id
     if keep.consent == ConsentStatus.unknown:
         keep.consent, keep.consent_at = other.consent, other.consent_at
     await session.execute(delete(ConversationState).where(ConversationState.person_id == other.id))

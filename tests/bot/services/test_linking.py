@@ -90,3 +90,44 @@ async def test_staff_keeps_their_role_when_linking(app, chat) -> None:
     staff = await create_staff(app, "officer")
     await staff.say("/contact 0700 111 222")
     assert (await staff.person()).role == Role.staff
+
+
+async def test_merging_keeps_the_ngo_membership_and_subscriptions(app, chat) -> None:
+    from models import Subscription
+    from tests.tender_factories import create_member, create_ngo
+
+    ngo = await create_ngo(app, "Umut")
+    # an NGO member known by SMS, subscribed there to two sector/municipality pairs…
+    member = await create_member(
+        app,
+        "sms-member",
+        ngo,
+        channel="sms",
+        value="+996555000222",
+        follows=(("JA-SUZAK-BARPY", "elderly"), ("JA-SUZAK-BARPY", "water")),
+    )
+    person = chat("tg-4")  # …starts on another channel, follows one of them too, and links
+    await onboard(person)
+    me = await person.person()
+    async with app.sessions() as session, session.begin():
+        [first] = (
+            await session.scalars(select(Subscription).where(Subscription.person_id == member.id))
+        ).all()[:1]
+        session.add(
+            Subscription(
+                person_id=me.id,
+                municipality_id=first.municipality_id,
+                category_id=first.category_id,
+                channel="sim",
+            )
+        )
+    await person.say("/contact +996 555 000 222")
+
+    async with app.sessions() as session:
+        assert await session.get(Person, member.id) is None
+        merged = await session.get(Person, me.id)
+        assert (merged.organization_id, merged.role) == (ngo.id, Role.ngo_member)
+        subscriptions = (
+            await session.scalars(select(Subscription).where(Subscription.person_id == me.id))
+        ).all()
+        assert len(subscriptions) == 2  # the shared pair once, the other moved over
