@@ -65,9 +65,9 @@ async def create_member(
     channel: str = "sim",
     follows: tuple[tuple[str, str], ...] = ((HOME, "elderly"),),
     paused: bool = False,
-    phone: str | None = None,
+    value: str | None = None,
 ) -> Person:
-    """A member of `organization` with an address on `channel` (`phone` for SMS; also one on
+    """A member of `organization` with an address on `channel` (`value`: its phone or chat id; also one on
     sim, to chat) and a subscription on `channel` to each (municipality code, sector code) in
     `follows`."""
     home = await municipality(app, HOME)
@@ -85,8 +85,8 @@ async def create_member(
         await session.flush()
         session.add(Address(person_id=person.id, channel="sim", value=address))
         if channel != "sim":
-            value = phone or f"{channel}-{address}"
-            session.add(Address(person_id=person.id, channel=channel, value=value))
+            where = value or f"{channel}-{address}"
+            session.add(Address(person_id=person.id, channel=channel, value=where))
         for municipality_id, category_id in pairs:
             session.add(
                 Subscription(

@@ -33,7 +33,7 @@ async def test_staff_publish_by_sms_and_the_sms_subscriber_gets_the_alert(
     ngo = await create_ngo(sms_bot.app, "Umut")
     reader_phone = f"+99655580000{LANGUAGE_NUMBER[language]}"
     await create_member(
-        sms_bot.app, "reader", ngo, language=language, channel="sms", phone=reader_phone
+        sms_bot.app, "reader", ngo, language=language, channel="sms", value=reader_phone
     )
     await create_member(sms_bot.app, "other", ngo, language="ky")
 
@@ -70,7 +70,7 @@ async def test_ngo_members_read_open_tenders_by_sms(
     tr = translator(language)
     ngo = await create_ngo(sms_bot.app, "Umut")
     phone = f"+99655590000{LANGUAGE_NUMBER[language]}"
-    await create_member(sms_bot.app, "m", ngo, language=language, channel="sms", phone=phone)
+    await create_member(sms_bot.app, "m", ngo, language=language, channel="sms", value=phone)
     for i in range(9):
         await create_tender_for(
             sms_bot.app, title=f"Улгайгандарга үйдө кам көрүү кызматы, {i + 1}-участок"
