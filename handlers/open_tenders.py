@@ -84,13 +84,13 @@ async def _nothing_open(ctx: Context) -> str:
     if not subscriptions:
         return ctx.t(
             N_(
-                "You do not follow any tenders yet. Choose the municipalities and sectors to follow under “NGOs and tenders” in the menu."
+                "You do not follow any tenders yet. Choose the municipalities and sectors under “NGOs and tenders” → “Tender subscriptions” in the menu."
             )
         )
     if all(s.paused for s in subscriptions):
         return ctx.t(
             N_(
-                "Your subscriptions are paused. Resume them under “NGOs and tenders” in the menu to see open tenders."
+                "Your subscriptions are paused. Resume them under “NGOs and tenders” → “Tender subscriptions” in the menu to see open tenders."
             )
         )
     return ctx.t(

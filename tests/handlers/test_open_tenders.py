@@ -119,3 +119,14 @@ async def test_only_ngo_members_get_the_flow(app) -> None:
     await chat.say("menu")
     await start_flow(app, chat, "open_tenders")
     assert "Sorry, this is only for members of NGOs." in chat.screen
+
+
+async def test_members_find_open_tenders_in_the_ngo_hub(app) -> None:
+    ngo = await create_ngo(app, "Umut")
+    await create_member(app, "member", ngo)
+    await create_tender_for(app, title="Care in Barpy")
+    member = Chat(app, "member")
+    await member.say("menu")
+    await member.choose("NGOs and tenders")
+    await member.choose("Open tenders")
+    assert "Open tenders you follow" in member.screen and "Care in Barpy" in member.screen
