@@ -199,4 +199,9 @@ async def _finish(ctx: Context) -> str | None:
 
 def build() -> Flow:
     """A beneficiary answers the survey they were invited to, question by question."""
-    return Flow(SURVEY_FLOW, [AnswerStep()], _finish)
+    return Flow(
+        SURVEY_FLOW,
+        [AnswerStep()],
+        _finish,
+        cancelled=N_("Stopped. Your answers so far are kept: choose “Answer the survey” to go on."),
+    )

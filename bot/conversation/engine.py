@@ -310,7 +310,7 @@ class Conversation:
         elif keyword == "cancel":
             position.drafts.pop(flow.name, None)
             position.stack.clear()
-            ctx.say(ctx.t(N_("Cancelled. Nothing was saved.")))
+            ctx.say(ctx.t(flow.cancelled))
             await self._start(ctx, position, MENU)
         else:  # menu, start
             if flow.drafts and ctx.answers:

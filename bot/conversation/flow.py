@@ -33,6 +33,8 @@ class Flow:
     drafts: bool = False
     allowed: Callable[[Person], bool] | None = None
     refusal: str = N_("Sorry, this is only for municipal staff.")
+    # what "cancel" says: most flows keep nothing unfinished; some save as they go
+    cancelled: str = N_("Cancelled. Nothing was saved.")
     _index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

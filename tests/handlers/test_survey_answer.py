@@ -40,6 +40,10 @@ async def test_invited_at_the_menu_answer_stop_resume_and_finish(app, chat) -> N
     assert "2/4. Did they come on time?" in me.screen  # resumed at the first unanswered
     await me.say("yes")
     assert "3/4. What helped most?" in me.screen and "  2. Cleaning" in me.screen
+    await me.say("cancel")  # stopping by the other word keeps the answers too
+    assert "Your answers so far are kept" in me.screen and "Nothing was saved" not in me.screen
+    await me.choose("Answer the survey")
+    assert "3/4. What helped most?" in me.screen
     await me.say("Уборка")  # an option in another language
     assert "4/4. Anything to add?" in me.screen
     await me.say("They were always kind.")
