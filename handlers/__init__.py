@@ -21,6 +21,7 @@ def build_flows() -> FlowRegistry:
         ngo_register,
         ngo_review,
         onboarding,
+        open_tenders,
         priorities,
         reports,
         service_join,
@@ -29,6 +30,8 @@ def build_flows() -> FlowRegistry:
         staff_needs,
         subscriptions,
         survey_answer,
+        tender_manage,
+        tender_new,
     )
 
     registry = FlowRegistry(
@@ -46,6 +49,9 @@ def build_flows() -> FlowRegistry:
             broadcast.build(),
             my_broadcasts.build(),
             reports.build(),
+            tender_manage.build(),
+            tender_new.build(),
+            open_tenders.build(),
             ngo_menu.build(lambda: registry.names()),
             ngo_register.build(),
             ngo_join.build(),

@@ -22,6 +22,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
     ("staff_reports", N_("Reports (staff)")),
+    ("tenders", N_("Tenders (staff)")),
     ("services", N_("Services and surveys (staff)")),
     ("ngo_review", N_("NGO applications (staff)")),
     ("consent", N_("Give consent")),
@@ -34,7 +35,7 @@ def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
     if flow in ("report_need", "my_reports", "ngo_menu", "service_join"):
         return consented
-    if flow in ("staff_needs", "broadcast", "my_broadcasts", "ngo_review", "services"):
+    if flow in ("staff_needs", "broadcast", "my_broadcasts", "tenders", "ngo_review", "services"):
         return ctx.person.is_staff
     if flow == "staff_reports":
         return ctx.person.is_staff
