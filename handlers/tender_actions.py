@@ -208,6 +208,8 @@ async def perform(ctx: Context, tender: Tender, action: str) -> str:
     scope and the tender's status (TenderError, PermissionDenied)."""
     ref = tender.reference
     session, person = ctx.session, ctx.person
+    # two staff acting on one tender at once: the second waits, then sees the first's change
+    await session.refresh(tender, with_for_update=True)
     if action == PUBLISH:
         if not ctx.answers.get("confirm_publish"):
             return ctx.t(N_("Nothing was changed."))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from models import AuditEvent, OrganizationStatus, Role, Tender, TenderReminder, TenderStatus
-from tests.factories import ELSEWHERE, HOME, Chat, create_invite_code, create_staff, onboard
+from tests.factories import ELSEWHERE, Chat, create_invite_code, create_staff, onboard
 from tests.handlers.test_tenders import in_days
 from tests.tender_factories import alerts, create_member, create_ngo, create_tender_for
 
@@ -225,4 +225,18 @@ async def test_staff_of_another_municipality_reach_none_of_its_tenders(app) -> N
     for title in ("Draft in Barpy", "Published in Barpy", "Published in Pokrovka"):
         assert title in admin.screen
     assert admin.screen.index("Pokrovka") < admin.screen.index("Draft in Barpy")  # newest first
-    assert HOME
+
+
+async def test_two_staff_publishing_one_draft_alert_once(app) -> None:
+    ngo = await create_ngo(app, "Umut")
+    await create_member(app, "member", ngo)
+    await create_tender_for(app, published=False)
+    first, second = await create_staff(app, "first"), await create_staff(app, "second")
+    for staff in (first, second):
+        await open_tender(staff)
+        await staff.choose("Publish")
+    await first.choose("Yes")
+    assert "Tender T-000001 is published. 1 NGO member was alerted." in first.screen
+    await second.choose("Yes")
+    assert "This tender is already published." in second.screen
+    assert len(await alerts(app, "tender_published")) == 1
