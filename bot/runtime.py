@@ -62,9 +62,9 @@ class Runtime:
     async def tick(self) -> None:
         """Queue the broadcasts that are due, finish those with nothing left to send (their
         authors get the report), send the tender reminders that are due, and the survey
-        invitations and reminders that are due. The schedule lives in the database (rows locked with SKIP
-        LOCKED), so it survives restarts and runs once with several processes; APScheduler only
-        says when to look."""
+        invitations and reminders that are due. The schedule lives in the database (rows locked
+        with SKIP LOCKED), so it survives restarts and runs once with several processes;
+        APScheduler only says when to look."""
 
         async def attempt(job: Callable[[AsyncSession], Awaitable[Any]], empty: Any) -> Any:
             try:
