@@ -59,13 +59,15 @@ class UpdateBuilders:
         photo_file_ids: list[str] | None = None,
         location: tuple[float, float] | None = None,
         contact: tuple[str, int | None] | None = None,
+        document: tuple[str, str, str, int] | None = None,
         chat_type: str = "private",
         user_id: int | None = None,
         language_code: str = "en",
     ) -> Params:
         """A ``message`` update from a user (``user_id`` defaults to ``abs(chat_id)``).
 
-        Not queued: ``push()`` it. ``photo_file_ids`` go smallest to largest.
+        Not queued: ``push()`` it. ``photo_file_ids`` go smallest to largest. ``document`` is
+        (file_id, file_name, mime_type, file_size).
         """
         self.chat_types[chat_id] = chat_type
         user = self._user(abs(chat_id) if user_id is None else user_id, language_code)
@@ -82,6 +84,13 @@ class UpdateBuilders:
                 | {"width": 90 * 2**i, "height": 90 * 2**i}
                 for i, file_id in enumerate(photo_file_ids)
             ]
+        if document is not None:
+            file_id, name, mime, size = document
+            message["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}"} | {
+                "file_name": name,
+                "mime_type": mime,
+                "file_size": size,
+            }
         if location is not None:
             message["location"] = {"latitude": location[0], "longitude": location[1]}
         if contact is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -17,6 +18,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.channels.telegram import TELEGRAM
+from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.session import JsonSession
@@ -140,7 +142,12 @@ class TelegramChannel:
         await self.dispatcher.feed_update(self.bot, update)
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
-        await self.inbox.handle(from_message(message, event_update.update_id))
+        inbound = from_message(message, event_update.update_id)
+        if message.document is not None and is_text_file(message.document):
+            content = await read_text_file(self.bot, message.document)
+            if content is not None:
+                inbound = replace(inbound, text=content)
+        await self.inbox.handle(inbound)
         self.wake()
 
     async def _on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
