@@ -30,6 +30,7 @@ from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender
 from bot.delivery.windows import reserve
 from bot.metrics import Metrics
+from bot.services.phones import mask_phones
 from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
 
@@ -294,7 +295,7 @@ class OutboxWorker:
                 message.id,
                 message.channel,
                 delivery.outcome,
-                delivery.error,
+                mask_phones(delivery.error),  # providers quote the number they refused
             )
 
     async def _release(self, ids: list[int], *, skipped: str | None) -> None:

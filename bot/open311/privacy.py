@@ -6,28 +6,10 @@ when it is a public URL an outside app sent, never a resident's Telegram or MMS 
 
 from __future__ import annotations
 
-import re
-
-import phonenumbers
-
+from bot.services.phones import MASK, mask_phones
 from models import Need
 
-MASK = "***"
-REGION = "KG"
-# Nine or more digits, however they are spaced: longer than any reference (N-000123) or
-# house number, as long as a Kyrgyz number without its trunk 0 (555 123 456).
-DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-().]{0,3}\d){8,}")
-
-
-def mask_phones(text: str | None) -> str | None:
-    """`text` with every phone number in it replaced by ***."""
-    if not text:
-        return text
-    matches = phonenumbers.PhoneNumberMatcher(text, REGION, leniency=phonenumbers.Leniency.VALID)
-    spans = [(match.start, match.end) for match in matches]
-    for start, end in reversed(spans):
-        text = text[:start] + MASK + text[end:]
-    return DIGIT_RUN.sub(MASK, text)
+__all__ = ["MASK", "mask_phones", "public_media_url"]
 
 
 def public_media_url(need: Need) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 DEFAULT_REGION = "KG"
@@ -16,3 +18,21 @@ def normalize_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+MASK = "***"
+# Nine or more digits, however they are spaced: longer than any reference (N-000123) or
+# house number, as long as a Kyrgyz number without its trunk 0 (555 123 456).
+DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-().]{0,3}\d){8,}")
+
+
+def mask_phones(text: str | None, region: str = DEFAULT_REGION) -> str | None:
+    """`text` with every phone number in it replaced by ***: for public output and for logs
+    (a provider's error message can quote the number it refused)."""
+    if not text:
+        return text
+    matches = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    spans = [(match.start, match.end) for match in matches]
+    for start, end in reversed(spans):
+        text = text[:start] + MASK + text[end:]
+    return DIGIT_RUN.sub(MASK, text)

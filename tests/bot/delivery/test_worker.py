@@ -100,3 +100,21 @@ async def test_messages_left_sending_by_a_dead_process_are_sent_again(app) -> No
     assert await worker.recover() == 1
     assert await worker.run_once() == 1
     assert [text for _, text in sender.sent] == [f"interrupted {person.id}"]
+
+
+async def test_a_refused_number_is_recorded_but_never_logged(app, caplog) -> None:
+    person = await create_resident(app, "refused")
+    await queue(app, [person], "notice", notify.NOTICE)
+
+    class Refusing(RecordingSender):
+        async def send(self, address: str, reply: Reply) -> Delivery:
+            return Delivery(
+                Outcome.failed, error="twilio 21211: The 'To' number +996555123456 is not valid"
+            )
+
+    with caplog.at_level("WARNING", logger="kenesh.delivery"):
+        assert await OutboxWorker(app.sessions, [Refusing()]).run_once() == 1
+    assert "21211" in caplog.text and "555123456" not in caplog.text
+    async with app.sessions() as session:
+        [message] = (await session.scalars(select(OutboxMessage))).all()
+    assert message.status == OutboxStatus.failed and "+996555123456" in message.error  # for staff
