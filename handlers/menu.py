@@ -9,7 +9,7 @@ from bot.conversation.flow import Flow
 from bot.conversation.steps import Choose, Option
 from bot.i18n import N_
 from bot.services.surveys import open_invitation
-from models import ConsentStatus
+from models import ConsentStatus, Role
 
 ITEMS: tuple[tuple[str, str], ...] = (
     ("survey", N_("Answer the survey")),  # only while one waits for the person
@@ -18,6 +18,7 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("priorities", N_("Priorities of my community")),
     ("service_join", N_("I received a service")),
     ("ngo_menu", N_("NGOs and tenders")),
+    ("open_tenders", N_("Open tenders")),  # NGO members: the shortest way to what they need
     ("staff_needs", N_("Needs of my municipality (staff)")),
     ("broadcast", N_("Announcement (staff)")),
     ("my_broadcasts", N_("My announcements (staff)")),
@@ -39,6 +40,8 @@ def _visible(ctx: Context, flow: str) -> bool:
         return ctx.person.is_staff
     if flow == "staff_reports":
         return ctx.person.is_staff
+    if flow == "open_tenders":
+        return ctx.person.role == Role.ngo_member and ctx.person.organization_id is not None
     if flow == "consent":
         return not consented
     return True

@@ -47,3 +47,21 @@ async def test_staff_see_the_hub_and_their_review_entry(app, chat) -> None:
     assert "NGOs and tenders" in staff.screen
     await staff.choose("NGO applications (staff)")  # on the menu's second page
     assert "No NGO applications are waiting." in staff.screen
+
+
+async def test_members_ask_for_open_tenders_from_the_main_menu(app, chat) -> None:
+    member = chat("asker")
+    await onboard(member)
+    resident = chat("neighbour")
+    await onboard(resident)
+    assert "Open tenders" not in resident.screen  # only for NGO members
+    await create_organization(app, await member.person(), status=OrganizationStatus.approved)
+    async with app.sessions() as session, session.begin():
+        from models import Person, Role
+
+        stored = await session.get(Person, (await member.person()).id)
+        stored.role = Role.ngo_member  # as approval makes them
+    await member.say("menu")
+    assert "Open tenders" in member.screen
+    await member.say("open tenders")  # typed, as an NGO asks
+    assert "You do not follow any tenders yet." in member.screen
