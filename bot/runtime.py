@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from time import monotonic
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.channel import TelegramChannel
+from bot.delivery.prune import drop_sent_files
 from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
 from bot.services.broadcast_progress import finish_broadcasts
@@ -21,6 +23,7 @@ from bot.services.tender_alerts import send_due_reminders
 from handlers.survey_invite import survey_job
 
 log = logging.getLogger("kenesh")
+PRUNE_EVERY = 3600.0  # seconds between dropping sent files from the outbox
 
 
 class Runtime:
@@ -31,6 +34,7 @@ class Runtime:
         self.scheduler = AsyncIOScheduler(timezone=app.settings.timezone)
         self.telegram: TelegramChannel | None = None
         self.sms: SmsChannel | None = None
+        self._pruned_at = float("-inf")
         senders: list[Sender] = []
         settings = app.settings
         self.worker = OutboxWorker(
@@ -77,6 +81,9 @@ class Runtime:
         started = await attempt(queue_due, [])
         finished = await attempt(finish_broadcasts, [])
         reminded = await attempt(send_due_reminders, 0)
+        if monotonic() - self._pruned_at > PRUNE_EVERY:  # a scan of the outbox: not every tick
+            self._pruned_at = monotonic()
+            await attempt(drop_sent_files, 0)
         surveyed = await attempt(survey_job(self.app.settings), 0)
         if started:
             log.info("queued broadcasts %s", started)

@@ -14,6 +14,7 @@ from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 
 LIVE = 0  # replies in a live conversation go before everything else
+FILE_REPLY = "reply_file"  # a reply carrying a file (a report): its bytes are dropped once sent
 NOTICE = 10
 BULK = 100
 
@@ -78,7 +79,7 @@ def reply_rows(
             "channel": address.channel,
             "body": reply.text,
             "payload": reply.to_payload(),
-            "kind": "reply",
+            "kind": FILE_REPLY if reply.document is not None else "reply",
             "priority": LIVE,
             "status": OutboxStatus.queued.value,
             "attempts": 0,
