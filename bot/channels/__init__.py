@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from bot.channels.base import ChannelRegistry, ChannelType
 from bot.channels.simulator import SIMULATOR
+from bot.channels.sms import SMS
+from bot.channels.telegram import TELEGRAM
 
-REGISTRY = ChannelRegistry([SIMULATOR])
+REGISTRY = ChannelRegistry([SIMULATOR, TELEGRAM, SMS])
 
 __all__ = ["REGISTRY", "ChannelRegistry", "ChannelType"]

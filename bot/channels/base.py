@@ -32,6 +32,10 @@ class ChannelRegistry:
     def __getitem__(self, code: str) -> ChannelType:
         return self._types[code]
 
+    def get(self, code: str) -> ChannelType | None:
+        """The channel type of `code`, if there is one."""
+        return self._types.get(code)
+
     def codes(self) -> list[str]:
         """Registered codes, in order."""
         return list(self._types)

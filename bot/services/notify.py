@@ -41,13 +41,15 @@ async def enqueue(
     kind: str = "notice",
     priority: int = NOTICE,
     channel: str | None = None,
+    address: Address | None = None,
 ) -> OutboxMessage | None:
     """Queue `body` (already in the person's language) for the person's preferred address (on
-    `channel`, when given and they have one there).
+    `channel`, when given and they have one there), or for `address` if the caller chose it.
 
     A person with no usable address gets a `skipped` row, so the gap is visible, never silent.
     """
-    address = await preferred_address(session, person, channel)
+    if address is None:  # unless the caller already chose it
+        address = await preferred_address(session, person, channel)
     if address is None:
         log.warning("person=%s has no address; %s not queued", person.id, kind)
         return None

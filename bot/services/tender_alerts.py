@@ -9,7 +9,6 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -82,16 +81,13 @@ def details(tr: Translator, tender: Tender, category: Category) -> list[str]:
     return lines
 
 
-@cache
 def capabilities_of(channel: str) -> Capabilities:
     """What the channel can carry: on a compact one (SMS) every segment costs, so alerts there
     are short and within the channel's size (the full text stays under "Open tenders")."""
-    from bot.channels.simulator import SIMULATOR
-    from bot.channels.sms import SMS
-    from bot.channels.telegram import TELEGRAM
+    from bot.channels import REGISTRY
 
-    known = {kind.code: kind.capabilities for kind in (SIMULATOR, SMS, TELEGRAM)}
-    return known.get(channel, Capabilities())
+    known = REGISTRY.get(channel)
+    return known.capabilities if known else Capabilities()
 
 
 async def render(
@@ -180,7 +176,7 @@ async def announce(session: AsyncSession, tender: Tender, change: Change, days: 
         if key not in texts:
             texts[key] = await render(session, tender, change, language, days, caps)
         message = await notify.enqueue(
-            session, person, texts[key], kind=f"tender_{change}", channel=channel
+            session, person, texts[key], kind=f"tender_{change}", address=address
         )
         queued += message is not None
     return queued
