@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Choose, Option, Reask, Step
+from bot.conversation.steps import Choose, Option, Reask, Step, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.services.broadcast_progress import CHANNEL_NAMES
 from bot.settings import LANGUAGES
@@ -70,16 +70,12 @@ async def describe_audience(ctx: Context) -> str:
     return " · ".join(parts)
 
 
-def _labelled(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
-    return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
-
-
 async def _audiences(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, [(a.value, label) for a, label in AUDIENCES])
+    return translated_options(ctx, [(a.value, label) for a, label in AUDIENCES])
 
 
 async def _scopes(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, SCOPES)
+    return translated_options(ctx, SCOPES)
 
 
 async def _filter_prompt(ctx: Context) -> str:
@@ -96,7 +92,7 @@ async def _filter_options(ctx: Context) -> Sequence[Option]:
     ]
     if any(ctx.answers.get(key) for key in FILTER_ANSWERS):
         options.append((CLEAR, N_("Remove the filters")))
-    return _labelled(ctx, options)
+    return translated_options(ctx, options)
 
 
 class ChooseFilter(Choose):

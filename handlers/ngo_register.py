@@ -24,6 +24,7 @@ from bot.conversation.steps import (
     Option,
     Reask,
     Text,
+    translated_options,
 )
 from bot.i18n import N_
 from bot.services.inn import InnProblem, InvalidInn, check_organization_inn
@@ -107,10 +108,6 @@ async def _phone_prompt(ctx: Context) -> str:
     return ctx.t(N_("Which phone number should staff call? Write it like 0555 123 456."))
 
 
-def _labelled(ctx: Context, key: str, label: str) -> Option:
-    return Option(key, ctx.t(label), aliases=ctx.all_translations(label))
-
-
 OptionsOf = Callable[[Context], Awaitable[Sequence[Option]]]
 
 
@@ -134,9 +131,9 @@ class ChooseMany(Choose):
 
     async def _all(self, ctx: Context) -> Sequence[Option]:
         chosen = {str(i) for i in ctx.answers.get(self.into) or []}
-        done = [_labelled(ctx, DONE, CONTINUE)] if chosen else []
+        done = translated_options(ctx, [(DONE, CONTINUE)]) if chosen else []
         rest = [o for o in await self._source(ctx) if o.id not in chosen]
-        return [*done, *rest, *(_labelled(ctx, key, label) for key, label in self.exits)]
+        return [*done, *rest, *translated_options(ctx, self.exits)]
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         value = await super().accept(ctx, message)
@@ -197,7 +194,7 @@ async def _places_prompt(ctx: Context) -> str:
 
 async def _places_options(ctx: Context) -> Sequence[Option]:
     pairs = ((DONE, CONTINUE), (ADD, N_("Add another municipality")), (AGAIN, N_("Start over")))
-    return [_labelled(ctx, key, label) for key, label in pairs]
+    return translated_options(ctx, pairs)
 
 
 def _after_places(ctx: Context) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.messages import Document, Reply
-from bot.conversation.steps import Choose, Option
+from bot.conversation.steps import Choose, Option, translated_options
 from bot.i18n import N_
 from bot.reports import ReportKind, labels
 from bot.reports.build import ReportRequest, gather_report, render_files
@@ -29,10 +29,6 @@ from handlers.report_steps import chosen_period, period_steps
 from models import Municipality, Person, Role, Service, Survey, SurveyStatus
 
 SCOPES = (("all", N_("All municipalities")), ("one", N_("One municipality")))
-
-
-def _labelled(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
-    return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
 
 
 def _is_admin(ctx: Context) -> bool:
@@ -55,11 +51,11 @@ def _period(ctx: Context) -> Period | None:
 
 
 async def _reports(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, [(kind.value, labels.TITLES[kind]) for kind in ReportKind])
+    return translated_options(ctx, [(kind.value, labels.TITLES[kind]) for kind in ReportKind])
 
 
 async def _scopes(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, SCOPES)
+    return translated_options(ctx, SCOPES)
 
 
 async def _services(ctx: Context) -> Sequence[Option]:

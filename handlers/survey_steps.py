@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step
+from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.services.broadcast_progress import local_time
 from bot.services.broadcasts import text_for
@@ -44,10 +44,6 @@ REMINDERS = (
     (LATER, N_("At a set time")),
     (NEVER, N_("No reminder")),
 )
-
-
-def _options(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
-    return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
 
 
 def split_options(text: str) -> list[str]:
@@ -262,19 +258,19 @@ def _summary(ctx: Context) -> str:
 
 
 async def _kind_options(ctx: Context) -> Sequence[Option]:
-    return _options(ctx, KINDS)
+    return translated_options(ctx, KINDS)
 
 
 async def _another_options(ctx: Context) -> Sequence[Option]:
-    return _options(ctx, ((ADD, N_("Add a question")), (DONE, N_("That's all"))))
+    return translated_options(ctx, ((ADD, N_("Add a question")), (DONE, N_("That's all"))))
 
 
 async def _when_options(ctx: Context) -> Sequence[Option]:
-    return _options(ctx, ((NOW, N_("Now")), (LATER, N_("At a set time"))))
+    return translated_options(ctx, ((NOW, N_("Now")), (LATER, N_("At a set time"))))
 
 
 async def _remind_options(ctx: Context) -> Sequence[Option]:
-    return _options(ctx, REMINDERS)
+    return translated_options(ctx, REMINDERS)
 
 
 def survey_steps(first: str) -> list[Step]:

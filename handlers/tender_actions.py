@@ -10,7 +10,7 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step
+from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
 from bot.i18n import N_
 from bot.services import tenders
 from bot.services.tender_alerts import local, money
@@ -37,12 +37,8 @@ async def chosen_tender(ctx: Context) -> Tender:
     return await tender_for_staff(ctx.session, ctx.person, int(ctx.answers["tender"]))
 
 
-def _labelled(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
-    return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
-
-
 async def _fields(ctx: Context) -> Sequence[Option]:
-    return _labelled(ctx, [(field, label) for field, (label, _) in FIELDS.items()])
+    return translated_options(ctx, [(field, label) for field, (label, _) in FIELDS.items()])
 
 
 class AskNewDeadline(AskDeadline):

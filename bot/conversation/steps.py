@@ -45,6 +45,11 @@ class Option:
     aliases: Sequence[str] = ()
 
 
+def translated_options(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
+    """Options from (id, msgid) pairs: labelled in the reader's language, answerable in any."""
+    return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
+
+
 async def resolve(text: Text, ctx: Context) -> str:
     """The translated text of a prompt given as a msgid or as a function of the context."""
     if isinstance(text, str):
