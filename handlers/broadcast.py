@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option
 from bot.i18n import LANGUAGE_NAMES, N_
@@ -21,7 +21,7 @@ from handlers.broadcast_audience import (
     filters_of,
     municipality_of,
 )
-from models import Audience, Broadcast, BroadcastStatus, Person
+from models import Audience, Broadcast, BroadcastStatus
 from models.base import utcnow
 
 DONE = "done"
@@ -126,10 +126,6 @@ async def _finish(ctx: Context) -> str | None:
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Staff announce to their municipality; admins to any one municipality, or to all."""
     return Flow(
@@ -167,7 +163,7 @@ def build() -> Flow:
             Confirm("confirm", _preview),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask
 from bot.i18n import N_
@@ -19,7 +19,7 @@ from bot.services.broadcasts import (
     is_running,
     text_for,
 )
-from models import Broadcast, BroadcastStatus, Person
+from models import Broadcast, BroadcastStatus
 
 REFRESH, CANCEL, OTHERS, DONE = "refresh", "cancel", "others", "done"
 ACTIONS = (
@@ -141,10 +141,6 @@ async def _finish(ctx: Context) -> str | None:
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Staff see their own announcements of their municipality; admins see every one."""
     return Flow(
@@ -165,5 +161,5 @@ def build() -> Flow:
             Confirm("cancel", _cancel_prompt, when=lambda ctx: ctx.answers.get("action") == CANCEL),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
 from bot.services.audit import PermissionDenied
@@ -19,7 +19,7 @@ from bot.services.ngos import (
     reject_organization,
 )
 from handlers.ngo_register import names_of_places, names_of_sectors
-from models import Organization, Person
+from models import Organization
 
 APPROVE, REJECT = "approve", "reject"
 DECISIONS = ((APPROVE, N_("Approve")), (REJECT, N_("Reject")))
@@ -109,10 +109,6 @@ async def _finish(ctx: Context) -> str | None:
     return "ngo_review" if await _has_applications(ctx) else None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Only staff (for NGOs working in their municipality) and admins."""
     return Flow(
@@ -140,5 +136,5 @@ def build() -> Flow:
             ),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )

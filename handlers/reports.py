@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import exists, select
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Document, Reply
 from bot.conversation.steps import Choose, Option, translated_options
 from bot.i18n import N_
@@ -26,7 +26,7 @@ from bot.reports.periods import Period
 from bot.services.audit import PermissionDenied
 from handlers.places import PickPlace, chosen_municipality
 from handlers.report_steps import chosen_period, period_steps
-from models import Municipality, Person, Role, Service, Survey, SurveyStatus
+from models import Municipality, Role, Service, Survey, SurveyStatus
 
 SCOPES = (("all", N_("All municipalities")), ("one", N_("One municipality")))
 
@@ -110,10 +110,6 @@ async def _finish(ctx: Context) -> str | None:
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Staff see their municipality's reports; admins any one municipality's, or all together."""
     one_place = {"when": lambda ctx: _is_admin(ctx) and ctx.answers.get("scope") == "one"}
@@ -145,5 +141,5 @@ def build() -> Flow:
             Choose("service", N_("Which service?"), _services, when=_asks_service),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )

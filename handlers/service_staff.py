@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.conversation.flow import FINISH, Flow
+from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
@@ -28,7 +28,7 @@ from bot.services.broadcast_progress import local_time
 from bot.services.surveys import SurveyError, results, surveys_of
 from handlers.survey_results import describe_results, survey_line
 from handlers.survey_steps import create_from_answers, survey_steps
-from models import Person, Service, Tender
+from models import Service, Tender
 
 MENU_ITEM = N_("Services and surveys (staff)")
 NEW = "new"
@@ -198,10 +198,6 @@ async def _finish(ctx: Context) -> str | None:
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Staff manage the services of their municipality (admins: of every one)."""
     return Flow(
@@ -241,5 +237,5 @@ def build() -> Flow:
             *survey_steps("s_title"),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound, Photo
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
@@ -21,7 +21,7 @@ from bot.services.needs import (
 )
 from handlers.my_reports import shorten
 from handlers.needs import category_options
-from models import Need, NeedStatus, Person
+from models import Need, NeedStatus
 from models.need import parse_reference
 
 FILTERS = (
@@ -167,10 +167,6 @@ async def _finish(ctx: Context) -> str | None:
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.is_staff
-
-
 def build() -> Flow:
     """Only staff and admins; every step re-checks the need's municipality."""
     return Flow(
@@ -218,5 +214,5 @@ def build() -> Flow:
             ),
         ],
         _finish,
-        allowed=_is_staff,
+        allowed=staff_only,
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.conversation.flow import FINISH, Flow
+from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
@@ -26,7 +26,7 @@ from handlers.tender_actions import (
     chosen_tender,
     perform,
 )
-from handlers.tender_steps import REFUSALS, describe_tender, is_staff, refusal, status_name
+from handlers.tender_steps import REFUSALS, describe_tender, refusal, status_name
 from models import TenderStatus
 
 NEW, OTHERS, DONE = "new", "others", "done"
@@ -140,5 +140,5 @@ def build() -> Flow:
             *action_steps(),
         ],
         _finish,
-        allowed=is_staff,
+        allowed=staff_only,
     )

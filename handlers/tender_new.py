@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.conversation.context import Context
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
 from bot.services.audit import PermissionDenied
@@ -21,7 +21,6 @@ from handlers.tender_steps import (
     AskDeadline,
     AskLink,
     deadline_of,
-    is_staff,
     refusal,
     with_alerted,
 )
@@ -178,5 +177,5 @@ def build() -> Flow:
         ],
         _finish,
         drafts=True,
-        allowed=is_staff,
+        allowed=staff_only,
     )

@@ -15,7 +15,7 @@ from bot.services.tender_alerts import details, local, money, municipality_name
 from bot.services.tenders import TenderError, parse_budget
 from handlers.broadcast import AskTime
 from handlers.my_reports import shorten
-from models import Category, Municipality, Person, Tender, TenderStatus
+from models import Category, Municipality, Tender, TenderStatus
 
 # msgctxt "tender": in Russian and Kyrgyz the word agrees with "tender", not "announcement"
 STATUS_NAMES = {
@@ -36,11 +36,6 @@ REFUSALS = {
     "organization_not_approved": N_("This NGO is not approved."),
     "not_found": N_("There is no tender with this number in your municipality."),
 }
-
-
-def is_staff(person: Person) -> bool:
-    """Staff and admins manage tenders (each service call checks the municipality)."""
-    return person.is_staff
 
 
 def status_name(ctx: Context, status: TenderStatus) -> str:

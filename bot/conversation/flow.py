@@ -17,6 +17,11 @@ Finish = Callable[[Context], Awaitable[str | None]]
 FINISH = "__finish__"
 
 
+def staff_only(person: Person) -> bool:
+    """`allowed` for staff flows: staff and admins (each action still checks the municipality)."""
+    return person.is_staff
+
+
 @dataclass
 class Flow:
     """A conversation module.
