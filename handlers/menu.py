@@ -32,13 +32,15 @@ ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+STAFF = ("staff_needs", "broadcast", "my_broadcasts", "staff_reports", "tenders", "services")
+STAFF += ("ngo_review",)
+
+
 def _visible(ctx: Context, flow: str) -> bool:
     consented = ctx.person.consent == ConsentStatus.given
     if flow in ("report_need", "my_reports", "ngo_menu", "service_join"):
         return consented
-    if flow in ("staff_needs", "broadcast", "my_broadcasts", "tenders", "ngo_review", "services"):
-        return ctx.person.is_staff
-    if flow == "staff_reports":
+    if flow in STAFF:
         return ctx.person.is_staff
     if flow == "open_tenders":
         return ctx.person.role == Role.ngo_member and ctx.person.organization_id is not None
