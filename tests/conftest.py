@@ -23,6 +23,8 @@ from tests.factories import Chat
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
+# pytest-xdist runs several workers at once: each gets databases of its own (gw0, gw1, …)
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 # Everything a test may write; reference data (municipalities, categories) stays.
 MUTABLE_TABLES = (
@@ -69,7 +71,26 @@ def backend_url(backend: str, tmp: Path) -> str:
     """The URL of the test database on `backend`."""
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp / 'kenesh-test.db'}"
-    return Settings(database_url=POSTGRES_URL).database_url
+    url = Settings(database_url=POSTGRES_URL).database_url
+    return f"{url}_{WORKER}" if WORKER else url
+
+
+def database_name(name: str) -> str:
+    """A database name of this worker's own (`kenesh_cli`, or `kenesh_cli_gw1` under xdist)."""
+    return f"{name}_{WORKER}" if WORKER else name
+
+
+async def create_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` if it does not exist (a worker's own)."""
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
 
 
 async def reset_schema(url: str) -> None:
@@ -88,6 +109,8 @@ async def database(
     backend = request.param
     url = backend_url(backend, tmp_path_factory.mktemp(backend))
     if backend == "postgres":
+        if WORKER:
+            await create_database(url)
         await reset_schema(url)
     engine = create_engine(url)
     await upgrade_database(engine)
@@ -143,12 +166,13 @@ async def cli_env(database: Database, tmp_path: Path) -> AsyncIterator[dict[str,
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
         yield env
         return
+    name = database_name("kenesh_cli")
     admin = create_engine(database.url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
-        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
-        await connection.execute(text("CREATE DATABASE kenesh_cli"))
-    env["DATABASE_URL"] = database.url.rsplit("/", 1)[0] + "/kenesh_cli"
+        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        await connection.execute(text(f"CREATE DATABASE {name}"))
+    env["DATABASE_URL"] = database.url.rsplit("/", 1)[0] + "/" + name
     yield env
     async with admin.connect() as connection:
-        await connection.execute(text("DROP DATABASE IF EXISTS kenesh_cli WITH (FORCE)"))
+        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     await admin.dispose()
