@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.conversation.engine import Conversation
+from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
@@ -42,5 +43,5 @@ async def start_app(settings: Settings, *, migrate: bool = True) -> App:
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
     metrics = Metrics()
-    conversation = Conversation(sessions, settings, build_flows(), metrics=metrics)
+    conversation = Conversation(sessions, settings, build_flows(), metrics=metrics, asides=ASIDES)
     return App(settings, engine, sessions, conversation, metrics)

@@ -10,7 +10,7 @@ import uvicorn
 
 from bot.app import start_app
 from bot.channels.simulator import Simulator
-from bot.services.invites import create_invite
+from bot.identity.invites import create_invite
 from bot.services.reference import (
     CATEGORIES_CSV,
     MUNICIPALITIES_CSV,

@@ -6,7 +6,7 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
-from bot.services.people import record_consent
+from bot.identity.people import record_consent
 from handlers.onboarding import CONSENT_PROMPT, CONSENT_SHORT
 from handlers.places import chosen_municipality, place_steps
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.broadcast_progress import STATUS_NAMES, describe, local_time, progress, shorten
 from bot.services.broadcasts import (
     broadcast_for_staff,

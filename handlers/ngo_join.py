@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.ngos import (
     approved_organization_of,
     join_organization,

@@ -27,11 +27,11 @@ from bot.conversation.steps import (
     translated_options,
 )
 from bot.i18n import N_
+from bot.identity.linking import PHONE_CHANNEL
+from bot.identity.people import addresses_of
+from bot.phones import normalize_phone
 from bot.services.inn import InnProblem, InvalidInn, check_organization_inn
-from bot.services.linking import PHONE_CHANNEL
 from bot.services.ngos import InnTaken, inn_taken, may_register, register_organization
-from bot.services.people import addresses_of
-from bot.services.phones import normalize_phone
 from handlers.needs import category_options
 from handlers.places import PickPlace, municipality_name
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.ngos import (
     AlreadyDecided,
     approve_organization,

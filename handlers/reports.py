@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import exists, select
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Document, Reply
@@ -23,7 +24,6 @@ from bot.reports import ReportKind, labels
 from bot.reports.build import ReportRequest, gather_report, render_files
 from bot.reports.links import MEDIA, Grant, report_links
 from bot.reports.periods import Period
-from bot.services.audit import PermissionDenied
 from handlers.places import PickPlace, chosen_municipality
 from handlers.report_steps import chosen_period, period_steps
 from models import Municipality, Role, Service, Survey, SurveyStatus

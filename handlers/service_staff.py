@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.beneficiaries import (
     ServiceError,
     awarded_tenders_for_staff,

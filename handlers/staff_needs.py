@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound, Photo
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.needs import (
     STATUS_NAMES,
     category_name,

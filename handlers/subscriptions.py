@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.broadcast_progress import CHANNEL_NAMES
 from bot.services.ngos import category_ids_of, municipality_ids_of
 from bot.services.subscriptions import (

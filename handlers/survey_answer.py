@@ -16,8 +16,8 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
 from bot.conversation.folding import normalize_spaces
 from bot.conversation.keywords import shown_keyword
-from bot.conversation.messages import Choice, Inbound, Reply
-from bot.conversation.steps import SKIP, Choose, Invalid, Option
+from bot.conversation.messages import SKIP, Choice, Inbound, Reply
+from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
 from bot.services.broadcasts import text_for
 from bot.services.surveys import (

@@ -27,8 +27,8 @@ from bot.channels.sms import SMS
 from bot.channels.telegram import TELEGRAM
 from bot.conversation.messages import Capabilities, Reply
 from bot.conversation.state import Turn, open_turn, write_states
+from bot.delivery.notify import preferred_address
 from bot.i18n import N_, translator
-from bot.services.notify import NOTICE, preferred_address
 from bot.services.surveys import (
     latecomers,
     lock_due,
@@ -49,6 +49,7 @@ from models import (
     SurveyStatus,
 )
 from models.base import utcnow
+from models.outbox import NOTICE
 
 CAPABILITIES = {c.code: c.capabilities for c in (SMS, TELEGRAM, SIMULATOR)}
 IDLE_FLOWS = (None, "menu")  # where a survey may start without interrupting anything

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import local
 from bot.services.tenders import TenderError, tender_for_staff, tenders_for_staff
 from handlers.my_reports import shorten

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
-from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import local, money
 from bot.services.tenders import Draft, TenderError, create_tender, publish
 from handlers.my_reports import shorten

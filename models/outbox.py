@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, str_enum, utcnow
 
+# Priorities: lower goes first.
+LIVE = 0  # replies in a live conversation go before everything else
+NOTICE = 10  # one person's news: a status change, an alert, an invitation
+BULK = 100  # broadcasts
+FILE_REPLY = "reply_file"  # the kind of a reply carrying a file (a report): bytes dropped once sent
+
 
 class OutboxStatus(enum.StrEnum):
     """Lifecycle of an outgoing message.
@@ -50,8 +56,8 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="SET NULL")
     )
-    # lower goes first: 0 = live conversation, 10 = notices, 100 = bulk broadcasts
-    priority: Mapped[int] = mapped_column(default=10)
+    # LIVE, NOTICE or BULK: lower goes first
+    priority: Mapped[int] = mapped_column(default=NOTICE)
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.queued
     )

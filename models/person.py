@@ -52,7 +52,7 @@ class Person(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    # Loaded only on purpose (bot.services.people.addresses_of): the hot path never needs them,
+    # Loaded only on purpose (bot.identity.people.addresses_of): the hot path never needs them,
     # and deleting a person leaves removing them to the database's ON DELETE CASCADE.
     addresses: Mapped[list[Address]] = relationship(
         back_populates="person", lazy="raise", passive_deletes=True

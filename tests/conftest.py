@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App
 from bot.conversation.engine import Conversation
+from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
@@ -137,7 +138,9 @@ def make_app(database: Database, **settings: object) -> App:
     """An App on the test database (several may share it, like several processes)."""
     config = Settings(database_url=database.url, **settings)
     metrics = Metrics()
-    conversation = Conversation(database.sessions, config, build_flows(), metrics=metrics)
+    conversation = Conversation(
+        database.sessions, config, build_flows(), metrics=metrics, asides=ASIDES
+    )
     return App(config, database.engine, database.sessions, conversation, metrics)
 
 

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.channels.simulator import Simulator
 from bot.conversation.messages import Inbound
 from bot.i18n import translator
-from bot.services.invites import create_invite
+from bot.identity.invites import create_invite
 from models import Category, ConsentStatus, ConversationState, Municipality, Need, Person, Role
 from models.base import utcnow
 
@@ -75,7 +75,7 @@ class Chat:
 
     async def addresses(self) -> list[tuple[str, str]]:
         """(channel, value) of every address of the person behind this chat."""
-        from bot.services.people import addresses_of
+        from bot.identity.people import addresses_of
 
         async with self.app.sessions() as session:
             person = await person_at(session, self.address)

@@ -24,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Capabilities, Inbound, Reply
+from bot.conversation.outbox import reply_rows
+from bot.conversation.senders import lock_senders, resolve_address
 from bot.conversation.state import Turn, write_states
-from bot.services.notify import reply_rows
-from bot.services.people import lock_senders, resolve_address
 from models import OutboxMessage, ProcessedInbound
 
 log = logging.getLogger("kenesh.conversation")

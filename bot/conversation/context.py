@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.folding import fold
 from bot.conversation.keywords import match_keyword
-from bot.conversation.messages import Capabilities, Inbound, Reply
-from bot.conversation.steps import SKIP
+from bot.conversation.messages import SKIP, Capabilities, Inbound, Reply
 from bot.i18n import N_, Translator, translator
 from bot.settings import LANGUAGES, Settings
 from models import Address, Person

@@ -8,32 +8,29 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import audit
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, FlowRegistry
-from bot.conversation.help import REDEEM_TEXTS, help_text, role_name
-from bot.conversation.keywords import match_keyword, start_payload
+from bot.conversation.help import help_text
+from bot.conversation.keywords import match_keyword
 from bot.conversation.messages import Capabilities, Inbound, Reply, merge_replies
+from bot.conversation.outbox import queue_replies
+from bot.conversation.senders import find_address, lock_sender, resolve_address
 from bot.conversation.state import Position, Turn, open_turn, write_states
-from bot.conversation.steps import AskContact, Invalid, Reask, Step
+from bot.conversation.steps import Invalid, Reask, Step
 from bot.i18n import N_, translator
 from bot.metrics import Metrics
-from bot.services import audit
-from bot.services.invites import RedeemResult, redeem_invite
-from bot.services.linking import link_phone
-from bot.services.notify import queue_replies
-from bot.services.people import find_address, lock_sender, resolve_address
-from bot.services.phones import normalize_phone
 from bot.settings import Settings
 from models import Address, ConsentStatus, ConversationState, Person, ProcessedInbound
 from models.base import utcnow
 from models.db import insert_ignore
-from models.invite import normalize_invite_code
 
 log = logging.getLogger("kenesh.conversation")
 
@@ -46,6 +43,10 @@ ONBOARDING = "onboarding"
 MENU = "menu"
 LANGUAGE = "language"
 
+# An aside looks at a message before the person's flow does (an invite code, a shared phone
+# number). When it takes the message (returns True) the current question is asked again.
+Aside = Callable[[Context, Inbound, Step | None], Awaitable[bool]]
+
 
 class Conversation:
     """Runs flows for people on any channel."""
@@ -56,6 +57,7 @@ class Conversation:
         settings: Settings,
         flows: FlowRegistry,
         metrics: Metrics | None = None,
+        asides: Sequence[Aside] = (),
     ) -> None:
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in flows:
@@ -64,6 +66,7 @@ class Conversation:
         self.settings = settings
         self.flows = flows
         self.metrics = metrics or Metrics()
+        self.asides = tuple(asides)
 
     async def handle(
         self,
@@ -196,14 +199,11 @@ class Conversation:
             return
         flow = self._flow(position)
         step = flow.steps_by_name.get(position.step or "") if flow else None
-        if message.contact_phone is not None and not isinstance(step, AskContact):
-            await self._link_phone(ctx, position, message)
-            return
+        for aside in self.asides:
+            if await aside(ctx, message, step):
+                await self._continue(ctx, position)
+                return
         text = message.text.strip()
-        code = normalize_invite_code(start_payload(text) or text) if text else None
-        if code is not None:
-            await self._redeem(ctx, position, code)
-            return
         if flow is None or not flow.has_step(position.step):
             await self._start(ctx, position, self._home(ctx))
             return
@@ -336,31 +336,6 @@ class Conversation:
             "answers": dict(ctx.answers),
             "history": list(position.history),
         }
-
-    async def _redeem(self, ctx: Context, position: Position, code: str) -> None:
-        result = await redeem_invite(ctx.session, ctx.person, code)
-        if result == RedeemResult.granted:
-            ctx.say(
-                ctx.t(N_("Welcome! You now have the {role} role in Kenesh."), role=role_name(ctx))
-            )
-        else:
-            ctx.say(ctx.t(REDEEM_TEXTS[result]))
-        await self._continue(ctx, position)
-
-    async def _link_phone(self, ctx: Context, position: Position, message: Inbound) -> None:
-        phone = normalize_phone(message.contact_phone or "")
-        if not message.contact_verified:
-            ctx.say(ctx.t(N_("Please share your own phone number, not someone else's.")))
-        elif phone is None:
-            ctx.say(ctx.t(N_("This phone number does not look right, so it was not linked.")))
-        else:
-            await link_phone(ctx.session, ctx.person, phone)
-            ctx.say(
-                ctx.t(
-                    N_("Thank you! Your phone number is linked: you can also write to us by SMS.")
-                )
-            )
-        await self._continue(ctx, position)
 
     async def _continue(self, ctx: Context, position: Position) -> None:
         """Ask the current question again after an aside, or start where the person belongs."""

@@ -1,4 +1,4 @@
-"""What the conversation says about itself: help, roles, invite outcomes."""
+"""What the conversation says about itself: the words that work at every step."""
 
 from __future__ import annotations
 
@@ -6,24 +6,6 @@ from bot.conversation.context import Context
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.steps import Step
 from bot.i18n import N_
-from bot.services.invites import RedeemResult
-
-REDEEM_TEXTS = {
-    RedeemResult.unknown: N_("This code is not valid. Check it and send it again."),
-    RedeemResult.used: N_("This code has already been used. Ask for a new one."),
-    RedeemResult.expired: N_("This code has expired. Ask for a new one."),
-}
-
-
-def role_name(ctx: Context) -> str:
-    """The person's role, in words."""
-    names = {
-        "resident": N_("resident"),
-        "ngo_member": N_("NGO member"),
-        "staff": N_("municipal staff"),
-        "admin": N_("administrator"),
-    }
-    return ctx.t(names[str(ctx.person.role)])
 
 
 def help_text(ctx: Context, step: Step) -> str:

@@ -7,6 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+# Choice ids the core reserves: the skip button of an optional question, "more" of a long list.
+SKIP = "__skip"
+MORE = "__more"
+
 
 @dataclass(frozen=True, slots=True)
 class Location:

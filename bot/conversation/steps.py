@@ -8,20 +8,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.conversation.context import Context
 from bot.conversation.folding import fold, normalize_spaces
-from bot.conversation.messages import Choice, Inbound, Reply, Request
+from bot.conversation.messages import MORE, SKIP, Choice, Inbound, Reply, Request
 from bot.i18n import N_
-
-if TYPE_CHECKING:
-    from bot.conversation.context import Context
+from bot.phones import normalize_phone
 
 REQUEST_LABELS = {"location": N_("📍 Share location"), "contact": N_("📱 Share my phone number")}
-MORE = "__more"
-SKIP = "__skip"
 
-Text = str | Callable[["Context"], str | Awaitable[str]]
+Text = str | Callable[[Context], str | Awaitable[str]]
 
 
 class Invalid(Exception):
@@ -207,8 +204,6 @@ class AskContact(Step):
             return None
         if message.contact_phone is not None and not message.contact_verified:
             raise Invalid(ctx.t(N_("Please share your own phone number, not someone else's.")))
-        from bot.services.phones import normalize_phone
-
         phone = normalize_phone(message.contact_phone or message.text)
         if phone is None:
             raise Invalid(
@@ -217,8 +212,8 @@ class AskContact(Step):
         return phone
 
 
-OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
-Search = Callable[["Context", str], Awaitable[Sequence[Option]]]
+OptionSource = Sequence[Option] | Callable[[Context], Awaitable[Sequence[Option]]]
+Search = Callable[[Context, str], Awaitable[Sequence[Option]]]
 
 
 class Choose(Step):

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import null, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.notify import FILE_REPLY
 from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
+from models.outbox import FILE_REPLY
 
 KEEP_FILES = timedelta(days=1)
 DONE = (OutboxStatus.sent, OutboxStatus.delivered, OutboxStatus.failed, OutboxStatus.skipped)

@@ -30,7 +30,7 @@ from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender
 from bot.delivery.windows import reserve
 from bot.metrics import Metrics
-from bot.services.phones import mask_phones
+from bot.phones import mask_phones
 from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
 

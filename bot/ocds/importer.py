@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.ocds.incoming import Incoming, ReleaseError, latest_releases, read_release
 from bot.ocds.matching import MatchError, Places, Sectors, organizations_by_inn
 from bot.ocds.release import record_release
 from bot.ocds.validate import validate_package
-from bot.services import audit
 from bot.services.tenders import (
     EDITABLE,
     Draft,

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
+from bot import audit
 from models import ApiKey
 from models.base import utcnow
 from models.db import add_once

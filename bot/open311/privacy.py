@@ -6,7 +6,7 @@ when it is a public URL an outside app sent, never a resident's Telegram or MMS 
 
 from __future__ import annotations
 
-from bot.services.phones import MASK, mask_phones
+from bot.phones import MASK, mask_phones
 from models import Need
 
 __all__ = ["MASK", "mask_phones", "public_media_url"]

@@ -10,11 +10,11 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.i18n import N_, translator
 from bot.open311.formats import Open311Error
 from bot.open311.keys import find_api_key
 from bot.open311.queries import category_by_code, jurisdiction
-from bot.services import audit
 from bot.services.needs import save_need
 from models import ApiKey, Need
 

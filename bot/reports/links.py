@@ -24,10 +24,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.audit import PermissionDenied
 from bot.reports import ReportKind
 from bot.reports.build import ReportRequest, gather_report, render_files
 from bot.reports.periods import Period
-from bot.services.audit import PermissionDenied
 from bot.settings import LANGUAGES, Settings
 from models import Person
 from models.base import utcnow

@@ -10,8 +10,8 @@ from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
-from bot.services.audit import PermissionDenied
+from bot import audit
+from bot.audit import PermissionDenied
 from models import Person, Role, Service
 
 

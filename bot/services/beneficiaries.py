@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
-from bot.services.audit import PermissionDenied
-from bot.services.people import find_address, resolve_address
-from bot.services.phones import normalize_phone
+from bot import audit
+from bot.audit import PermissionDenied
+from bot.conversation.senders import find_address, resolve_address
+from bot.phones import normalize_phone
 from bot.settings import LANGUAGES
 from models import Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import notify
 from bot.i18n import N_, Translator, translator
-from bot.services import notify
 from bot.services.broadcasts import outcome_counts, text_for
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow

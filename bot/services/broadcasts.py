@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import Row, Select, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
+from bot.audit import PermissionDenied
 from bot.channels.sms.segments import count_segments, to_gsm
-from bot.services import audit
-from bot.services.audit import PermissionDenied
-from bot.services.notify import BULK
 from bot.settings import LANGUAGES
 from models import (
     Address,
@@ -34,6 +33,7 @@ from models import (
     Role,
 )
 from models.base import utcnow
+from models.outbox import BULK
 
 # The closest written language when a broadcast has no text in the reader's own.
 FALLBACK = {

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
+from bot.audit import PermissionDenied
+from bot.delivery import notify
 from bot.i18n import N_, translator
-from bot.services import audit, notify
-from bot.services.audit import PermissionDenied
 from models import Category, Need, NeedStatus, NeedStatusChange, NeedSupport, Person, Role
 from models.db import add_once
 

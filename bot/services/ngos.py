@@ -15,11 +15,12 @@ from datetime import date
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
+from bot.audit import PermissionDenied
+from bot.delivery import notify
 from bot.i18n import N_, translator
-from bot.services import audit, notify
-from bot.services.audit import PermissionDenied
+from bot.phones import normalize_phone
 from bot.services.inn import check_organization_inn
-from bot.services.phones import normalize_phone
 from models import (
     ConsentStatus,
     Organization,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.channels.sms.optout import Command
+from bot.conversation.senders import resolve_address
 from bot.i18n import N_, translator
-from bot.services import audit
-from bot.services.people import lock_person, resolve_address
+from bot.identity.people import lock_person
 from bot.settings import Settings
 from models import ProcessedInbound
 from models.db import insert_ignore

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
-from bot.services.audit import PermissionDenied
+from bot import audit
+from bot.audit import PermissionDenied
+from bot.identity.people import addresses_of
 from bot.services.ngos import approved_organization_of
-from bot.services.people import addresses_of
 from models import Organization, OrganizationStatus, Person, Subscription
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
+from bot import audit
 from bot.services.beneficiaries import service_for_staff
 from bot.services.broadcasts import FALLBACK, text_for
 from bot.settings import LANGUAGES

@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.messages import Capabilities, Reply
+from bot.delivery import notify
 from bot.i18n import N_, Translator, translator
-from bot.services import notify
 from bot.services.broadcast_progress import shorten
 from models import (
     Category,

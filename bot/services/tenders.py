@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
+from bot.audit import PermissionDenied
 from bot.ocds.release import record_release
-from bot.services import audit
-from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import Change, announce, schedule_reminders
 from bot.settings import Settings
 from models import (

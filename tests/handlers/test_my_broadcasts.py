@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import (
     broadcast_for_staff,

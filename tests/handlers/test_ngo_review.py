@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.ngos import approve_organization
 from models import AuditEvent, Organization, OrganizationStatus, Person, Role
 from tests.bot.services.test_ngos import create_organization

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.needs import change_status
 from models import AuditEvent, Need, NeedStatus, NeedStatusChange, OutboxMessage, Person, Role
 from tests.factories import (

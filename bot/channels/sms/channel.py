@@ -17,8 +17,8 @@ from bot.channels.sms.segments import to_gsm
 from bot.channels.sms.sender import UNSUBSCRIBED, TwilioSender, status_callback
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Inbound, Photo, Reply
+from bot.phones import normalize_phone
 from bot.services.optout import apply_sms_command
-from bot.services.phones import normalize_phone
 from bot.settings import Settings
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import utcnow

@@ -7,11 +7,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.conversation.messages import Document, Reply
+from bot.conversation.outbox import reply_rows
 from bot.delivery.prune import drop_sent_files
-from bot.services.notify import FILE_REPLY, reply_rows
-from bot.services.people import addresses_of
+from bot.identity.people import addresses_of
 from models import OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
+from models.outbox import FILE_REPLY
 from tests.factories import create_resident
 
 

@@ -7,7 +7,7 @@ import time
 
 from bot.delivery.windows import reserve
 from bot.delivery.worker import OutboxWorker
-from bot.services import notify
+from models import outbox
 from models.db import create_engine, create_sessionmaker
 from tests.bot.delivery.test_worker import RecordingSender, queue
 from tests.factories import create_resident
@@ -30,7 +30,7 @@ async def test_reservations_follow_one_another(database, app) -> None:
 
 async def test_two_workers_together_keep_to_the_channel_rate(database, app) -> None:
     people = [await create_resident(app, f"paced-{i}") for i in range(41)]
-    await queue(app, people, "notice", notify.BULK)
+    await queue(app, people, "notice", outbox.BULK)
     engines = [create_engine(database.url), create_engine(database.url)]
     senders = [RecordingSender(rate=20), RecordingSender(rate=20)]
     stamps: list[float] = []

@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.conversation.messages import Reply
+from bot.delivery import notify
 from bot.delivery.sender import Delivery, Outcome
 from bot.delivery.worker import OutboxWorker
-from bot.services import notify
-from models import OutboxMessage, OutboxStatus, Person
+from models import OutboxMessage, OutboxStatus, Person, outbox
 from models.base import utcnow
 from models.db import create_engine, create_sessionmaker
 from tests.factories import create_resident
@@ -44,14 +44,14 @@ async def queue(app, people: list[Person], text: str, priority: int) -> None:
 async def test_a_live_reply_overtakes_a_bulk_queue(app) -> None:
     people = [await create_resident(app, f"bulk-{i}") for i in range(20)]
     talker = await create_resident(app, "talker")
-    await queue(app, people, "bulk", notify.BULK)
+    await queue(app, people, "bulk", outbox.BULK)
     sender = RecordingSender(rate=10)  # a second's worth (10) is claimed at a time
     worker = OutboxWorker(app.sessions, [sender], idle_seconds=0.01)
     await worker.start()
     try:
         while len(sender.sent) < 3:
             await asyncio.sleep(0.01)
-        await queue(app, [talker], "live", notify.LIVE)
+        await queue(app, [talker], "live", outbox.LIVE)
         worker.wake()
         while len(sender.sent) < 21:
             await asyncio.sleep(0.01)
@@ -63,7 +63,7 @@ async def test_a_live_reply_overtakes_a_bulk_queue(app) -> None:
 
 async def test_two_workers_share_the_outbox_without_duplicates(database, app) -> None:
     people = [await create_resident(app, f"shared-{i}") for i in range(60)]
-    await queue(app, people, "notice", notify.NOTICE)
+    await queue(app, people, "notice", outbox.NOTICE)
     engines = [create_engine(database.url), create_engine(database.url)]
     senders = [RecordingSender(), RecordingSender()]
     workers = [
@@ -87,7 +87,7 @@ async def test_two_workers_share_the_outbox_without_duplicates(database, app) ->
 
 async def test_messages_left_sending_by_a_dead_process_are_sent_again(app) -> None:
     person = await create_resident(app, "survivor")
-    await queue(app, [person], "interrupted", notify.NOTICE)
+    await queue(app, [person], "interrupted", outbox.NOTICE)
     async with app.sessions() as session, session.begin():
         # what a process killed mid-send leaves behind
         await session.execute(
@@ -104,7 +104,7 @@ async def test_messages_left_sending_by_a_dead_process_are_sent_again(app) -> No
 
 async def test_a_refused_number_is_recorded_but_never_logged(app, caplog) -> None:
     person = await create_resident(app, "refused")
-    await queue(app, [person], "notice", notify.NOTICE)
+    await queue(app, [person], "notice", outbox.NOTICE)
 
     class Refusing(RecordingSender):
         async def send(self, address: str, reply: Reply) -> Delivery:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.audit import PermissionDenied
 from bot.reports import ReportKind
 from bot.reports.build import ReportRequest, gather_report
-from bot.services.audit import PermissionDenied
 from handlers import build_flows
 from models import AuditEvent, Person
 from tests.bot.reports.test_figures import gather

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.beneficiaries import (
     ServiceError,
     create_service,

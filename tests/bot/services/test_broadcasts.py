@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.broadcasts import (
     cancel_broadcast,
     create_broadcast,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.inn import InvalidInn
 from bot.services.ngos import (
     AlreadyDecided,

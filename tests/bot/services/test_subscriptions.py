@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.audit import PermissionDenied
+from bot.audit import PermissionDenied
 from bot.services.ngos import join_organization
 from bot.services.subscriptions import (
     set_paused,

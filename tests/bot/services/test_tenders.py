@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
+from bot.audit import PermissionDenied
 from bot.runtime import Runtime
 from bot.services import tenders
-from bot.services.audit import PermissionDenied
 from bot.services.tender_alerts import send_due_reminders
 from bot.services.tenders import Draft, TenderError, open_tenders_for, parse_budget
 from models import (

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.sms.segments import to_gsm
+from bot.delivery import notify
 from bot.i18n import translator
-from bot.services import notify
 from bot.services.optout import INFO, RESUMED, STOPPED
 from models import Address, OutboxMessage, OutboxStatus, Person
 

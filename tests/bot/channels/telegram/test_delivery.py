@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.services import notify
+from bot.delivery import notify
 from models import Address, OutboxMessage, OutboxStatus, Person
 from tests.bot.channels.telegram.conftest import wait_for_text
 

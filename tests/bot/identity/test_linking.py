@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.people import addresses_of
-from bot.services.phones import normalize_phone
+from bot.identity.people import addresses_of
+from bot.phones import normalize_phone
 from models import Address, Need, NeedSupport, Person, Role
 from tests.factories import create_need, create_resident, create_staff, onboard
 

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation.messages import Reply
-from bot.services.people import addresses_of
+from bot.identity.people import addresses_of
 from models import Address, OutboxMessage, OutboxStatus, Person
-from models.base import utcnow
-
-LIVE = 0  # replies in a live conversation go before everything else
-FILE_REPLY = "reply_file"  # a reply carrying a file (a report): its bytes are dropped once sent
-NOTICE = 10
-BULK = 100
+from models.outbox import NOTICE
 
 log = logging.getLogger("kenesh.notify")
 
@@ -67,45 +59,3 @@ async def enqueue(
     session.add(message)
     await session.flush()
     return message
-
-
-def reply_rows(
-    person: Person, address: Address, replies: list[Reply], hold: timedelta | None = None
-) -> list[dict[str, Any]]:
-    """Outbox rows for a conversation's replies, in order."""
-    not_before = utcnow() + hold if hold else None
-    return [
-        {
-            "person_id": person.id,
-            "address_id": address.id,
-            "channel": address.channel,
-            "body": reply.text,
-            "payload": reply.to_payload(),
-            "kind": FILE_REPLY if reply.document is not None else "reply",
-            "priority": LIVE,
-            "status": OutboxStatus.queued.value,
-            "attempts": 0,
-            "created_at": utcnow(),
-            "not_before": not_before,
-        }
-        for reply in replies
-        if not reply.expired  # shown as the button's own short answer, not as a message
-    ]
-
-
-async def queue_replies(
-    session: AsyncSession,
-    person: Person,
-    address: Address,
-    replies: list[Reply],
-    hold: timedelta | None = None,
-) -> list[int]:
-    """Queue a conversation's replies for the address the person wrote from, in order; their ids."""
-    rows = reply_rows(person, address, replies, hold)
-    if not rows:
-        return []
-    table = OutboxMessage.__table__
-    result = await session.execute(
-        table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
-    )
-    return list(result.scalars().all())

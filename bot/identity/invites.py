@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
+from bot import audit
 from models import Invite, Municipality, Person, Role
 from models.base import utcnow
 from models.invite import new_invite_code

@@ -1,0 +1,89 @@
+"""Linking a verified phone number to a person, merging two records of the same human.
+
+Someone who wrote by SMS and later shares the same phone on Telegram is one person: their
+addresses, reports, supports and history end up on the record that is talking now.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Table, delete, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import audit
+from models import Address, Base, ConsentStatus, ConversationState, Person, Role
+
+PHONE_CHANNEL = "sms"
+RANK = {Role.resident: 0, Role.ngo_member: 1, Role.staff: 2, Role.admin: 3}
+
+
+async def link_phone(session: AsyncSession, person: Person, phone: str) -> bool:
+    """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them."""
+    address = await session.scalar(
+        select(Address).where(Address.channel == PHONE_CHANNEL, Address.value == phone)
+    )
+    if address is None:
+        session.add(Address(person_id=person.id, channel=PHONE_CHANNEL, value=phone))
+        await session.flush()
+        await audit.record(session, person.id, "link_phone", "ok")
+        return True
+    if address.person_id == person.id:
+        return False
+    other = await session.get(Person, address.person_id, with_for_update=True)
+    if other is not None:
+        await merge_people(session, keep=person, other=other)
+    return True
+
+
+def person_columns() -> list[tuple[Table, Column]]:
+    """Every column of every table that refers to a person, read from the models' metadata: a
+    table added later is merged without anyone remembering to list it here."""
+    persons = Person.__table__
+    return [
+        (table, fk.parent)
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column is persons.c.id and table is not persons
+    ]
+
+
+def _unique_partners(table: Table, column: Column) -> list[list[Column]]:
+    """The other columns of each unique constraint (or primary key) that `column` is part of:
+    one support per need and person, one subscription per person, municipality and sector…"""
+    found = []
+    for constraint in table.constraints:
+        columns = list(getattr(constraint, "columns", ()))
+        unique = constraint.__class__.__name__ in ("UniqueConstraint", "PrimaryKeyConstraint")
+        if unique and column in columns:
+            found.append([c for c in columns if c is not column])
+    return found
+
+
+async def merge_people(session: AsyncSession, keep: Person, other: Person) -> None:
+    """Move everything of `other` onto `keep`, then delete `other`.
+
+    Where a unique constraint allows one row per person (one support per need, one answer per
+    question…) and both have one, keep's stays and other's goes. `other`'s conversation goes:
+    the person is talking as `keep` now."""
+    await session.execute(delete(ConversationState).where(ConversationState.person_id == other.id))
+    for table, column in person_columns():
+        if table is ConversationState.__table__:
+            continue
+        for partners in _unique_partners(table, column):
+            if not partners:
+                continue  # the person alone is unique: not a table of several rows each
+            theirs = tuple_(*partners)
+            mine = select(*partners).where(column == keep.id)
+            await session.execute(delete(table).where(column == other.id, theirs.in_(mine)))
+        await session.execute(update(table).where(column == other.id).values({column.key: keep.id}))
+    if RANK[other.role] > RANK[keep.role]:
+        keep.role, keep.staff_municipality_id = other.role, other.staff_municipality_id
+    keep.language = keep.language or other.language
+    keep.municipality_id = keep.municipality_id or other.municipality_id
+    keep.organization_id = keep.organization_id or other.organization_id
+    if keep.consent == ConsentStatus.unknown:
+        keep.consent, keep.consent_at = other.consent, other.consent_at
+    await session.flush()
+    other_id = other.id
+    session.expunge(other)
+    await session.execute(delete(Person).where(Person.id == other_id))
+    await audit.record(session, keep.id, "merge_person", "ok", f"merged={other_id}")
