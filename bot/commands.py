@@ -107,7 +107,7 @@ async def serve(settings: Settings) -> int:
     try:
         await runtime.start()
         config = uvicorn.Config(
-            create_http_app(app, runtime.telegram, runtime.sms),
+            create_http_app(app, runtime.channels.values()),
             host=settings.http_host,
             port=settings.http_port,
             log_level=settings.log_level.lower(),

@@ -12,10 +12,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.channels.sms.channel import SmsChannel
-from bot.channels.telegram.channel import TelegramChannel
+from bot.channels import REGISTRY
+from bot.channels.base import Channel
 from bot.delivery.prune import drop_sent_files
-from bot.delivery.sender import Sender
 from bot.delivery.worker import OutboxWorker
 from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import queue_due
@@ -27,29 +26,28 @@ PRUNE_EVERY = 3600.0  # seconds between dropping sent files from the outbox
 
 
 class Runtime:
-    """The configured channels of one process, and the worker that delivers their messages."""
+    """The connected channels of one process, and the worker that delivers their messages."""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.scheduler = AsyncIOScheduler(timezone=app.settings.timezone)
-        self.telegram: TelegramChannel | None = None
-        self.sms: SmsChannel | None = None
         self._pruned_at = float("-inf")
-        senders: list[Sender] = []
         settings = app.settings
         self.worker = OutboxWorker(
             app.sessions,
-            senders,
+            [],
             metrics=app.metrics,
             stale=timedelta(seconds=settings.outbox_stale_seconds),
         )
-        if settings.telegram_bot_token:
-            self.telegram = TelegramChannel(settings, app.conversation, wake=self.worker.wake)
-            senders.append(self.telegram.sender)
-        if settings.twilio_account_sid:
-            self.sms = SmsChannel(settings, app.conversation, wake=self.worker.wake)
-            senders.append(self.sms.sender)
-        self.worker.senders = {sender.channel: sender for sender in senders}
+        self.channels: dict[str, Channel] = {}
+        for channel_type in REGISTRY:
+            if channel_type.connect is not None and channel_type.enabled(settings):
+                self.channels[channel_type.code] = channel_type.connect(
+                    app.conversation, self.worker.wake
+                )
+        self.worker.senders = {
+            channel.sender.channel: channel.sender for channel in self.channels.values()
+        }
 
     async def start(self) -> None:
         """Start the worker and the schedule's ticker, then each channel."""
@@ -58,10 +56,12 @@ class Runtime:
             self.tick, "interval", seconds=self.app.settings.schedule_tick_seconds, max_instances=1
         )
         self.scheduler.start()
-        if self.telegram is not None:
-            await self.telegram.start()
-        else:
-            log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
+        for channel_type in REGISTRY:
+            channel = self.channels.get(channel_type.code)
+            if channel is not None:
+                await channel.start()
+            elif channel_type.off:
+                log.info(channel_type.off)
 
     async def tick(self) -> None:
         """Queue the broadcasts that are due, finish those with nothing left to send (their
@@ -97,11 +97,12 @@ class Runtime:
             self.worker.wake()
 
     async def stop(self) -> None:
-        """Stop channels first (no new work), then the worker."""
+        """Stop channels receiving first (no new work), then the worker, then release the
+        channels' connections (the worker may have been sending through them)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self.telegram is not None:
-            await self.telegram.stop()
+        for channel in self.channels.values():
+            await channel.stop()
         await self.worker.stop()
-        if self.sms is not None:
-            await self.sms.sender.close()
+        for channel in self.channels.values():
+            await channel.close()

@@ -47,7 +47,7 @@ async def both(database: Database) -> AsyncIterator[tuple[Bot, FakeTwilio]]:
     )
     runtime = Runtime(app)
     runtime.worker.idle_seconds = 0.05
-    runtime.telegram.sender.per_address_interval = 0.0
+    runtime.channels["telegram"].sender.per_address_interval = 0.0
     await runtime.start()
     try:
         yield Bot(runtime, telegram, webhook=True), twilio

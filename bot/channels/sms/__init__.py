@@ -1,24 +1,33 @@
 """SMS through Twilio: a signed webhook in, TwiML or the REST API out, opt-out words, SMS-sized
 messages."""
 
-from bot.channels.base import ChannelType
-from bot.channels.sms.render import reply_fits
-from bot.conversation.messages import Capabilities
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.channels.base import Channel, ChannelType
+from bot.channels.sms.channel import SmsChannel
+from bot.channels.sms.kind import CAPABILITIES, CODE
+from bot.conversation.engine import Conversation
+from bot.settings import Settings
+
+
+def _enabled(settings: Settings) -> bool:
+    return bool(settings.twilio_account_sid)
+
+
+def _connect(conversation: Conversation, wake: Callable[[], None]) -> Channel:
+    return SmsChannel(conversation.settings, conversation, wake=wake)
+
 
 SMS = ChannelType(
-    code="sms",
+    code=CODE,
     name="SMS (Twilio)",
-    capabilities=Capabilities(
-        buttons=False,
-        photos=True,  # MMS
-        location=False,  # the place is asked in words
-        contact=False,
-        max_length=1600,
-        page_size=7,
-        compact=True,
-        fits=reply_fits,
-    ),
+    capabilities=CAPABILITIES,
     redact=("TWILIO_AUTH_TOKEN",),
+    enabled=_enabled,
+    connect=_connect,
+    off="no TWILIO_ACCOUNT_SID: SMS is off",
 )
 
 __all__ = ["SMS"]

@@ -5,20 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlalchemy import update
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.sms import SMS
+from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.channels.sms.optout import sms_command
 from bot.channels.sms.render import combine
 from bot.channels.sms.segments import to_gsm
-from bot.channels.sms.sender import UNSUBSCRIBED, TwilioSender, status_callback
+from bot.channels.sms.sender import STATUS_PATH, UNSUBSCRIBED, TwilioSender, status_callback
+from bot.channels.sms.stop import apply_sms_command
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Inbound, Photo, Reply
 from bot.phones import normalize_phone
-from bot.services.optout import apply_sms_command
 from bot.settings import Settings
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import utcnow
@@ -51,6 +54,20 @@ class SmsChannel:
         self.sender = TwilioSender(settings)
         self.validator = RequestValidator(settings.twilio_auth_token or "")
 
+    def router(self) -> APIRouter:
+        """Twilio's two webhooks: incoming messages and delivery reports."""
+        return webhook_router(self)
+
+    async def start(self) -> None:
+        """Nothing to start: Twilio calls the webhooks."""
+
+    async def stop(self) -> None:
+        """Nothing to stop: Twilio stops calling when the server goes."""
+
+    async def close(self) -> None:
+        """Close the REST client's connections."""
+        await self.sender.close()
+
     def signed(self, path: str, params: dict[str, str], signature: str) -> bool:
         """Whether Twilio signed this request (checked against the public URL, so it holds
         behind a TLS-terminating proxy)."""
@@ -68,16 +85,16 @@ class SmsChannel:
         photo = _media(params)
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
-            handled = await apply_sms_command(session, self.settings, SMS.code, phone, command, sid)
+            handled = await apply_sms_command(session, self.settings, CODE, phone, command, sid)
         if handled is not None:
             replies = [Reply(handled.reply)] if handled.reply else []
             if handled.resume:
-                replies += await self.conversation.reopen(SMS.code, phone, SMS.capabilities)
+                replies += await self.conversation.reopen(CODE, phone, CAPABILITIES)
             return str(self._twiml(replies, []))
         queued: list[int] = []
-        inbound = Inbound(SMS.code, phone, text=text, photo=photo, dedup_key=sid)
+        inbound = Inbound(CODE, phone, text=text, photo=photo, dedup_key=sid)
         replies = await self.conversation.handle(
-            inbound, SMS.capabilities, queue_replies=True, queued=queued, hold=TWIML_HOLD
+            inbound, CAPABILITIES, queue_replies=True, queued=queued, hold=TWIML_HOLD
         )
         response = self._twiml(replies, queued)
         if queued:
@@ -119,11 +136,11 @@ class SmsChannel:
         if reported in FINAL:
             values["status"] = FINAL[reported].value
             if reported == "delivered":
-                self.conversation.metrics.delivered.labels(channel=SMS.code).inc()
+                self.conversation.metrics.delivered.labels(channel=CODE).inc()
         elif reported in FAILED:
             reason = f"twilio {error or reported}"
             values |= {"status": OutboxStatus.failed.value, "error": reason}
-            self.conversation.metrics.failed.labels(channel=SMS.code, reason=reason).inc()
+            self.conversation.metrics.failed.labels(channel=CODE, reason=reason).inc()
         async with self.sessions() as session, session.begin():
             result = await session.execute(
                 table.update().where(where).values(**values).returning(table.c.address_id)
@@ -143,3 +160,36 @@ def _media(params: dict[str, str]) -> Photo | None:
         count = 0
     url = params.get("MediaUrl0")
     return Photo(url) if count > 0 and url else None
+
+
+def webhook_router(sms: SmsChannel) -> APIRouter:
+    """The inbound and status routes of the SMS channel."""
+    router = APIRouter()
+
+    async def signed_form(request: Request) -> dict[str, str] | None:
+        params = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if not sms.signed(path, params, request.headers.get("X-Twilio-Signature", "")):
+            log.warning("sms webhook: refused a request without a valid Twilio signature")
+            return None
+        return params
+
+    @router.post(INBOUND_PATH)
+    async def sms_inbound(request: Request) -> Response:
+        """An SMS from Twilio; answered with TwiML."""
+        params = await signed_form(request)
+        if params is None:
+            return Response("forbidden", status_code=403)
+        return Response(await sms.receive(params), media_type="application/xml")
+
+    @router.post(STATUS_PATH)
+    async def sms_status(request: Request) -> Response:
+        """Twilio's delivery report for a message we sent."""
+        params = await signed_form(request)
+        if params is None:
+            return Response("forbidden", status_code=403)
+        ids = request.query_params.get("outbox", "")
+        await sms.status(params, [int(i) for i in ids.split(",") if i.isdigit()])
+        return Response(status_code=204)
+
+    return router

@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from bot.channels.sms import SMS
+from bot.channels.sms.kind import CODE
 from bot.channels.sms.render import render_text
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome
@@ -33,7 +33,7 @@ def status_callback(settings: Settings, query: str = "") -> str | None:
 class TwilioSender:
     """Sends one reply as one SMS (or MMS when it has a photo URL)."""
 
-    channel = SMS.code
+    channel = CODE
 
     def __init__(self, settings: Settings, backoff: tuple[float, ...] = BACKOFF) -> None:
         if not (

@@ -7,6 +7,7 @@ so its FSM is not used and handlers are three thin functions.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,10 +17,12 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from bot.channels.telegram import TELEGRAM
 from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
+from bot.channels.telegram.kind import CAPABILITIES, CODE
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.session import JsonSession
 from bot.conversation.batch import GroupCommit
@@ -29,8 +32,8 @@ from bot.settings import LANGUAGES, Settings
 
 log = logging.getLogger("kenesh.telegram")
 
-FREE_RATE = 30  # messages a second Telegram allows a bot without paid broadcasts
 WEBHOOK_PATH = "/telegram/webhook"
+FREE_RATE = 30  # messages a second Telegram allows a bot without paid broadcasts
 COMMANDS = (
     ("start", N_("Start or start again")),
     ("menu", N_("Main menu")),
@@ -78,13 +81,17 @@ class TelegramChannel:
         self.sender = TelegramSender(
             self.bot, rate=settings.telegram_rate, paid=settings.telegram_paid_broadcast
         )
-        self.inbox = GroupCommit(conversation, TELEGRAM.code, TELEGRAM.capabilities)
+        self.inbox = GroupCommit(conversation, CODE, CAPABILITIES)
         self._polling: asyncio.Task[None] | None = None
 
     @property
     def webhook_mode(self) -> bool:
         """Webhook when there is a public URL, long polling otherwise."""
         return bool(self.settings.public_url)
+
+    def router(self) -> APIRouter:
+        """The webhook route in webhook mode; nothing to serve when polling."""
+        return webhook_router(self) if self.webhook_mode else APIRouter()
 
     def _router(self) -> Router:
         router = Router(name="kenesh-telegram")
@@ -119,7 +126,7 @@ class TelegramChannel:
         log.info("telegram: long polling")
 
     async def stop(self) -> None:
-        """Stop polling and close the HTTP session."""
+        """Stop polling (a webhook simply stops being served)."""
         if self._polling is not None:
             try:
                 await self.dispatcher.stop_polling()
@@ -127,6 +134,9 @@ class TelegramChannel:
                 self._polling.cancel()
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
+
+    async def close(self) -> None:
+        """Close the Bot API session, which the sender used too."""
         await self.bot.session.close()
 
     async def publish_commands(self) -> None:
@@ -185,3 +195,25 @@ class TelegramChannel:
             await self.bot.leave_chat(event.chat.id)
         except TelegramAPIError as error:
             log.warning("telegram: could not leave a group: %s", type(error).__name__)
+
+
+def webhook_router(channel: TelegramChannel) -> APIRouter:
+    """The webhook route, refusing requests without the right secret token (401)."""
+    router = APIRouter()
+    secret = (channel.settings.telegram_webhook_secret or "").encode()
+
+    @router.post(WEBHOOK_PATH)
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        """Updates from Telegram; only requests carrying our secret token are accepted."""
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not secret or not hmac.compare_digest(given, secret):
+            log.warning("telegram webhook: refused a request without the right secret token")
+            return JSONResponse({"ok": False, "error": "unauthorized"}, status_code=401)
+        try:
+            data = await request.json()
+        except ValueError:
+            return JSONResponse({"ok": False, "error": "not JSON"}, status_code=400)
+        await channel.feed_webhook(data)
+        return JSONResponse({"ok": True})
+
+    return router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message
 
-from bot.channels.telegram import TELEGRAM
+from bot.channels.telegram.kind import CODE
 from bot.channels.telegram.render import parse_callback
 from bot.conversation.messages import Inbound, Location, Photo
 
@@ -17,7 +17,7 @@ def from_message(message: Message, update_id: int) -> Inbound:
     contact = message.contact
     sender = message.from_user.id if message.from_user else None
     return Inbound(
-        channel=TELEGRAM.code,
+        channel=CODE,
         address=str(message.chat.id),
         text=message.text or message.caption or "",
         photo=Photo(message.photo[-1].file_id) if message.photo else None,
@@ -41,7 +41,7 @@ def from_callback(callback: CallbackQuery, update_id: int) -> Inbound | None:
         return None
     token, choice, key = parse_callback(callback.data)
     return Inbound(
-        channel=TELEGRAM.code,
+        channel=CODE,
         address=str(chat.id),
         text=key or "",
         choice=choice,

@@ -17,7 +17,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, Message
 
-from bot.channels.telegram import TELEGRAM
+from bot.channels.telegram.kind import CODE
 from bot.channels.telegram.render import Outgoing, render
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome
@@ -31,7 +31,7 @@ BACKOFF = (0.5, 1.0, 2.0)
 class TelegramSender:
     """Sends replies through aiogram's Bot."""
 
-    channel = TELEGRAM.code
+    channel = CODE
 
     def __init__(
         self,

@@ -29,7 +29,7 @@ class SmsBot:
         self.runtime = runtime
         self.app = runtime.app
         self.twilio = twilio
-        self.http = create_http_app(self.app, runtime.telegram, runtime.sms)
+        self.http = create_http_app(self.app, runtime.channels.values())
         self.validator = RequestValidator(twilio.auth_token)
 
     async def post(

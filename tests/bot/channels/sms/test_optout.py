@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.sms.segments import to_gsm
+from bot.channels.sms.stop import INFO, RESUMED, STOPPED
 from bot.delivery import notify
 from bot.i18n import translator
-from bot.services.optout import INFO, RESUMED, STOPPED
 from models import Address, OutboxMessage, OutboxStatus, Person
 
 WORDS = {

@@ -39,7 +39,7 @@ class Bot:
         self.app = runtime.app
         self.fake = fake
         self.webhook = webhook
-        self.http = create_http_app(self.app, runtime.telegram)
+        self.http = create_http_app(self.app, runtime.channels.values())
 
     async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
         """POST an update to our webhook as Telegram would."""
@@ -98,9 +98,9 @@ async def start_bot(database: Database, fake: FakeTelegram, webhook: bool, **set
     )
     runtime = Runtime(app)
     runtime.worker.idle_seconds = 0.05
-    runtime.telegram.sender.backoff = (0.01, 0.02, 0.04)
+    runtime.channels["telegram"].sender.backoff = (0.01, 0.02, 0.04)
     # these tests press buttons faster than a person; pacing has its own tests
-    runtime.telegram.sender.per_address_interval = 0.0
+    runtime.channels["telegram"].sender.per_address_interval = 0.0
     await runtime.start()
     return Bot(runtime, fake, webhook)
 

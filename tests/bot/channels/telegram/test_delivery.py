@@ -105,12 +105,12 @@ async def test_long_replies_are_split_and_photos_sent(bot, telegram_user) -> Non
     await onboarded(telegram_user, 707)
     paragraph = "Word " * 300
     long_text = "\n\n".join([paragraph.strip()] * 5)  # about 7,500 characters
-    delivered = await bot.runtime.telegram.sender.send("707", Reply(text=long_text))
+    delivered = await bot.runtime.channels["telegram"].sender.send("707", Reply(text=long_text))
     assert delivered.outcome == "sent"
     pieces = [c.params["text"] for c in bot.fake.sent_to(707)[-3:]]
     two, one = "\n\n".join([paragraph.strip()] * 2), paragraph.strip()
     assert pieces == [two, two, one]  # cut between paragraphs, each piece within 4,096
-    await bot.runtime.telegram.sender.send(
+    await bot.runtime.channels["telegram"].sender.send(
         "707", Reply(text="N-000001", photo=Photo("photo-file-id"))
     )
     (photo,) = bot.fake.calls_to("sendPhoto")

@@ -1,4 +1,4 @@
-"""SMS opt-out state: STOP, START and HELP, applied to the one flag every sender respects."""
+"""SMS opt-out state: STOP, START and HELP applied to the one flag every sender respects."""
 
 from __future__ import annotations
 
