@@ -1,40 +1,71 @@
-"""Wiring: one place that builds the database engine, the flows and the conversation engine."""
+"""A running Kenesh: settings, database, the conversation engine, and what the domains added to
+the tick and the HTTP app. `bot.extensions` gathers the domains' declarations and starts one."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.conversation.engine import Conversation
+from bot.conversation.flow import FlowRegistry
 from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
+from bot.schedule import Job
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
-from handlers import build_flows
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 log = logging.getLogger("kenesh")
 
+# A domain's HTTP routes, built for one app (a router can be attached only once).
+Routes = Callable[["App"], APIRouter]
+
 
 @dataclass
 class App:
-    """A running Kenesh: settings, database and the conversation engine."""
+    """A running Kenesh: settings, database, the conversation engine; the tick's jobs and the
+    HTTP routes the domains declared."""
 
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker
     conversation: Conversation
     metrics: Metrics = field(default_factory=Metrics)
+    jobs: Sequence[Job] = ()
+    routes: Sequence[Routes] = ()
 
     async def close(self) -> None:
         """Release database connections."""
         await self.engine.dispose()
 
 
-async def start_app(settings: Settings, *, migrate: bool = True) -> App:
-    """Connect, apply migrations, load reference data into an empty database, build the flows."""
+def assemble(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker,
+    flows: FlowRegistry,
+    jobs: Sequence[Job] = (),
+    routes: Sequence[Routes] = (),
+) -> App:
+    """An App on a database that is ready (several may share one, like several processes)."""
+    metrics = Metrics()
+    conversation = Conversation(sessions, settings, flows, metrics=metrics, asides=ASIDES)
+    return App(settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes))
+
+
+async def start_app(
+    settings: Settings,
+    flows: FlowRegistry,
+    jobs: Sequence[Job] = (),
+    routes: Sequence[Routes] = (),
+    *,
+    migrate: bool = True,
+) -> App:
+    """Connect, apply migrations, load reference data into an empty database, build the app."""
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade_database(engine)
@@ -42,6 +73,4 @@ async def start_app(settings: Settings, *, migrate: bool = True) -> App:
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    metrics = Metrics()
-    conversation = Conversation(sessions, settings, build_flows(), metrics=metrics, asides=ASIDES)
-    return App(settings, engine, sessions, conversation, metrics)
+    return assemble(settings, engine, sessions, flows, jobs, routes)

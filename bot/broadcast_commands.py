@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import start_app
+from bot.extensions import Command, Invocation
 from bot.services.broadcasts import (
     cancel_broadcast,
     create_broadcast,
@@ -42,35 +42,57 @@ def local_time(text: str, zone: str) -> datetime:
     return naive.replace(tzinfo=ZoneInfo(zone))
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> int:
-    app = await start_app(settings)
-    try:
-        async with app.sessions() as session, session.begin():
-            if args.action == "send":
-                return await _send(session, settings, args)
-            # locked, as the tick that finishes broadcasts locks it: the two never cross
-            broadcast = await session.get(
-                Broadcast, args.id, with_for_update=args.action == "cancel"
-            )
-            if broadcast is None:
-                raise ValueError(f"no broadcast {args.id}")
-            if args.action == "cancel":
-                if broadcast.status in (BroadcastStatus.done, BroadcastStatus.cancelled):
-                    raise ValueError(
-                        f"broadcast {broadcast.id} is already {broadcast.status}; nothing to cancel"
-                    )
-                stopped = await cancel_broadcast(session, broadcast)
-                print(f"broadcast {broadcast.id} cancelled; {stopped} messages will not be sent")
-            else:
-                for channel, states in sorted((await report(session, broadcast.id)).items()):
-                    print(
-                        channel
-                        + ": "
-                        + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
-                    )
-            return 0
-    finally:
-        await app.close()
+def arguments(broadcast: argparse.ArgumentParser) -> None:
+    """`send`, `cancel` and `report`, with their options."""
+    actions = broadcast.add_subparsers(dest="action", required=True)
+    send = actions.add_parser("send", help="queue (or schedule, or preview) a broadcast")
+    where = send.add_mutually_exclusive_group(required=True)
+    where.add_argument("--municipality", help="municipality code")
+    where.add_argument("--all", action="store_true", help="every municipality")
+    send.add_argument("--audience", choices=["residents", "ngos", "everyone"], default="residents")
+    send.add_argument(
+        "--text",
+        action="append",
+        required=True,
+        metavar="LANG=TEXT",
+        help="the text in one language (ky, ru, uz, en); repeat for more",
+    )
+    send.add_argument("--channel", action="append", help="only this channel (repeatable)")
+    send.add_argument("--language", action="append", help="only readers of this language")
+    send.add_argument("--category", help="only people who reported or support this category")
+    send.add_argument("--at", help="local time to send, YYYY-MM-DD HH:MM (TIMEZONE)")
+    send.add_argument("--preview", action="store_true", help="only show recipients and cost")
+    for name in ("cancel", "report"):
+        action = actions.add_parser(name, help=f"{name} a broadcast")
+        action.add_argument("id", type=int)
+
+
+async def run(invocation: Invocation) -> int:
+    """Run one `kenesh broadcast` action."""
+    settings, args = invocation.settings, invocation.args
+    app = await invocation.app()
+    async with app.sessions() as session, session.begin():
+        if args.action == "send":
+            return await _send(session, settings, args)
+        # locked, as the tick that finishes broadcasts locks it: the two never cross
+        broadcast = await session.get(Broadcast, args.id, with_for_update=args.action == "cancel")
+        if broadcast is None:
+            raise ValueError(f"no broadcast {args.id}")
+        if args.action == "cancel":
+            if broadcast.status in (BroadcastStatus.done, BroadcastStatus.cancelled):
+                raise ValueError(
+                    f"broadcast {broadcast.id} is already {broadcast.status}; nothing to cancel"
+                )
+            stopped = await cancel_broadcast(session, broadcast)
+            print(f"broadcast {broadcast.id} cancelled; {stopped} messages will not be sent")
+        else:
+            for channel, states in sorted((await report(session, broadcast.id)).items()):
+                print(
+                    channel
+                    + ": "
+                    + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
+                )
+        return 0
 
 
 async def _send(session: AsyncSession, settings: Settings, args: argparse.Namespace) -> int:
@@ -115,3 +137,6 @@ async def _send(session: AsyncSession, settings: Settings, args: argparse.Namesp
     else:
         print(f"broadcast {broadcast.id} scheduled for {send_at.isoformat()}")
     return 0
+
+
+COMMAND = Command("broadcast", "announce to residents or NGOs", run, arguments)

@@ -1,16 +1,19 @@
-"""What each `kenesh` subcommand does (the parsing is in bot.cli)."""
+"""The platform's own `kenesh` commands: serve, chat, db upgrade, seed, invite."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from pathlib import Path
 
 import uvicorn
 
-from bot.app import start_app
 from bot.channels.simulator import Simulator
+from bot.extensions import Command, Invocation
+from bot.http import create_http_app
 from bot.identity.invites import create_invite
+from bot.runtime import Runtime
 from bot.services.reference import (
     CATEGORIES_CSV,
     MUNICIPALITIES_CSV,
@@ -18,14 +21,13 @@ from bot.services.reference import (
     seed_categories,
     seed_municipalities,
 )
-from bot.settings import Settings
 from models import Role
 from models.db import create_engine, upgrade_database
 
 
-async def db_upgrade(settings: Settings) -> int:
+async def db_upgrade(invocation: Invocation) -> int:
     """Apply migrations."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(invocation.settings.database_url)
     try:
         await upgrade_database(engine)
     finally:
@@ -34,60 +36,78 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-async def seed(settings: Settings, municipalities: Path | None, categories: Path | None) -> int:
+def _db_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="db_command", required=True)
+    actions.add_parser("upgrade", help="apply all migrations")
+
+
+async def seed(invocation: Invocation) -> int:
     """Load reference CSVs; rows are matched by code, so running it twice changes nothing."""
-    app = await start_app(settings)
+    args = invocation.args
+    app = await invocation.app()
     try:
         async with app.sessions() as session, session.begin():
-            places = await seed_municipalities(session, municipalities or MUNICIPALITIES_CSV)
-            kinds = await seed_categories(session, categories or CATEGORIES_CSV)
+            places = await seed_municipalities(session, args.municipalities or MUNICIPALITIES_CSV)
+            kinds = await seed_categories(session, args.categories or CATEGORIES_CSV)
     except (ReferenceDataError, OSError) as error:
         print(f"kenesh seed: {error}", file=sys.stderr)
         return 1
-    finally:
-        await app.close()
     print(f"municipalities: {places.added} added, {places.updated} updated")
     print(f"categories: {kinds.added} added, {kinds.updated} updated")
     return 0
 
 
-async def invite(settings: Settings, role: str, municipality: str | None, days: int | None) -> int:
+def _seed_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--municipalities", type=Path, help="a municipalities CSV (default: bundled)"
+    )
+    parser.add_argument("--categories", type=Path, help="a categories CSV (default: bundled)")
+
+
+async def invite(invocation: Invocation) -> int:
     """Create a one-time invite code and print it."""
-    app = await start_app(settings)
-    try:
-        async with app.sessions() as session, session.begin():
-            created = await create_invite(
-                session, Role(role), municipality, days or settings.invite_ttl_days
-            )
-    finally:
-        await app.close()
+    args, settings = invocation.args, invocation.settings
+    app = await invocation.app()
+    async with app.sessions() as session, session.begin():
+        created = await create_invite(
+            session, Role(args.role), args.municipality, args.days or settings.invite_ttl_days
+        )
     print(created.code)
     return 0
 
 
-async def chat(settings: Settings, as_id: str) -> int:
+def _invite_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", required=True, choices=["staff", "admin"])
+    parser.add_argument("--municipality", help="municipality code (required for staff)")
+    parser.add_argument("--days", type=int, help="days until the code expires")
+
+
+async def chat(invocation: Invocation) -> int:
     """The terminal simulator: reads lines from the keyboard or a pipe, prints the bot's replies."""
-    app = await start_app(settings)
+    app = await invocation.app()
     interactive = sys.stdin.isatty()
-    simulator = Simulator(app.conversation, as_id)
-    try:
-        shown = await simulator.open()
-        if not shown and interactive:
-            print("(write anything to start; Ctrl-D to quit)")
-        _print(shown)
-        while True:
-            if interactive:
-                print("> ", end="", flush=True)
-            line = await asyncio.to_thread(sys.stdin.readline)
-            if not line:
-                break
-            if not interactive:
-                print(f"> {line.rstrip()}")
-            if line.strip():
-                _print(await simulator.send(line))
-    finally:
-        await app.close()
+    simulator = Simulator(app.conversation, invocation.args.as_id)
+    shown = await simulator.open()
+    if not shown and interactive:
+        print("(write anything to start; Ctrl-D to quit)")
+    _print(shown)
+    while True:
+        if interactive:
+            print("> ", end="", flush=True)
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            break
+        if not interactive:
+            print(f"> {line.rstrip()}")
+        if line.strip():
+            _print(await simulator.send(line))
     return 0
+
+
+def _chat_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as", dest="as_id", default="me", help="simulated person id (default: me)"
+    )
 
 
 def _print(messages: list[str]) -> None:
@@ -97,12 +117,10 @@ def _print(messages: list[str]) -> None:
     sys.stdout.flush()
 
 
-async def serve(settings: Settings) -> int:
+async def serve(invocation: Invocation) -> int:
     """Run the HTTP app, the channels and the outbox worker until stopped."""
-    from bot.http import create_http_app
-    from bot.runtime import Runtime
-
-    app = await start_app(settings)
+    settings = invocation.settings
+    app = await invocation.app()
     runtime = Runtime(app)
     try:
         await runtime.start()
@@ -115,5 +133,13 @@ async def serve(settings: Settings) -> int:
         await uvicorn.Server(config).serve()
     finally:
         await runtime.stop()
-        await app.close()
     return 0
+
+
+COMMANDS = (
+    Command("serve", "run the HTTP app and the channels (applies migrations)", serve),
+    Command("chat", "talk to the bot in the terminal (simulator channel)", chat, _chat_arguments),
+    Command("db", "database commands", db_upgrade, _db_arguments),
+    Command("seed", "load municipalities and categories (idempotent)", seed, _seed_arguments),
+    Command("invite", "print a one-time code that grants a role", invite, _invite_arguments),
+)

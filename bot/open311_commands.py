@@ -1,20 +1,16 @@
-"""`kenesh open311 key NAME | revoke NAME | keys`: API keys of the Open311 endpoints.
-
-Parsing lives here beside the actions (bot.cli only attaches it), and the database side is
-imported only when a command runs, so `kenesh --help` stays light."""
+"""`kenesh open311 key NAME | revoke NAME | keys`: API keys of the Open311 endpoints."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from bot.settings import Settings
+from bot.extensions import Command, Invocation
+from bot.open311.keys import ApiKeyError, create_api_key, list_api_keys, revoke_api_key
 
 
-def add_parser(commands: Any) -> None:
-    """Attach `open311` and its actions to the `kenesh` subcommands."""
-    open311 = commands.add_parser("open311", help="API keys for Open311 GeoReport v2 apps")
+def arguments(open311: argparse.ArgumentParser) -> None:
+    """`key`, `revoke` and `keys`."""
     actions = open311.add_subparsers(dest="action", required=True)
     key = actions.add_parser("key", help="create an API key for an app and print it once")
     key.add_argument("name", help="the app's name (unique), e.g. city-portal")
@@ -23,12 +19,10 @@ def add_parser(commands: Any) -> None:
     actions.add_parser("keys", help="list the keys' names, dates and whether they are revoked")
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> int:
+async def run(invocation: Invocation) -> int:
     """Run one `kenesh open311` action; a refused one prints why and returns 1."""
-    from bot.app import start_app
-    from bot.open311.keys import ApiKeyError, create_api_key, list_api_keys, revoke_api_key
-
-    app = await start_app(settings)
+    args = invocation.args
+    app = await invocation.app()
     try:
         async with app.sessions() as session, session.begin():
             if args.action == "key":
@@ -40,8 +34,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     except ApiKeyError as error:
         print(f"kenesh open311: {error}", file=sys.stderr)
         return 1
-    finally:
-        await app.close()
     if args.action == "key":
         # stdout carries only the key, for scripts; it is not stored and cannot be shown again
         print(key)
@@ -53,3 +45,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
             print(f"{row.name}\tcreated {row.created_at:%Y-%m-%d}\t{state}")
     return 0
+
+
+COMMAND = Command("open311", "API keys for Open311 GeoReport v2 apps", run, arguments)

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from time import monotonic
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels import REGISTRY
 from bot.channels.base import Channel
-from bot.delivery.prune import drop_sent_files
 from bot.delivery.worker import OutboxWorker
-from bot.services.broadcast_progress import finish_broadcasts
-from bot.services.broadcasts import queue_due
-from bot.services.tender_alerts import send_due_reminders
-from handlers.survey_invite import survey_job
 
 log = logging.getLogger("kenesh")
-PRUNE_EVERY = 3600.0  # seconds between dropping sent files from the outbox
 
 
 class Runtime:
@@ -31,7 +22,7 @@ class Runtime:
     def __init__(self, app: App) -> None:
         self.app = app
         self.scheduler = AsyncIOScheduler(timezone=app.settings.timezone)
-        self._pruned_at = float("-inf")
+        self._ran_at: dict[str, float] = {}  # monotonic time each job last ran
         settings = app.settings
         self.worker = OutboxWorker(
             app.sessions,
@@ -64,36 +55,23 @@ class Runtime:
                 log.info(channel_type.off)
 
     async def tick(self) -> None:
-        """Queue the broadcasts that are due, finish those with nothing left to send (their
-        authors get the report), send the tender reminders that are due, and the survey
-        invitations and reminders that are due. The schedule lives in the database (rows locked
-        with SKIP LOCKED), so it survives restarts and runs once with several processes;
-        APScheduler only says when to look."""
-
-        async def attempt(job: Callable[[AsyncSession], Awaitable[Any]], empty: Any) -> Any:
+        """Run each job of the tick (the domains' and the platform's), each in a transaction of
+        its own: a failing job is logged and tried again at the next tick, the others go on."""
+        did_something = False
+        for job in self.app.jobs:
+            if job.every and monotonic() - self._ran_at.get(job.name, float("-inf")) < job.every:
+                continue
+            self._ran_at[job.name] = monotonic()
             try:
                 async with self.app.sessions() as session, session.begin():
-                    return await job(session)
+                    result = await job.run(session, self.app.settings)
             except Exception:
-                log.exception("schedule tick: %s failed; trying again at the next", job.__name__)
-                return empty
-
-        started = await attempt(queue_due, [])
-        finished = await attempt(finish_broadcasts, [])
-        reminded = await attempt(send_due_reminders, 0)
-        if monotonic() - self._pruned_at > PRUNE_EVERY:  # a scan of the outbox: not every tick
-            self._pruned_at = monotonic()
-            await attempt(drop_sent_files, 0)
-        surveyed = await attempt(survey_job(self.app.settings), 0)
-        if started:
-            log.info("queued broadcasts %s", started)
-        if finished:
-            log.info("finished broadcasts %s; reports queued for their authors", finished)
-        if reminded:
-            log.info("tender reminders queued for %s subscribers", reminded)
-        if surveyed:
-            log.info("survey invitations and reminders queued: %s", surveyed)
-        if started or finished or reminded or surveyed:
+                log.exception("schedule tick: %s failed; trying again at the next", job.name)
+                continue
+            if result:
+                log.info(job.done, result)
+                did_something = True
+        if did_something:
             self.worker.wake()
 
     async def stop(self) -> None:

@@ -9,17 +9,26 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the parsers are built for every `kenesh` call: the rest loads when run
-    from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.settings import Settings
+from bot.extensions import Command, Invocation
+from bot.services.beneficiaries import create_service, enrol_phones, service_for_staff
+from bot.services.broadcast_progress import local_time
+from bot.services.survey_files import (
+    SurveyFileError,
+    load_survey_file,
+    parse_local,
+    reminder_time,
+)
+from bot.services.surveys import SurveyError, create_survey, results
+from bot.settings import Settings
+from models import Survey, SurveyStatus
+from models.base import utcnow
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
-    """The `services` and `surveys` subcommands."""
-    services = commands.add_parser("services", help="delivered services and their beneficiaries")
+def service_arguments(services: argparse.ArgumentParser) -> None:
+    """`kenesh services create | enrol`."""
     service_actions = services.add_subparsers(dest="action", required=True)
     create = service_actions.add_parser("create", help="a service under an awarded tender")
     create.add_argument("tender_id", type=int)
@@ -28,7 +37,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     enrol.add_argument("service_id", type=int)
     enrol.add_argument("file", type=Path, help="CSV: phone[,language] per line; '-' for stdin")
 
-    surveys = commands.add_parser("surveys", help="feedback surveys of services")
+
+def survey_arguments(surveys: argparse.ArgumentParser) -> None:
+    """`kenesh surveys import | results | close`."""
     survey_actions = surveys.add_subparsers(dest="action", required=True)
     load = survey_actions.add_parser("import", help="a survey from a JSON or YAML file")
     load.add_argument("file", type=Path)
@@ -45,14 +56,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     close.add_argument("survey_id", type=int)
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> int:
+async def run(invocation: Invocation) -> int:
     """Run one `services` or `surveys` subcommand."""
-    from bot.app import start_app
-    from bot.services.beneficiaries import create_service, enrol_phones, service_for_staff
-    from bot.services.survey_files import SurveyFileError
-    from bot.services.surveys import SurveyError, results
-
-    app = await start_app(settings)
+    settings, args = invocation.settings, invocation.args
+    app = await invocation.app()
     try:
         async with app.sessions() as session, session.begin():
             if args.command == "services" and args.action == "create":
@@ -76,14 +83,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2))
     except (SurveyError, SurveyFileError, LookupError) as error:
         raise ValueError(str(error)) from None
-    finally:
-        await app.close()
     return 0
 
 
 async def _close(session: AsyncSession, survey_id: int) -> None:
-    from models import Survey, SurveyStatus
-
     # locked as the tick locks it, so a reminder being sent right now finishes first
     survey = await session.get(Survey, survey_id, with_for_update={"key_share": True})
     if survey is None:
@@ -102,11 +105,6 @@ def _lines(path: Path) -> list[str]:
 
 
 async def _import(session: AsyncSession, settings: Settings, args: argparse.Namespace) -> None:
-    from bot.services.broadcast_progress import local_time
-    from bot.services.survey_files import load_survey_file, parse_local, reminder_time
-    from bot.services.surveys import create_survey
-    from models.base import utcnow
-
     zone = settings.timezone
     found = load_survey_file(args.file, zone)
     for gap in found.missing_languages():
@@ -133,3 +131,9 @@ async def _import(session: AsyncSession, settings: Settings, args: argparse.Name
         f"survey {survey.id}: {len(found.draft.questions)} questions; "
         f"invitations at {local_time(send_at, zone)}, reminder {reminder} ({zone})"
     )
+
+
+COMMANDS = (
+    Command("services", "delivered services and their beneficiaries", run, service_arguments),
+    Command("surveys", "feedback surveys of services", run, survey_arguments),
+)

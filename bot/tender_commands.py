@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings
+from bot.extensions import Command, Invocation
+from bot.ocds.importer import ImportRefused, import_package
+from bot.ocds.package import build_package, dump_package, package_uri
+from bot.ocds.validate import validate_package
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    """The `tenders` subcommand and its actions, for bot.cli."""
-    tenders = commands.add_parser("tenders", help="tenders as OCDS release packages")
+def arguments(tenders: argparse.ArgumentParser) -> None:
+    """`export`, `validate` and `import`."""
     actions = tenders.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="print (or write) the OCDS release package")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
@@ -24,14 +26,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     load.add_argument("file", type=Path)
 
 
-async def run(settings: Settings, args: argparse.Namespace) -> int:
+async def run(invocation: Invocation) -> int:
     """Dispatch `kenesh tenders ACTION`; the exit status."""
+    args = invocation.args
     if args.action == "export":
-        return await export(settings, args.output)
+        return await export(invocation, args.output)
     if args.action == "validate":
         return validate(args.file)
     if args.action == "import":
-        return await import_file(settings, args.file)
+        return await import_file(invocation, args.file)
     raise AssertionError(args.action)
 
 
@@ -45,18 +48,12 @@ def read_json(path: Path) -> Any:
         raise ValueError(f"{path}: not JSON ({error})") from None
 
 
-async def export(settings: Settings, output: Path | None) -> int:
+async def export(invocation: Invocation, output: Path | None) -> int:
     """Print or write the package. An empty one is written too, with a warning: the schema asks
     for at least one release, and there is none before a tender is published."""
-    from bot.app import start_app
-    from bot.ocds.package import build_package, dump_package, package_uri
-
-    app = await start_app(settings)
-    try:
-        async with app.sessions() as session:
-            package = await build_package(session, package_uri(settings))
-    finally:
-        await app.close()
+    app = await invocation.app()
+    async with app.sessions() as session:
+        package = await build_package(session, package_uri(invocation.settings))
     _write(dump_package(package), output)
     if output is not None:
         print(f"{len(package['releases'])} releases written to {output}", file=sys.stderr)
@@ -74,8 +71,6 @@ def _write(text: str, output: Path | None) -> None:
 
 def validate(path: Path) -> int:
     """Print the schema errors of the package in `path`; 1 when there are any."""
-    from bot.ocds.validate import validate_package
-
     try:
         data = read_json(path)
     except ValueError as error:
@@ -91,28 +86,26 @@ def validate(path: Path) -> int:
     return 0
 
 
-async def import_file(settings: Settings, path: Path) -> int:
+async def import_file(invocation: Invocation, path: Path) -> int:
     """Import the package in one transaction: all of it, or nothing with every reason."""
-    from bot.app import start_app
-    from bot.ocds.importer import ImportRefused, import_package
-
     try:
         data = read_json(path)
     except ValueError as error:
         print(f"kenesh tenders import: {error}", file=sys.stderr)
         return 1
-    app = await start_app(settings)
+    app = await invocation.app()
     try:
         async with app.sessions() as session, session.begin():
-            summary = await import_package(session, data, settings)
+            summary = await import_package(session, data, invocation.settings)
     except ImportRefused as refused:
         print(f"kenesh tenders import: {path} refused, nothing imported:", file=sys.stderr)
         for error in refused.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    finally:
-        await app.close()
     for note in summary.notes:
         print(f"note: {note}")
     print(summary)
     return 0
+
+
+COMMAND = Command("tenders", "tenders as OCDS release packages", run, arguments)

@@ -14,7 +14,6 @@ invitation and reminder goes once, whatever the number of processes and restarts
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -216,13 +215,3 @@ async def send_due_surveys(session: AsyncSession, settings: Settings) -> int:
                 await batch.remind(survey, *locked[person_id])
         survey.reminded_at = now
     return await batch.write()
-
-
-def survey_job(settings: Settings) -> Callable[[AsyncSession], Awaitable[int]]:
-    """The tick's job: `send_due_surveys` with this process's settings."""
-
-    async def send_due_surveys_job(session: AsyncSession) -> int:
-        return await send_due_surveys(session, settings)
-
-    send_due_surveys_job.__name__ = "send_due_surveys"
-    return send_due_surveys_job

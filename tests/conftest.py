@@ -13,12 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App
-from bot.conversation.engine import Conversation
-from bot.identity.asides import ASIDES
-from bot.metrics import Metrics
 from bot.services.reference import seed_if_empty
 from bot.settings import Settings
-from handlers import build_flows
+from bot.wiring import load
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.factories import Chat
 
@@ -137,11 +134,7 @@ async def clear(database: Database) -> None:
 def make_app(database: Database, **settings: object) -> App:
     """An App on the test database (several may share it, like several processes)."""
     config = Settings(database_url=database.url, **settings)
-    metrics = Metrics()
-    conversation = Conversation(
-        database.sessions, config, build_flows(), metrics=metrics, asides=ASIDES
-    )
-    return App(config, database.engine, database.sessions, conversation, metrics)
+    return load().assemble(config, database.engine, database.sessions)
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlalchemy import null, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.schedule import Job
+from bot.settings import Settings
 from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
 from models.outbox import FILE_REPLY
@@ -29,3 +31,11 @@ async def drop_sent_files(session: AsyncSession) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+async def _drop_sent_files(session: AsyncSession, settings: Settings) -> int:
+    return await drop_sent_files(session)
+
+
+# a scan of the outbox: hourly, not every tick
+PRUNE = Job("drop sent files", _drop_sent_files, "files of %s sent messages dropped", every=3600)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation.flow import FlowRegistry
-from handlers import build_flows, ngo_menu
+from dataclasses import replace
+
+from bot.wiring import load
 from models import OrganizationStatus
 from tests.bot.services.test_ngos import create_organization
 from tests.factories import create_staff, onboard
@@ -30,11 +31,14 @@ async def test_members_of_an_approved_ngo_get_their_entries(app, chat) -> None:
 
 
 async def test_open_tenders_shows_only_once_its_flow_exists(app, chat) -> None:
-    assert "open_tenders" in dict(ngo_menu.ITEMS)
-    full = build_flows()
-    names = [name for name in full.names() if name not in ("open_tenders", "ngo_menu")]
-    without = FlowRegistry([full[name] for name in names] + [ngo_menu.build(lambda: names)])
-    app.conversation.flows = without
+    full = load()
+    assert any(e.flow == "open_tenders" and e.menu == "ngo_menu" for e in full.entries)
+    without = replace(
+        full,
+        flows=tuple(f for f in full.flows if f().name != "open_tenders"),
+        entries=tuple(e for e in full.entries if e.flow != "open_tenders"),
+    )
+    app.conversation.flows = without.flow_registry()
     member = chat("member")
     await onboard(member)
     await create_organization(app, await member.person(), status=OrganizationStatus.approved)

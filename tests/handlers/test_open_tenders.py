@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from handlers import build_flows
+from bot.wiring import load
 from models import Subscription, Tender, TenderStatus
 from models.base import utcnow
 from tests.factories import ELSEWHERE, HOME, Chat
@@ -114,7 +114,7 @@ async def test_only_ngo_members_get_the_flow(app) -> None:
     from tests.factories import create_resident
 
     resident = await create_resident(app, "resident")
-    assert not build_flows()["open_tenders"].allowed(resident)
+    assert not load().flow_registry()["open_tenders"].allowed(resident)
     chat = Chat(app, "resident")
     await chat.say("menu")
     await start_flow(app, chat, "open_tenders")

@@ -190,9 +190,9 @@ async def test_a_resident_does_not_get_the_staff_flows(app) -> None:
     assert "Tenders (staff)" not in resident.screen
     await resident.say("Tenders (staff)")
     assert "Please choose one of the options." in resident.screen
-    from handlers import build_flows
+    from bot.wiring import load
 
     person = await resident.person()
-    flows = build_flows()
+    flows = load().flow_registry()
     assert not flows["tenders"].allowed(person) and not flows["tender_new"].allowed(person)
     assert not flows["open_tenders"].allowed(person)

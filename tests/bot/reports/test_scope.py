@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.audit import PermissionDenied
 from bot.reports import ReportKind
 from bot.reports.build import ReportRequest, gather_report
-from handlers import build_flows
+from bot.wiring import load
 from models import AuditEvent, Person
 from tests.bot.reports.test_figures import gather
 from tests.bot.reports.world import MARCH, create_world
@@ -75,6 +75,6 @@ async def test_residents_get_no_report_at_all(app, world) -> None:
     async with app.sessions() as session:
         resident = await session.get(Person, world.resident_id)
         staff = await session.get(Person, world.home_staff_id)
-    flow = build_flows()["staff_reports"]
+    flow = load().flow_registry()["staff_reports"]
     assert flow.allowed is not None
     assert not flow.allowed(resident) and flow.allowed(staff)
