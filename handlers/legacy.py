@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.broadcast_commands import COMMAND as BROADCAST_COMMAND
 from bot.conversation.context import Context
-from bot.conversation.menu import MAIN, Menu, MenuEntry
+from bot.conversation.menu import Menu, MenuEntry
 from bot.i18n import N_
 from bot.ocds.package import PACKAGE_PATH, build_package, package_uri
 from bot.open311 import build_open311_router
@@ -27,22 +27,17 @@ from bot.survey_commands import COMMANDS as SURVEY_COMMANDS
 from bot.tender_commands import COMMAND as TENDER_COMMAND
 from handlers import (
     broadcast,
-    consent,
-    help,
-    language,
     my_broadcasts,
     my_reports,
     needs,
     ngo_join,
     ngo_register,
     ngo_review,
-    onboarding,
     open_tenders,
     priorities,
     reports,
     service_join,
     service_staff,
-    settings,
     staff_needs,
     subscriptions,
     survey_answer,
@@ -53,14 +48,9 @@ from handlers.survey_invite import send_due_surveys
 from models import ConsentStatus, Role
 
 FLOWS = (
-    onboarding.build,
-    language.build,
     needs.build,
     my_reports.build,
     priorities.build,
-    settings.build,
-    consent.build,
-    help.build,
     staff_needs.build,
     broadcast.build,
     my_broadcasts.build,
@@ -81,10 +71,6 @@ FLOWS = (
 
 def _consented(ctx: Context) -> bool:
     return ctx.person.consent == ConsentStatus.given
-
-
-def _not_consented(ctx: Context) -> bool:
-    return ctx.person.consent != ConsentStatus.given
 
 
 def _staff(ctx: Context) -> bool:
@@ -141,7 +127,6 @@ def _consented_person(person: object) -> bool:
 
 NGO_HUB = "ngo_menu"
 MENUS = (
-    Menu(MAIN, N_("Main menu. What would you like to do?"), home=True),
     Menu(
         NGO_HUB,
         _ngo_hub_prompt,
@@ -167,9 +152,6 @@ MENU = (
     MenuEntry("tenders", N_("Tenders (staff)"), 120, _staff),
     MenuEntry("services", service_staff.MENU_ITEM, 130, _staff),
     MenuEntry("ngo_review", N_("NGO applications (staff)"), 140, _staff),
-    MenuEntry("consent", N_("Give consent"), 150, _not_consented),
-    MenuEntry("settings", N_("Settings"), 160),
-    MenuEntry("help", N_("Help"), 170),
     # the NGO hub
     MenuEntry("ngo_register", N_("Register an NGO"), 10, _may_register, NGO_HUB),
     MenuEntry("ngo_join", N_("Join an NGO"), 20, _may_register, NGO_HUB),

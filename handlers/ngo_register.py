@@ -32,8 +32,8 @@ from bot.identity.people import addresses_of
 from bot.phones import normalize_phone
 from bot.services.inn import InnProblem, InvalidInn, check_organization_inn
 from bot.services.ngos import InnTaken, inn_taken, may_register, register_organization
+from handlers.account.flows.places import PickPlace, municipality_name
 from handlers.needs import category_options
-from handlers.places import PickPlace, municipality_name
 
 DONE, ADD, AGAIN = "done", "add", "again"
 CONTINUE = N_("That's all, continue")

@@ -24,7 +24,7 @@ from bot.reports import ReportKind, labels
 from bot.reports.build import ReportRequest, gather_report, render_files
 from bot.reports.links import MEDIA, Grant, report_links
 from bot.reports.periods import Period
-from handlers.places import PickPlace, chosen_municipality
+from handlers.account.flows.places import PickPlace, chosen_municipality
 from handlers.report_steps import chosen_period, period_steps
 from models import Municipality, Role, Service, Survey, SurveyStatus
 

@@ -19,6 +19,7 @@ from bot.services.subscriptions import (
     subscriptions_of,
     unsubscribe,
 )
+from handlers.account.flows.places import municipality_name
 from handlers.needs import category_options
 from handlers.ngo_join import is_member
 from handlers.ngo_register import (
@@ -28,7 +29,6 @@ from handlers.ngo_register import (
     names_of_places,
     names_of_sectors,
 )
-from handlers.places import municipality_name
 
 ADD, REMOVE, PAUSE, RESUME, OTHER = "add", "remove", "pause", "resume", "other"
 ACTIONS = (

@@ -6,9 +6,9 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
-from bot.identity.people import record_consent
-from handlers.language import ChooseLanguage
-from handlers.places import chosen_municipality, place_steps
+from handlers.account.flows.language import ChooseLanguage
+from handlers.account.flows.places import chosen_municipality, place_steps
+from handlers.account.privacy import record_consent
 
 CONSENT_PROMPT = N_(
     "To pass your reports to the municipality, Kenesh keeps your language, your municipality, "

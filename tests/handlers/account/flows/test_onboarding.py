@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from handlers.onboarding import CONSENT_PROMPT
+from handlers.account.flows.onboarding import CONSENT_PROMPT
 from models import Address, ConsentStatus, ConversationState, Need, Person
 from tests.factories import HOME, create_need, create_resident, municipality, onboard, t
 

@@ -6,9 +6,9 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
-from bot.identity.people import record_consent
-from handlers.onboarding import CONSENT_PROMPT, CONSENT_SHORT
-from handlers.places import chosen_municipality, place_steps
+from handlers.account.flows.onboarding import CONSENT_PROMPT, CONSENT_SHORT
+from handlers.account.flows.places import chosen_municipality, place_steps
+from handlers.account.privacy import record_consent
 
 
 async def _finish(ctx: Context) -> str | None:

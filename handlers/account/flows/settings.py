@@ -9,8 +9,8 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import AskContact, Choose, Confirm, Option
 from bot.i18n import N_
 from bot.identity.linking import link_phone
-from bot.identity.people import delete_personal_data
-from handlers.places import chosen_municipality, municipality_name, place_steps
+from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
+from handlers.account.privacy import delete_personal_data
 from models import ConsentStatus
 
 CHOICES = (
