@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.extensions import Command, Invocation
 from bot.services.beneficiaries import create_service, enrol_phones, service_for_staff
-from bot.services.broadcast_progress import local_time
 from bot.services.survey_files import (
     SurveyFileError,
     load_survey_file,
@@ -23,6 +22,7 @@ from bot.services.survey_files import (
 )
 from bot.services.surveys import SurveyError, create_survey, results
 from bot.settings import Settings
+from bot.times import local_time
 from models import Survey, SurveyStatus
 from models.base import utcnow
 

@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGE_NAMES, N_
 from bot.services.broadcast_progress import CHANNEL_NAMES
 from bot.settings import LANGUAGES
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
-from handlers.needs import category_options
+from handlers.needs.flows.categories import category_options
 from models import Audience, Category, Role
 
 AUDIENCES = (

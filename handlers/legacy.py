@@ -13,8 +13,6 @@ from bot.conversation.context import Context
 from bot.conversation.menu import Menu, MenuEntry
 from bot.i18n import N_
 from bot.ocds.package import PACKAGE_PATH, build_package, package_uri
-from bot.open311 import build_open311_router
-from bot.open311_commands import COMMAND as OPEN311_COMMAND
 from bot.reports.links import build_links_router
 from bot.schedule import Job
 from bot.services.broadcast_progress import finish_broadcasts
@@ -28,17 +26,13 @@ from bot.tender_commands import COMMAND as TENDER_COMMAND
 from handlers import (
     broadcast,
     my_broadcasts,
-    my_reports,
-    needs,
     ngo_join,
     ngo_register,
     ngo_review,
     open_tenders,
-    priorities,
     reports,
     service_join,
     service_staff,
-    staff_needs,
     subscriptions,
     survey_answer,
     tender_manage,
@@ -48,10 +42,6 @@ from handlers.survey_invite import send_due_surveys
 from models import ConsentStatus, Role
 
 FLOWS = (
-    needs.build,
-    my_reports.build,
-    priorities.build,
-    staff_needs.build,
     broadcast.build,
     my_broadcasts.build,
     reports.build,
@@ -138,14 +128,10 @@ MENUS = (
 
 MENU = (
     MenuEntry("survey", survey_answer.MENU_ITEM, 10, _survey_waiting),
-    MenuEntry("report_need", N_("Report a need"), 20, _consented),
-    MenuEntry("my_reports", N_("My reports"), 30, _consented),
-    MenuEntry("priorities", N_("Priorities of my community"), 40),
     MenuEntry("service_join", service_join.MENU_ITEM, 50, _consented),
     MenuEntry(NGO_HUB, N_("NGOs and tenders"), 60, _consented),
     # NGO members: the shortest way to what they need
     MenuEntry("open_tenders", N_("Open tenders"), 70, _ngo_member),
-    MenuEntry("staff_needs", N_("Needs of my municipality (staff)"), 80, _staff),
     MenuEntry("broadcast", N_("Announcement (staff)"), 90, _staff),
     MenuEntry("my_broadcasts", N_("My announcements (staff)"), 100, _staff),
     MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),
@@ -160,7 +146,7 @@ MENU = (
     MenuEntry("ngo_code", N_("Join code for colleagues"), 50, _approved_member, NGO_HUB),
 )
 
-COMMANDS = (BROADCAST_COMMAND, TENDER_COMMAND, OPEN311_COMMAND, *SURVEY_COMMANDS)
+COMMANDS = (BROADCAST_COMMAND, TENDER_COMMAND, *SURVEY_COMMANDS)
 
 
 async def _queue_due(session: AsyncSession, settings: Settings) -> object:
@@ -204,4 +190,4 @@ def _links_routes(app: App) -> APIRouter:
     return build_links_router(app.sessions, app.settings)
 
 
-ROUTES = (_ocds_routes, build_open311_router, _links_routes)
+ROUTES = (_ocds_routes, _links_routes)

@@ -11,7 +11,7 @@ from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.broadcast_progress import STATUS_NAMES, describe, local_time, progress, shorten
+from bot.services.broadcast_progress import STATUS_NAMES, describe, progress
 from bot.services.broadcasts import (
     broadcast_for_staff,
     broadcasts_for_staff,
@@ -19,6 +19,8 @@ from bot.services.broadcasts import (
     is_running,
     text_for,
 )
+from bot.text import shorten
+from bot.times import local_time
 from models import Broadcast, BroadcastStatus
 
 REFRESH, CANCEL, OTHERS, DONE = "refresh", "cancel", "others", "done"

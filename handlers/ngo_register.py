@@ -33,7 +33,7 @@ from bot.phones import normalize_phone
 from bot.services.inn import InnProblem, InvalidInn, check_organization_inn
 from bot.services.ngos import InnTaken, inn_taken, may_register, register_organization
 from handlers.account.flows.places import PickPlace, municipality_name
-from handlers.needs import category_options
+from handlers.needs.flows.categories import category_options
 
 DONE, ADD, AGAIN = "done", "add", "again"
 CONTINUE = N_("That's all, continue")

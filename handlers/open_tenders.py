@@ -14,7 +14,7 @@ from bot.i18n import N_
 from bot.services.subscriptions import subscriptions_of
 from bot.services.tender_alerts import details, local, municipality_name
 from bot.services.tenders import open_tenders_for
-from handlers.my_reports import shorten
+from bot.text import shorten
 from models import Category, Municipality, Person, Role, Tender
 
 OTHERS, DONE = "others", "done"

@@ -24,8 +24,8 @@ from bot.services.beneficiaries import (
     services_for_staff,
     split_pasted,
 )
-from bot.services.broadcast_progress import local_time
 from bot.services.surveys import SurveyError, results, surveys_of
+from bot.times import local_time
 from handlers.survey_results import describe_results, survey_line
 from handlers.survey_steps import create_from_answers, survey_steps
 from models import Service, Tender

@@ -20,7 +20,7 @@ from bot.services.subscriptions import (
     unsubscribe,
 )
 from handlers.account.flows.places import municipality_name
-from handlers.needs import category_options
+from handlers.needs.flows.categories import category_options
 from handlers.ngo_join import is_member
 from handlers.ngo_register import (
     DONE,

@@ -14,7 +14,6 @@ from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
-from bot.services.broadcast_progress import local_time
 from bot.services.broadcasts import text_for
 from bot.services.surveys import (
     MAX_CHOICES,
@@ -26,6 +25,7 @@ from bot.services.surveys import (
     create_survey,
 )
 from bot.settings import LANGUAGES
+from bot.times import local_time
 from handlers.broadcast import AskTime
 from models import QuestionKind, Survey
 from models.base import utcnow

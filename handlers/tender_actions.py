@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.services import tenders
 from bot.services.tender_alerts import local, money
 from bot.services.tenders import award_candidates, tender_for_staff
-from handlers.needs import category_options
+from handlers.needs.flows.categories import category_options
 from handlers.tender_steps import AskBudget, AskDeadline, AskLink, deadline_of, with_alerted
 from models import Organization, Tender, TenderStatus
 

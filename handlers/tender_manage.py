@@ -14,7 +14,7 @@ from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
 from bot.services.tender_alerts import local
 from bot.services.tenders import TenderError, tender_for_staff, tenders_for_staff
-from handlers.my_reports import shorten
+from bot.text import shorten
 from handlers.tender_actions import (
     AWARD,
     CANCEL,

@@ -13,9 +13,9 @@ from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
 from bot.services.tender_alerts import local, money
 from bot.services.tenders import Draft, TenderError, create_tender, publish
+from bot.text import shorten
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
-from handlers.my_reports import shorten
-from handlers.needs import category_options
+from handlers.needs.flows.categories import category_options
 from handlers.tender_steps import (
     AskBudget,
     AskDeadline,

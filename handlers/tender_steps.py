@@ -13,8 +13,8 @@ from bot.conversation.steps import Ask, Invalid
 from bot.i18n import N_, NP_
 from bot.services.tender_alerts import details, local, money, municipality_name
 from bot.services.tenders import TenderError, parse_budget
+from bot.text import shorten
 from handlers.broadcast import AskTime
-from handlers.my_reports import shorten
 from models import Category, Municipality, Tender, TenderStatus
 
 # msgctxt "tender": in Russian and Kyrgyz the word agrees with "tender", not "announcement"

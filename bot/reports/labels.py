@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import N_, NP_, Translator
 from bot.reports import ReportKind
-from bot.services.needs import STATUS_NAMES
+from handlers.needs.needs import STATUS_NAMES
 from models import NeedStatus, QuestionKind, TenderStatus
 
 TITLES = {

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery import notify
 from bot.i18n import N_, Translator, translator
 from bot.services.broadcasts import outcome_counts, text_for
+from bot.text import shorten
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 
@@ -84,11 +83,6 @@ async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, Figure
     return dict(figures)
 
 
-def local_time(moment: datetime | None, zone: str) -> str:
-    """`moment` as the local "YYYY-MM-DD HH:MM"."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def _reasons(tr: Translator, reasons: Counter[str], names: dict[str, str]) -> str:
     common = reasons.most_common(REASONS_SHOWN)
     shown = [f"{tr.t(names[r]) if r in names else r[:60]} ({n})" for r, n in common]
@@ -126,13 +120,6 @@ def describe(tr: Translator, figures: dict[str, Figures], compact: bool = False)
         if seen.skipped:
             lines.append(f"  {tr.t(SKIPPED)}: {_reasons(tr, seen.skipped, SKIP_REASONS)}")
     return lines
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to about `limit` characters."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def final_report(tr: Translator, broadcast: Broadcast, figures: dict[str, Figures]) -> str:

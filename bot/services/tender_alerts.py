@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation.messages import Capabilities, Reply
 from bot.delivery import notify
 from bot.i18n import N_, Translator, translator
-from bot.services.broadcast_progress import shorten
+from bot.text import shorten
 from models import (
     Category,
     Municipality,

@@ -61,7 +61,7 @@ async def test_the_same_phone_merges_two_records_into_one(app, chat) -> None:
     person = chat("tg-3")  # …now writes on another channel and shares that phone
     await onboard(person)
     me = await person.person()
-    from bot.services.needs import support_need
+    from handlers.needs.needs import support_need
 
     async with app.sessions() as session, session.begin():
         for supporter in (me.id, sms_self.id):

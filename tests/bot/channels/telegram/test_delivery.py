@@ -78,7 +78,7 @@ async def test_a_permanent_error_is_recorded_with_its_reason(bot, telegram_user)
 
 
 async def test_a_status_change_reaches_the_reporter_on_telegram(bot, telegram_user) -> None:
-    from bot.services.needs import change_status
+    from handlers.needs.needs import change_status
     from models import Need, NeedStatus, Role
     from tests.factories import create_need
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import httpx
 from sqlalchemy import select
 
-from bot.open311.keys import revoke_api_key
-from bot.open311.serializers import w3_datetime
+from handlers.needs.open311.keys import revoke_api_key
+from handlers.needs.open311.serializers import w3_datetime
 from models import AuditEvent, Need
-from tests.bot.open311.conftest import Served
 from tests.factories import HOME
+from tests.handlers.needs.open311.conftest import Served
 
 NEW = {
     "service_code": "water",

@@ -8,9 +8,9 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
-from bot.services.needs import STATUS_NAMES, category_name, priorities, support_need, supports_of
+from bot.text import shorten
 from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
-from handlers.my_reports import shorten
+from handlers.needs.needs import STATUS_NAMES, category_name, priorities, support_need, supports_of
 from models import ConsentStatus, Need
 
 

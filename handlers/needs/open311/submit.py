@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.i18n import N_, translator
-from bot.open311.formats import Open311Error
-from bot.open311.keys import find_api_key
-from bot.open311.queries import category_by_code, jurisdiction
-from bot.services.needs import save_need
+from handlers.needs.needs import save_need
+from handlers.needs.open311.formats import Open311Error
+from handlers.needs.open311.keys import find_api_key
+from handlers.needs.open311.queries import category_by_code, jurisdiction
 from models import ApiKey, Need
 
 DESCRIPTION_LENGTH = 4000  # the spec's limit

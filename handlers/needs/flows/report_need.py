@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import select
-
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.keywords import shown_keyword
-from bot.conversation.steps import Ask, AskPhoto, AskPlace, Choose, Confirm, Option
+from bot.conversation.steps import Ask, AskPhoto, AskPlace, Choose, Confirm
 from bot.i18n import N_
-from bot.services.needs import report_need
+from handlers.needs.flows.categories import category_options
+from handlers.needs.needs import report_need
 from models import Category, ConsentStatus, Person
-
-
-async def category_options(ctx: Context) -> Sequence[Option]:
-    """Need categories in the reader's language, in their reference order."""
-    categories = await ctx.session.scalars(
-        select(Category).order_by(Category.position, Category.id)
-    )
-    return [
-        Option(str(c.id), c.name(ctx.language), aliases=(*c.all_names(), c.code))
-        for c in categories
-    ]
 
 
 def _place_prompt(ctx: Context) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from models import ApiKey, Need
 from models.db import create_engine, create_sessionmaker
-from tests.bot.open311.test_submit import NEW
+from tests.handlers.needs.open311.test_submit import NEW
 from tests.processes import KENESH, free_port, kenesh
 
 

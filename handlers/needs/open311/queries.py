@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.open311.formats import Open311Error
+from handlers.needs.open311.formats import Open311Error
 from models import Category, Municipality, Need, NeedStatus
 from models.need import parse_reference
 

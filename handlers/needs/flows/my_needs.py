@@ -1,20 +1,15 @@
-"""My reports: the needs a person reported, with status and the latest staff comment."""
+"""My needs ("My reports" in the menu): the needs a person reported, with their status and the
+latest staff comment."""
 
 from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.i18n import N_
-from bot.services.needs import STATUS_NAMES, category_name, needs_of
+from bot.text import shorten
+from handlers.needs.needs import STATUS_NAMES, category_name, needs_of
 
 SHOWN = 10
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to about `limit` characters."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -40,4 +35,4 @@ async def _finish(ctx: Context) -> str | None:
 
 def build() -> Flow:
     """A list, then back to the menu."""
-    return Flow("my_reports", [], _finish)
+    return Flow("my_needs", [], _finish)

@@ -4,6 +4,6 @@ Need categories are the services; needs are the service requests, read by anyone
 personal data) and created by outside apps holding an API key (`kenesh open311 key NAME`).
 docs/open311.md describes every endpoint and choice."""
 
-from bot.open311.routes import PREFIX, build_open311_router
+from handlers.needs.open311.routes import PREFIX, build_open311_router
 
 __all__ = ["PREFIX", "build_open311_router"]

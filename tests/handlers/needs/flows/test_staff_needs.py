@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import PermissionDenied
-from bot.services.needs import change_status
+from handlers.needs.needs import change_status
 from models import AuditEvent, Need, NeedStatus, NeedStatusChange, OutboxMessage, Person, Role
 from tests.factories import (
     ELSEWHERE,

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 import httpx
 from sqlalchemy import select
 
-from bot.open311.xml import xml_document
+from handlers.needs.open311.xml import xml_document
 from models import Need
-from tests.bot.open311.conftest import Reported, Served
+from tests.handlers.needs.open311.conftest import Reported, Served
 
 SERVICE = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
 REQUEST = [

@@ -6,9 +6,9 @@ import re
 
 import httpx
 
-from bot.open311.privacy import mask_phones
-from tests.bot.open311.conftest import NAMES, PHONES, TELEGRAM_CHAT, Reported, Served
-from tests.bot.open311.test_submit import NEW
+from handlers.needs.open311.privacy import mask_phones
+from tests.handlers.needs.open311.conftest import NAMES, PHONES, TELEGRAM_CHAT, Reported, Served
+from tests.handlers.needs.open311.test_submit import NEW
 
 REQUEST_FIELDS = {
     "service_request_id",

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from models import Category, Municipality, Need
 from models.base import utcnow
-from tests.bot.open311.conftest import Reported, Served
 from tests.factories import ELSEWHERE, HOME
+from tests.handlers.needs.open311.conftest import Reported, Served
 
 
 async def read(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.open311 import serializers
-from bot.open311.formats import (
+from handlers.needs.open311 import serializers
+from handlers.needs.open311.formats import (
     DEFAULT_LANGUAGE,
     Open311Error,
     check_format,
@@ -18,7 +18,7 @@ from bot.open311.formats import (
     requested_language,
     respond,
 )
-from bot.open311.queries import (
+from handlers.needs.open311.queries import (
     RequestFilter,
     categories,
     category_by_code,
@@ -27,7 +27,12 @@ from bot.open311.queries import (
     parse_filter,
     request_id,
 )
-from bot.open311.submit import check_api_key, create_request, parse_new_request, read_fields
+from handlers.needs.open311.submit import (
+    check_api_key,
+    create_request,
+    parse_new_request,
+    read_fields,
+)
 from models import ApiKey
 from models.base import utcnow
 

@@ -11,7 +11,7 @@ from tests.factories import ELSEWHERE, create_need, create_resident, onboard
 
 
 async def support(app, address: str, need) -> None:
-    from bot.services.needs import support_need
+    from handlers.needs.needs import support_need
     from models import Person
 
     supporter = await create_resident(app, address)

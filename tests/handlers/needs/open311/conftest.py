@@ -15,7 +15,7 @@ from georeport import GeoReport
 
 from bot.app import App
 from bot.http import create_http_app
-from bot.open311.keys import create_api_key
+from handlers.needs.open311.keys import create_api_key
 from models import Address, Need, NeedStatus, Organization, Person
 from tests.factories import ELSEWHERE, HOME, create_need, create_resident
 from tests.processes import free_port

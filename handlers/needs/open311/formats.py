@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from fastapi import Request
 from fastapi.responses import Response
 
-from bot.open311.xml import Value, xml_document
+from handlers.needs.open311.xml import Value, xml_document
 
 MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 LANGUAGES = ("ky", "ru", "uz", "en")

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bot.extensions import Command, Invocation
-from bot.open311.keys import ApiKeyError, create_api_key, list_api_keys, revoke_api_key
+from handlers.needs.open311.keys import ApiKeyError, create_api_key, list_api_keys, revoke_api_key
 
 
 def arguments(open311: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.open311.privacy import mask_phones, public_media_url
+from handlers.needs.open311.privacy import mask_phones, public_media_url
 from models import Category, Municipality, Need
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

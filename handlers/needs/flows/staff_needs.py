@@ -11,7 +11,9 @@ from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound, Photo
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.needs import (
+from bot.text import shorten
+from handlers.needs.flows.categories import category_options
+from handlers.needs.needs import (
     STATUS_NAMES,
     category_name,
     change_status,
@@ -19,8 +21,6 @@ from bot.services.needs import (
     staff_needs,
     supports_of,
 )
-from handlers.my_reports import shorten
-from handlers.needs import category_options
 from models import Need, NeedStatus
 from models.need import parse_reference
 

@@ -1,0 +1,33 @@
+"""Needs: what residents report their community needs — reporting one, following one's own,
+supporting the priorities of a municipality, staff triage, and the same needs as Open311
+GeoReport v2 service requests for outside apps."""
+
+from bot.conversation.context import Context
+from bot.conversation.menu import MenuEntry
+from bot.i18n import N_
+from handlers.needs import commands
+from handlers.needs.flows import my_needs, priorities, report_need, staff_needs
+from handlers.needs.open311 import build_open311_router
+from models import ConsentStatus
+
+
+def _consented(ctx: Context) -> bool:
+    return ctx.person.consent == ConsentStatus.given
+
+
+def _staff(ctx: Context) -> bool:
+    return ctx.person.is_staff
+
+
+FLOWS = (report_need.build, my_needs.build, priorities.build, staff_needs.build)
+
+MENU = (
+    MenuEntry("report_need", N_("Report a need"), 20, _consented),
+    MenuEntry("my_needs", N_("My reports"), 30, _consented),
+    MenuEntry("priorities", N_("Priorities of my community"), 40),
+    MenuEntry("staff_needs", N_("Needs of my municipality (staff)"), 80, _staff),
+)
+
+COMMANDS = (commands.COMMAND,)
+
+ROUTES = (build_open311_router,)
