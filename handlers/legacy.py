@@ -10,14 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.broadcast_commands import COMMAND as BROADCAST_COMMAND
 from bot.conversation.context import Context
-from bot.conversation.menu import Menu, MenuEntry
+from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from bot.ocds.package import PACKAGE_PATH, build_package, package_uri
 from bot.reports.links import build_links_router
 from bot.schedule import Job
 from bot.services.broadcast_progress import finish_broadcasts
 from bot.services.broadcasts import queue_due
-from bot.services.ngos import approved_organization_of, may_register, organization_of
 from bot.services.surveys import open_invitation
 from bot.services.tender_alerts import send_due_reminders
 from bot.settings import Settings
@@ -26,18 +25,15 @@ from bot.tender_commands import COMMAND as TENDER_COMMAND
 from handlers import (
     broadcast,
     my_broadcasts,
-    ngo_join,
-    ngo_register,
-    ngo_review,
     open_tenders,
     reports,
     service_join,
     service_staff,
-    subscriptions,
     survey_answer,
     tender_manage,
     tender_new,
 )
+from handlers.ngos import HUB, approved_member
 from handlers.survey_invite import send_due_surveys
 from models import ConsentStatus, Role
 
@@ -48,11 +44,6 @@ FLOWS = (
     tender_manage.build,
     tender_new.build,
     open_tenders.build,
-    ngo_register.build,
-    ngo_join.build,
-    ngo_join.build_code,
-    subscriptions.build,
-    ngo_review.build,
     survey_answer.build,
     service_join.build,
     service_staff.build,
@@ -75,61 +66,9 @@ async def _survey_waiting(ctx: Context) -> bool:
     return await open_invitation(ctx.session, ctx.person.id) is not None
 
 
-def _may_register(ctx: Context) -> bool:
-    return may_register(ctx.person)
-
-
-async def _approved_member(ctx: Context) -> bool:
-    if may_register(ctx.person):
-        return False
-    return await approved_organization_of(ctx.session, ctx.person) is not None
-
-
-async def _ngo_hub_prompt(ctx: Context) -> str:
-    organization = await organization_of(ctx.session, ctx.person)
-    if organization is None:
-        return ctx.t(
-            N_(
-                "NGOs and tenders: NGOs register here, and their members get the tenders of "
-                "municipalities. What would you like to do?"
-            )
-        )
-    return ctx.t(N_("NGOs and tenders. Your NGO: “{name}”."), name=organization.name)
-
-
-async def _ngo_hub_empty(ctx: Context) -> str | None:
-    organization = await organization_of(ctx.session, ctx.person)
-    ctx.say(
-        ctx.t(
-            N_(
-                "The application of “{name}” is waiting for review by municipal staff. We will "
-                "write to you once it is decided."
-            ),
-            name=organization.name if organization else "—",
-        )
-    )
-    return None
-
-
-def _consented_person(person: object) -> bool:
-    return getattr(person, "consent", None) == ConsentStatus.given
-
-
-NGO_HUB = "ngo_menu"
-MENUS = (
-    Menu(
-        NGO_HUB,
-        _ngo_hub_prompt,
-        empty=_ngo_hub_empty,
-        allowed=_consented_person,
-        refusal=N_("First give your consent to the processing of your data (in the menu)."),
-    ),
-)
-
 MENU = (
     MenuEntry("survey", survey_answer.MENU_ITEM, 10, _survey_waiting),
     MenuEntry("service_join", service_join.MENU_ITEM, 50, _consented),
-    MenuEntry(NGO_HUB, N_("NGOs and tenders"), 60, _consented),
     # NGO members: the shortest way to what they need
     MenuEntry("open_tenders", N_("Open tenders"), 70, _ngo_member),
     MenuEntry("broadcast", N_("Announcement (staff)"), 90, _staff),
@@ -137,13 +76,7 @@ MENU = (
     MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),
     MenuEntry("tenders", N_("Tenders (staff)"), 120, _staff),
     MenuEntry("services", service_staff.MENU_ITEM, 130, _staff),
-    MenuEntry("ngo_review", N_("NGO applications (staff)"), 140, _staff),
-    # the NGO hub
-    MenuEntry("ngo_register", N_("Register an NGO"), 10, _may_register, NGO_HUB),
-    MenuEntry("ngo_join", N_("Join an NGO"), 20, _may_register, NGO_HUB),
-    MenuEntry("open_tenders", N_("Open tenders"), 30, _approved_member, NGO_HUB),
-    MenuEntry("subscriptions", N_("Tender subscriptions"), 40, _approved_member, NGO_HUB),
-    MenuEntry("ngo_code", N_("Join code for colleagues"), 50, _approved_member, NGO_HUB),
+    MenuEntry("open_tenders", N_("Open tenders"), 30, approved_member, HUB),
 )
 
 COMMANDS = (BROADCAST_COMMAND, TENDER_COMMAND, *SURVEY_COMMANDS)

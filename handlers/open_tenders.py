@@ -11,10 +11,10 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
-from bot.services.subscriptions import subscriptions_of
 from bot.services.tender_alerts import details, local, municipality_name
 from bot.services.tenders import open_tenders_for
 from bot.text import shorten
+from handlers.ngos.subscriptions import subscriptions_of
 from models import Category, Municipality, Person, Role, Tender
 
 OTHERS, DONE = "others", "done"

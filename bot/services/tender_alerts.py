@@ -152,7 +152,7 @@ async def _audience(
     session: AsyncSession, tender: Tender, change: Change
 ) -> list[tuple[Person, str | None]]:
     """The subscribers; for an award, also every member of the winning NGO."""
-    from bot.services.subscriptions import subscribers  # NGOs build on tenders' alerts
+    from handlers.ngos.subscriptions import subscribers
 
     chosen = list(await subscribers(session, tender.municipality_id, tender.category_id))
     if change == Change.awarded and tender.awarded_organization_id:

@@ -10,8 +10,8 @@ from bot.channels.sms import channel as sms_channel
 from bot.channels.sms.render import render_text
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.i18n import translator
-from bot.services.subscriptions import subscribers
 from bot.settings import LANGUAGES
+from handlers.ngos.subscriptions import subscribers
 from models import Organization, OrganizationStatus, Person, Role
 from tests.factories import HOME, category, create_invite_code, municipality
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import PermissionDenied
-from bot.services.ngos import approve_organization
+from handlers.ngos.ngos import approve_organization
 from models import AuditEvent, Organization, OrganizationStatus, Person, Role
-from tests.bot.services.test_ngos import create_organization
 from tests.factories import ELSEWHERE, HOME, create_invite_code, create_staff, onboard, t
+from tests.handlers.ngos.test_ngos import create_organization
 
 
 async def registered_by(chat, app, address: str, language: str = "en", **values) -> Organization:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from models import Organization, OrganizationStatus, Person, Role
-from tests.bot.services.test_ngos import create_organization
 from tests.factories import onboard
+from tests.handlers.ngos.test_ngos import create_organization
 
 
 async def approved_member(chat, app, address: str = "founder"):

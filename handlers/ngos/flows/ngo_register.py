@@ -30,10 +30,10 @@ from bot.i18n import N_
 from bot.identity.linking import PHONE_CHANNEL
 from bot.identity.people import addresses_of
 from bot.phones import normalize_phone
-from bot.services.inn import InnProblem, InvalidInn, check_organization_inn
-from bot.services.ngos import InnTaken, inn_taken, may_register, register_organization
 from handlers.account.flows.places import PickPlace, municipality_name
 from handlers.needs.flows.categories import category_options
+from handlers.ngos.inn import InnProblem, InvalidInn, check_organization_inn
+from handlers.ngos.ngos import InnTaken, inn_taken, may_register, register_organization
 
 DONE, ADD, AGAIN = "done", "add", "again"
 CONTINUE = N_("That's all, continue")

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from bot.wiring import load
 from models import OrganizationStatus
-from tests.bot.services.test_ngos import create_organization
 from tests.factories import create_staff, onboard
+from tests.handlers.ngos.test_ngos import create_organization
 
 
 async def test_someone_outside_any_ngo_may_register_or_join(app, chat) -> None:

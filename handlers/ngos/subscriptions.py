@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.identity.people import addresses_of
-from bot.services.ngos import approved_organization_of
+from handlers.ngos.ngos import approved_organization_of
 from models import Organization, OrganizationStatus, Person, Subscription
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.services.inn import InnProblem, InvalidInn, check_organization_inn, registration_date
+from handlers.ngos.inn import InnProblem, InvalidInn, check_organization_inn, registration_date
 
 TODAY = date(2026, 11, 26)
 

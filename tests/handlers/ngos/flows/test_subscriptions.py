@@ -3,10 +3,10 @@ pause and resume all — and subscribers() follows every change."""
 
 from __future__ import annotations
 
-from bot.services.subscriptions import subscribers, subscriptions_of
+from handlers.ngos.subscriptions import subscribers, subscriptions_of
 from models import OrganizationStatus
-from tests.bot.services.test_ngos import create_organization
 from tests.factories import ELSEWHERE, HOME, category, municipality, onboard
+from tests.handlers.ngos.test_ngos import create_organization
 
 
 async def test_a_member_subscribes_lists_removes_pauses_and_resumes(app, chat) -> None:

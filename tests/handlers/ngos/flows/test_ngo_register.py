@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services.ngos import category_ids_of, municipality_ids_of
+from handlers.ngos.ngos import category_ids_of, municipality_ids_of
 from models import Organization, OrganizationStatus, Person, Role
 from tests.factories import ELSEWHERE, HOME, category, municipality, onboard, t
 

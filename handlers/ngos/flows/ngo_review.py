@@ -9,7 +9,8 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
-from bot.services.ngos import (
+from handlers.ngos.flows.ngo_register import names_of_places, names_of_sectors
+from handlers.ngos.ngos import (
     AlreadyDecided,
     approve_organization,
     category_ids_of,
@@ -18,7 +19,6 @@ from bot.services.ngos import (
     pending_for_staff,
     reject_organization,
 )
-from handlers.ngo_register import names_of_places, names_of_sectors
 from models import Organization
 
 APPROVE, REJECT = "approve", "reject"

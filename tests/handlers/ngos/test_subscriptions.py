@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import PermissionDenied
-from bot.services.ngos import join_organization
-from bot.services.subscriptions import (
+from handlers.ngos.ngos import join_organization
+from handlers.ngos.subscriptions import (
     set_paused,
     subscribe,
     subscribers,
@@ -17,8 +17,8 @@ from bot.services.subscriptions import (
     unsubscribe,
 )
 from models import Address, AuditEvent, OrganizationStatus, Person, Subscription
-from tests.bot.services.test_ngos import create_organization
 from tests.factories import ELSEWHERE, HOME, category, create_resident, municipality
+from tests.handlers.ngos.test_ngos import create_organization
 
 
 async def add_member(app, address: str, code: str | None, channels: tuple[str, ...] = ()) -> Person:

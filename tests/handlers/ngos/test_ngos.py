@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import PermissionDenied
-from bot.services.inn import InvalidInn
-from bot.services.ngos import (
+from handlers.ngos.inn import InvalidInn
+from handlers.ngos.ngos import (
     AlreadyDecided,
     InnTaken,
     approve_organization,

@@ -11,23 +11,22 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
 from bot.services.broadcast_progress import CHANNEL_NAMES
-from bot.services.ngos import category_ids_of, municipality_ids_of
-from bot.services.subscriptions import (
-    set_paused,
-    subscribe,
-    subscription_channels,
-    subscriptions_of,
-    unsubscribe,
-)
 from handlers.account.flows.places import municipality_name
 from handlers.needs.flows.categories import category_options
-from handlers.ngo_join import is_member
-from handlers.ngo_register import (
+from handlers.ngos.flows.ngo_register import (
     DONE,
     ChooseMany,
     collect_places,
     names_of_places,
     names_of_sectors,
+)
+from handlers.ngos.ngos import category_ids_of, is_member, municipality_ids_of
+from handlers.ngos.subscriptions import (
+    set_paused,
+    subscribe,
+    subscription_channels,
+    subscriptions_of,
+    unsubscribe,
 )
 
 ADD, REMOVE, PAUSE, RESUME, OTHER = "add", "remove", "pause", "resume", "other"

@@ -20,7 +20,7 @@ from bot.audit import PermissionDenied
 from bot.delivery import notify
 from bot.i18n import N_, translator
 from bot.phones import normalize_phone
-from bot.services.inn import check_organization_inn
+from handlers.ngos.inn import check_organization_inn
 from models import (
     ConsentStatus,
     Organization,
@@ -126,6 +126,11 @@ async def inn_taken(session: AsyncSession, inn: str) -> bool:
 
 
 # -- registering ------------------------------------------------------------------------------
+
+
+def is_member(person: Person) -> bool:
+    """A member of an NGO with the rights of one (approval itself is checked where it matters)."""
+    return person.organization_id is not None and person.role != Role.resident
 
 
 def may_register(person: Person) -> bool:
