@@ -19,6 +19,8 @@ from bot.wiring import load
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.factories import Chat
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+SHARED = REPOSITORY.parent / "shared"  # what every developer and CI run has beside the checkout
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
 # pytest-xdist runs several workers at once: each gets databases of its own (gw0, gw1, …)

@@ -18,6 +18,7 @@ from models.base import utcnow
 # The municipality most tests live in, and another for scope checks.
 HOME = "JA-SUZAK-BARPY"
 ELSEWHERE = "TL-MANAS-POKROVKA"
+ZONE = "Asia/Bishkek"  # TIMEZONE as shipped
 
 
 class Chat:

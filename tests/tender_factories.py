@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from bot.app import App
-from bot.services.tenders import Draft, create_tender, publish
+from handlers.tenders.tenders import Draft, create_tender, publish
 from models import (
     Address,
     ConsentStatus,

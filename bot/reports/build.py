@@ -20,7 +20,7 @@ from bot.reports.periods import Period
 from bot.reports.scope import municipality_scope, service_in_scope
 from bot.reports.surveys import SurveyReport, answered, survey_report
 from bot.reports.tenders import TendersReport, tenders_report
-from bot.services.tender_alerts import money
+from handlers.tenders.alerts import money
 from models import Municipality, NeedStatus, Person, QuestionKind, TenderStatus
 from models.base import utcnow
 

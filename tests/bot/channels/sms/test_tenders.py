@@ -11,8 +11,8 @@ from bot.i18n import translator
 from bot.settings import LANGUAGES
 from tests.bot.channels.sms.test_journey import LANGUAGE_NUMBER, assert_within_budget, questions
 from tests.factories import category, create_invite_code
-from tests.handlers.test_open_tenders import start_flow
-from tests.handlers.test_tenders import in_days
+from tests.handlers.tenders.flows.test_open_tenders import start_flow
+from tests.handlers.tenders.flows.test_tender_new import in_days
 from tests.tender_factories import create_member, create_ngo, create_tender_for
 
 __all__ = ["questions"]  # the fixture, shared with the resident journey

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import REGISTRY
 from bot.conversation.messages import Capabilities, Reply
 from bot.delivery import notify
 from bot.i18n import N_, Translator, translator
+from bot.settings import Settings
 from bot.text import shorten
+from bot.times import local_time
+from handlers.ngos.subscriptions import subscribers
 from models import (
     Category,
     Municipality,
@@ -28,8 +31,6 @@ from models import (
     TenderStatus,
 )
 from models.base import utcnow
-
-ZONE = ZoneInfo("Asia/Bishkek")
 
 
 class Change(enum.StrEnum):
@@ -59,21 +60,12 @@ def money(amount: Decimal, tr: Translator) -> str:
     return tr.t(N_("{amount} som"), amount=number.replace(",", " "))
 
 
-def local(moment: datetime) -> str:
-    """Bishkek time, "YYYY-MM-DD HH:MM"."""
-    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-
-
-def municipality_name(municipality: Municipality, language: str) -> str:
-    return getattr(municipality, f"name_{language}", None) or municipality.name_ru
-
-
-def details(tr: Translator, tender: Tender, category: Category) -> list[str]:
+def details(tr: Translator, tender: Tender, category: Category, zone: str) -> list[str]:
     """Sector, budget, deadline, how to apply, document — the lines an NGO needs to act."""
     lines = [
         tr.t(N_("Sector: {sector}"), sector=category.name(tr.language)),
         tr.t(N_("Budget: {budget}"), budget=money(tender.budget, tr)),
-        tr.t(N_("Deadline: {time} (Bishkek time)"), time=local(tender.deadline)),
+        tr.t(N_("Deadline: {time} (Bishkek time)"), time=local_time(tender.deadline, zone)),
         tr.t(N_("How to apply: {how}"), how=tender.how_to_apply),
     ]
     if tender.document_url:
@@ -84,8 +76,6 @@ def details(tr: Translator, tender: Tender, category: Category) -> list[str]:
 def capabilities_of(channel: str) -> Capabilities:
     """What the channel can carry: on a compact one (SMS) every segment costs, so alerts there
     are short and within the channel's size (the full text stays under "Open tenders")."""
-    from bot.channels import REGISTRY
-
     known = REGISTRY.get(channel)
     return known.capabilities if known else Capabilities()
 
@@ -97,16 +87,18 @@ async def render(
     language: str,
     days: int = 0,
     caps: Capabilities | None = None,
+    *,
+    zone: str,
 ) -> str:
     """The alert about `change` for a reader of `language` on a channel that can carry `caps`
-    (compact: the heading and what matters most, as much as fits)."""
+    (compact: the heading and what matters most, as much as fits); times in `zone`."""
     tr = translator(language)
     compact = caps is not None and caps.compact
     municipality = await session.get(Municipality, tender.municipality_id)
     category = await session.get(Category, tender.category_id)
     names = {
         "ref": tender.reference,
-        "municipality": municipality_name(municipality, language),
+        "municipality": municipality.name(language),
         "title": shorten(tender.title, 50) if compact else tender.title,
     }
     if change == Change.reminder:
@@ -127,12 +119,14 @@ async def render(
         winner = await session.get(Organization, tender.awarded_organization_id)
         lines.append(tr.t(N_("Winner: {name}"), name=winner.name if winner else "—"))
     elif change == Change.extended:
-        lines.append(tr.t(N_("New deadline: {time} (Bishkek time)"), time=local(tender.deadline)))
+        lines.append(
+            tr.t(N_("New deadline: {time} (Bishkek time)"), time=local_time(tender.deadline, zone))
+        )
     elif compact:  # most needed first: the last lines go if it does not fit
-        sector, budget, deadline, how, *document = details(tr, tender, category)
+        sector, budget, deadline, how, *document = details(tr, tender, category, zone)
         lines += [deadline, budget, shorten(how, 90), *document, sector]
     else:
-        lines += details(tr, tender, category)
+        lines += details(tr, tender, category, zone)
     if change in (Change.published, Change.updated) and not compact:
         lines.append(tr.t(N_("Full text: {description}"), description=tender.description))
     text = "\n".join([heading, *lines])
@@ -152,8 +146,6 @@ async def _audience(
     session: AsyncSession, tender: Tender, change: Change
 ) -> list[tuple[Person, str | None]]:
     """The subscribers; for an award, also every member of the winning NGO."""
-    from handlers.ngos.subscriptions import subscribers
-
     chosen = list(await subscribers(session, tender.municipality_id, tender.category_id))
     if change == Change.awarded and tender.awarded_organization_id:
         known = {person.id for person, _ in chosen}
@@ -164,8 +156,11 @@ async def _audience(
     return chosen
 
 
-async def announce(session: AsyncSession, tender: Tender, change: Change, days: int = 0) -> int:
-    """Queue the alert about `change` for everyone concerned; how many were queued."""
+async def announce(
+    session: AsyncSession, tender: Tender, change: Change, days: int = 0, *, zone: str
+) -> int:
+    """Queue the alert about `change` for everyone concerned, times in `zone` (TIMEZONE); how
+    many were queued."""
     texts: dict[tuple[str, bool], str] = {}
     queued = 0
     for person, channel in await _audience(session, tender, change):
@@ -174,7 +169,7 @@ async def announce(session: AsyncSession, tender: Tender, change: Change, days: 
         caps = capabilities_of(address.channel) if address is not None else Capabilities()
         key = (language, caps.compact)
         if key not in texts:
-            texts[key] = await render(session, tender, change, language, days, caps)
+            texts[key] = await render(session, tender, change, language, days, caps, zone=zone)
         message = await notify.enqueue(
             session, person, texts[key], kind=f"tender_{change}", address=address
         )
@@ -218,7 +213,7 @@ async def schedule_reminders(
     await session.flush()
 
 
-async def send_due_reminders(session: AsyncSession) -> int:
+async def send_due_reminders(session: AsyncSession, settings: Settings) -> int:
     """Send every reminder whose time has come, each once across processes (rows locked with
     SKIP LOCKED, marked sent in the same transaction as the alerts it queues)."""
     now = utcnow()
@@ -239,5 +234,7 @@ async def send_due_reminders(session: AsyncSession) -> int:
     for reminder, tender in due:
         reminder.sent_at = now
         if tender.deadline > now:
-            sent += await announce(session, tender, Change.reminder, days=reminder.days_before)
+            sent += await announce(
+                session, tender, Change.reminder, reminder.days_before, zone=settings.timezone
+            )
     return sent

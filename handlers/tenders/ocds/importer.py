@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.ocds.incoming import Incoming, ReleaseError, latest_releases, read_release
-from bot.ocds.matching import MatchError, Places, Sectors, organizations_by_inn
-from bot.ocds.release import record_release
-from bot.ocds.validate import validate_package
-from bot.services.tenders import (
+from bot.settings import Settings
+from handlers.tenders.ocds.incoming import Incoming, ReleaseError, latest_releases, read_release
+from handlers.tenders.ocds.matching import MatchError, Places, Sectors, organizations_by_inn
+from handlers.tenders.ocds.release import record_release
+from handlers.tenders.ocds.validate import validate_package
+from handlers.tenders.tenders import (
     EDITABLE,
     Draft,
     TenderError,
@@ -31,7 +32,6 @@ from bot.services.tenders import (
     publish,
     update,
 )
-from bot.settings import Settings
 from models import Organization, OrganizationStatus, Tender, TenderStatus
 from models.base import utcnow
 
@@ -168,7 +168,7 @@ async def import_package(session: AsyncSession, data: Any, settings: Settings) -
                 await _create(session, step, settings)
                 summary.created += 1
             elif step.changes or step.extend or step.close:
-                await _update(session, step)
+                await _update(session, step, settings)
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -217,17 +217,19 @@ async def _create(session: AsyncSession, step: Step, settings: Settings) -> None
     await audit.record(session, None, "import_tender", "ok", f"tender={tender.id} closed")
 
 
-async def _update(session: AsyncSession, step: Step) -> None:
+async def _update(session: AsyncSession, step: Step, settings: Settings) -> None:
     """Known ocid: edit, extend, then cancel or award — each a release and an alert."""
     tender, incoming = step.tender, step.incoming
     assert tender is not None
     if step.changes:
-        await update(session, None, tender, step.changes)
+        await update(session, None, tender, step.changes, zone=settings.timezone)
     if step.extend:
-        await extend_deadline(session, None, tender, incoming.deadline)
+        await extend_deadline(session, None, tender, incoming.deadline, zone=settings.timezone)
     if not step.close:
         return
     if incoming.status == TenderStatus.cancelled:
-        await cancel(session, None, tender, incoming.cancel_reason or "")
+        await cancel(session, None, tender, incoming.cancel_reason or "", zone=settings.timezone)
     else:  # a winner Kenesh does not know stays unnamed
-        await award(session, None, tender, step.winner, incoming.award_amount)
+        await award(
+            session, None, tender, step.winner, incoming.award_amount, zone=settings.timezone
+        )

@@ -5,16 +5,17 @@ channel."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services.tender_alerts import ZONE
-from bot.services.tenders import open_tenders_for
+from handlers.tenders.tenders import open_tenders_for
 from models import OrganizationStatus, Person, Role, Tender, TenderReminder, TenderStatus
 from models.base import utcnow
 from tests.factories import (
     ELSEWHERE,
     HOME,
+    ZONE,
     Chat,
     create_invite_code,
     create_resident,
@@ -27,7 +28,7 @@ from tests.tender_factories import alerts, create_member, create_ngo
 
 def in_days(days: int, hour: int = 18) -> str:
     """A Bishkek time `days` from now, as staff type it."""
-    moment = (utcnow() + timedelta(days=days)).astimezone(ZONE)
+    moment = (utcnow() + timedelta(days=days)).astimezone(ZoneInfo(ZONE))
     return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%d %H:%M")
 
 
@@ -194,5 +195,5 @@ async def test_a_resident_does_not_get_the_staff_flows(app) -> None:
 
     person = await resident.person()
     flows = load().flow_registry()
-    assert not flows["tenders"].allowed(person) and not flows["tender_new"].allowed(person)
+    assert not flows["staff_tenders"].allowed(person) and not flows["tender_new"].allowed(person)
     assert not flows["open_tenders"].allowed(person)

@@ -19,7 +19,7 @@ from tests.conftest import Database, clear, make_app
 from tests.factories import create_invite_code
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
-from tests.handlers.test_tenders import in_days
+from tests.handlers.tenders.flows.test_tender_new import in_days
 from tests.tender_factories import create_member, create_ngo
 
 

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import update
 
 from bot.channels.sms.segments import count_segments, to_gsm
-from bot.services import tenders
-from bot.services.tender_alerts import Change, capabilities_of, render
 from bot.settings import LANGUAGES
-from models import Organization, Tender
+from bot.times import local_time
+from handlers.tenders import tenders
+from handlers.tenders.alerts import Change, capabilities_of, render
+from models import Municipality, Organization, Tender
+from tests.factories import ZONE
 from tests.tender_factories import alerts, create_member, create_ngo, create_tender_for
 
 LONG = "Daily visits to elderly people who live alone, with meals and medicine. " * 40
@@ -43,7 +45,10 @@ async def test_sms_subscribers_get_a_short_alert_others_the_full_text(app) -> No
     await long_tender(app)  # published with the short texts; now changed to long ones
     async with app.sessions() as session, session.begin():
         tender = await session.get(Tender, 1)
-        assert await tenders.update(session, None, tender, {"budget": tender.budget + 1}) == 2
+        assert (
+            await tenders.update(session, None, tender, {"budget": tender.budget + 1}, zone=ZONE)
+            == 2
+        )
     sent = {a.person_id: a for a in await alerts(app, "tender_updated")}
     short, full = sent[by_sms.id], sent[by_telegram.id]
     assert (short.channel, full.channel) == ("sms", "telegram")
@@ -68,10 +73,14 @@ async def test_every_alert_fits_three_sms_segments(app, language: str) -> None:
         tender = await session.get(Tender, tender.id)
         tender.awarded_organization_id = winner.id
         for change in Change:
-            text = await render(session, tender, change, language, 3, capabilities_of("sms"))
+            text = await render(
+                session, tender, change, language, 3, capabilities_of("sms"), zone=ZONE
+            )
             assert count_segments(to_gsm(text)).count <= 3, (change, text)
             assert tender.reference in text
-            full = await render(session, tender, change, language, 3, capabilities_of("telegram"))
+            full = await render(
+                session, tender, change, language, 3, capabilities_of("telegram"), zone=ZONE
+            )
             assert len(full) >= len(text)
 
 
@@ -79,7 +88,24 @@ async def test_a_deadline_reminder_on_sms_keeps_the_deadline(app) -> None:
     await long_tender(app)
     async with app.sessions() as session:
         tender = await session.get(Tender, 1)
-        text = await render(session, tender, Change.reminder, "ky", 1, capabilities_of("sms"))
+        text = await render(
+            session, tender, Change.reminder, "ky", 1, capabilities_of("sms"), zone=ZONE
+        )
     assert "Эскертүү: T-000001 тендерине арыз кабыл алуу 1 күндөн кийин бүтөт" in text
     assert "Акыркы мөөнөт: " in text
     assert tender.deadline - timedelta(days=20) < tender.deadline  # a real tender
+
+
+async def test_an_alert_names_places_and_times_as_everything_else_does(app) -> None:
+    tender = await create_tender_for(app)
+    async with app.sessions() as session, session.begin():
+        tender = await session.get(Tender, tender.id)
+        place = await session.get(Municipality, tender.municipality_id)
+        place.name_uz = None  # no Uzbek name written: the Kyrgyz one, as everywhere else
+        uzbek = await render(session, tender, Change.published, "uz", zone=ZONE)
+        assert place.name_ky in uzbek and place.name_ru not in uzbek
+        bishkek = await render(session, tender, Change.published, "en", zone="Asia/Bishkek")
+        tashkent = await render(session, tender, Change.published, "en", zone="Asia/Tashkent")
+    assert local_time(tender.deadline, "Asia/Bishkek") in bishkek
+    assert local_time(tender.deadline, "Asia/Tashkent") in tashkent  # TIMEZONE, not a fixed zone
+    assert local_time(tender.deadline, "Asia/Tashkent") not in bishkek

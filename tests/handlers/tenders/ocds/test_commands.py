@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Category, Municipality, Tender
 from models.db import create_engine, create_sessionmaker
-from tests.bot.ocds.conftest import History
+from tests.handlers.tenders.ocds.conftest import History
 from tests.processes import kenesh
 
 Row = tuple[str, str, str, str, str, str, str]

@@ -6,9 +6,9 @@ import httpx
 
 from bot.app import App
 from bot.http import create_http_app
-from bot.ocds.validate import validate_package
-from tests.bot.ocds.conftest import History
+from handlers.tenders.ocds.validate import validate_package
 from tests.conftest import make_app
+from tests.handlers.tenders.ocds.conftest import History
 
 
 async def get(app: App, path: str) -> httpx.Response:

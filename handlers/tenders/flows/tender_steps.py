@@ -11,10 +11,11 @@ from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Invalid
 from bot.i18n import N_, NP_
-from bot.services.tender_alerts import details, local, money, municipality_name
-from bot.services.tenders import TenderError, parse_budget
 from bot.text import shorten
+from bot.times import local_time
 from handlers.broadcast import AskTime
+from handlers.tenders.alerts import details, money
+from handlers.tenders.tenders import TenderError, parse_budget
 from models import Category, Municipality, Tender, TenderStatus
 
 # msgctxt "tender": in Russian and Kyrgyz the word agrees with "tender", not "announcement"
@@ -103,16 +104,23 @@ async def describe_tender(ctx: Context, tender: Tender) -> str:
     municipality = await ctx.session.get(Municipality, tender.municipality_id)
     category = await ctx.session.get(Category, tender.category_id)
     heading = f"{tender.reference} · {status_name(ctx, tender.status)}"
-    place = municipality_name(municipality, ctx.language)
+    place = municipality.name(ctx.language)
     if ctx.caps.compact:
         return "\n".join(
             [
                 heading,
                 shorten(tender.title, 60),
-                ctx.t(N_("Deadline: {time} (Bishkek time)"), time=local(tender.deadline)),
+                ctx.t(
+                    N_("Deadline: {time} (Bishkek time)"),
+                    time=local_time(tender.deadline, ctx.settings.timezone),
+                ),
             ]
         )
-    lines = [heading, f"{place}: {tender.title}", *details(ctx.translator, tender, category)]
+    lines = [
+        heading,
+        f"{place}: {tender.title}",
+        *details(ctx.translator, tender, category, ctx.settings.timezone),
+    ]
     lines.append(ctx.t(N_("Full text: {description}"), description=tender.description))
     if tender.status == TenderStatus.cancelled and tender.cancel_reason:
         lines.append(ctx.t(N_("Reason: {reason}"), reason=tender.cancel_reason))

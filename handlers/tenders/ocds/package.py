@@ -1,7 +1,7 @@
 """The OCDS release package Kenesh publishes: every stored release of every published tender.
 
 `kenesh tenders export` and `GET /ocds/releases.json` serve the same package. The releases are
-the ones recorded at each change (bot.ocds.release), in the order they happened, so a reader
+the ones recorded at each change (handlers.tenders.ocds.release), in the order they happened, so a reader
 sees each tender's history, not only today's state.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.ocds.release import iso
 from bot.settings import Settings
+from handlers.tenders.ocds.release import iso
 from models import Tender, TenderRelease
 from models.base import utcnow
 

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from bot.audit import PermissionDenied
 from bot.runtime import Runtime
-from bot.services import tenders
-from bot.services.tender_alerts import send_due_reminders
-from bot.services.tenders import Draft, TenderError, open_tenders_for, parse_budget
+from handlers.tenders import tenders
+from handlers.tenders.alerts import send_due_reminders
+from handlers.tenders.tenders import Draft, TenderError, open_tenders_for, parse_budget
 from models import (
     AuditEvent,
     Organization,
@@ -26,7 +26,15 @@ from models import (
 )
 from models.base import utcnow
 from tests.conftest import make_app
-from tests.factories import ELSEWHERE, HOME, category, create_resident, create_staff, municipality
+from tests.factories import (
+    ELSEWHERE,
+    HOME,
+    ZONE,
+    category,
+    create_resident,
+    create_staff,
+    municipality,
+)
 from tests.tender_factories import alerts, create_member, create_ngo, create_tender_for
 
 
@@ -79,11 +87,11 @@ async def test_staff_of_another_municipality_can_do_nothing_with_its_tenders(app
             later = one.deadline + timedelta(days=5)
             attempts = [
                 tenders.publish(session, me, two, app.settings),
-                tenders.update(session, me, two, {"title": "Mine now"}),
-                tenders.update(session, me, one, {"budget": Decimal(1)}),
-                tenders.extend_deadline(session, me, one, later),
-                tenders.cancel(session, me, one, "because"),
-                tenders.award(session, me, one, organization),
+                tenders.update(session, me, two, {"title": "Mine now"}, zone=ZONE),
+                tenders.update(session, me, one, {"budget": Decimal(1)}, zone=ZONE),
+                tenders.extend_deadline(session, me, one, later, zone=ZONE),
+                tenders.cancel(session, me, one, "because", zone=ZONE),
+                tenders.award(session, me, one, organization, zone=ZONE),
                 tenders.create_tender(
                     session,
                     me,
@@ -199,26 +207,30 @@ async def test_moving_the_deadline_sends_a_reminder_again_and_cancelling_keeps_n
     tender = await create_tender_for(app)
     await due_now(app, 3)
     async with app.sessions() as session, session.begin():
-        assert await send_due_reminders(session) == 1
-        assert await send_due_reminders(session) == 0
+        assert await send_due_reminders(session, app.settings) == 1
+        assert await send_due_reminders(session, app.settings) == 0
 
     async with app.sessions() as session, session.begin():
         row = await session.get(Tender, tender.id)
-        await tenders.extend_deadline(session, None, row, row.deadline + timedelta(days=10))
+        await tenders.extend_deadline(
+            session, None, row, row.deadline + timedelta(days=10), zone=ZONE
+        )
     async with app.sessions() as session:
         rows = (await session.scalars(select(TenderReminder))).all()
     assert all(r.sent_at is None and r.due_at > utcnow() for r in rows) and len(rows) == 2
 
     await due_now(app, 1)
     async with app.sessions() as session, session.begin():
-        assert await send_due_reminders(session) == 1
-        await tenders.cancel(session, None, await session.get(Tender, tender.id), "No funds")
+        assert await send_due_reminders(session, app.settings) == 1
+        await tenders.cancel(
+            session, None, await session.get(Tender, tender.id), "No funds", zone=ZONE
+        )
     async with app.sessions() as session:
         left = (await session.scalars(select(TenderReminder))).all()
     assert [(r.days_before, r.sent_at is not None) for r in left] == [(1, True)]  # history only
     await due_now(app, 3)
     async with app.sessions() as session, session.begin():
-        assert await send_due_reminders(session) == 0
+        assert await send_due_reminders(session, app.settings) == 0
 
 
 async def test_a_reminder_whose_deadline_has_passed_is_not_sent(app) -> None:
@@ -232,7 +244,7 @@ async def test_a_reminder_whose_deadline_has_passed_is_not_sent(app) -> None:
             .where(Tender.id == tender.id)
             .values(deadline=utcnow() - timedelta(minutes=1))
         )
-        assert await send_due_reminders(session) == 0
+        assert await send_due_reminders(session, app.settings) == 0
     async with app.sessions() as session:
         reminder = await session.scalar(
             select(TenderReminder).where(TenderReminder.days_before == 1)

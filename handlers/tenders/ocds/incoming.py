@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.ocds.matching import Places, Sectors, buyer_names, supplier_inn
-from bot.services.tenders import MAX_BUDGET
 from bot.settings import LANGUAGES
+from handlers.tenders.ocds.matching import Places, Sectors, buyer_names, supplier_inn
+from handlers.tenders.tenders import MAX_BUDGET
 from models import Category, Municipality, TenderStatus
 
 CURRENCY = "KGS"  # alerts speak of som; a tender in another currency would read wrong

@@ -11,10 +11,11 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
-from bot.services.tender_alerts import details, local, municipality_name
-from bot.services.tenders import open_tenders_for
 from bot.text import shorten
+from bot.times import local_time
 from handlers.ngos.subscriptions import subscriptions_of
+from handlers.tenders.alerts import details
+from handlers.tenders.tenders import open_tenders_for
 from models import Category, Municipality, Person, Role, Tender
 
 OTHERS, DONE = "others", "done"
@@ -35,8 +36,8 @@ async def _tender_options(ctx: Context) -> Sequence[Option]:
     for tender in await _open(ctx):
         if tender.municipality_id not in names:
             unit = await ctx.session.get(Municipality, tender.municipality_id)
-            names[tender.municipality_id] = municipality_name(unit, ctx.language)
-        when = local(tender.deadline)
+            names[tender.municipality_id] = unit.name(ctx.language)
+        when = local_time(tender.deadline, ctx.settings.timezone)
         if ctx.caps.compact:
             label = f"{tender.reference} · {when[5:]} · {shorten(tender.title, 25)}"
         else:
@@ -64,8 +65,8 @@ async def _detail(ctx: Context) -> str:
     tender = await ctx.session.get(Tender, int(ctx.answers["tender"]))
     unit = await ctx.session.get(Municipality, tender.municipality_id)
     category = await ctx.session.get(Category, tender.category_id)
-    heading = f"{tender.reference} · {municipality_name(unit, ctx.language)}: {tender.title}"
-    lines = [heading, *details(ctx.translator, tender, category)]
+    heading = f"{tender.reference} · {unit.name(ctx.language)}: {tender.title}"
+    lines = [heading, *details(ctx.translator, tender, category, ctx.settings.timezone)]
     if ctx.caps.compact:
         return "\n".join([shorten(heading, 70), *lines[2:4]])  # budget and deadline
     lines.append(ctx.t(N_("Full text: {description}"), description=tender.description))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, OrganizationStatus, Role, Tender, TenderReminder, TenderStatus
 from tests.factories import ELSEWHERE, Chat, create_invite_code, create_staff, onboard
-from tests.handlers.test_tenders import in_days
+from tests.handlers.tenders.flows.test_tender_new import in_days
 from tests.tender_factories import alerts, create_member, create_ngo, create_tender_for
 
 

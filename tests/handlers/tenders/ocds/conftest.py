@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.services.tenders import (
+from handlers.tenders.tenders import (
     Draft,
     award,
     cancel,
@@ -34,7 +34,7 @@ from models import (
     TenderRelease,
 )
 from models.base import utcnow
-from tests.factories import ELSEWHERE, HOME, category, municipality
+from tests.factories import ELSEWHERE, HOME, ZONE, category, municipality
 
 WINNER_INN = "02403199910049"
 
@@ -121,12 +121,24 @@ async def create_history(app: App) -> History:
                 "budget": Decimal("200000.50"),
                 "document_url": "https://barpy.example.kg/tenders/kruzhki.pdf",
             },
+            zone=ZONE,
         )
         extending = await session.get(Tender, extended.id)
-        await extend_deadline(session, None, extending, extending.deadline + timedelta(days=7))
-        await cancel(session, None, await session.get(Tender, cancelled.id), "Нет финансирования")
-        await award(session, None, await session.get(Tender, awarded.id), winner, Decimal("140000"))
-        await cancel(session, None, await session.get(Tender, dropped.id), "never mind")
+        await extend_deadline(
+            session, None, extending, extending.deadline + timedelta(days=7), zone=ZONE
+        )
+        await cancel(
+            session, None, await session.get(Tender, cancelled.id), "Нет финансирования", zone=ZONE
+        )
+        await award(
+            session,
+            None,
+            await session.get(Tender, awarded.id),
+            winner,
+            Decimal("140000"),
+            zone=ZONE,
+        )
+        await cancel(session, None, await session.get(Tender, dropped.id), "never mind", zone=ZONE)
     return History(
         published.id,
         updated.id,

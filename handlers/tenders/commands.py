@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.extensions import Command, Invocation
-from bot.ocds.importer import ImportRefused, import_package
-from bot.ocds.package import build_package, dump_package, package_uri
-from bot.ocds.validate import validate_package
+from handlers.tenders.ocds.importer import ImportRefused, import_package
+from handlers.tenders.ocds.package import build_package, dump_package, package_uri
+from handlers.tenders.ocds.validate import validate_package
 
 
 def arguments(tenders: argparse.ArgumentParser) -> None:

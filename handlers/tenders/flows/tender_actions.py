@@ -1,4 +1,4 @@
-"""What staff can do to one tender, as steps of the "tenders" flow: publish a draft, edit a field,
+"""What staff can do to one tender, as steps of the "staff_tenders" flow: publish a draft, edit a field,
 move the deadline, cancel with a reason, award it to an NGO — and doing it once answered."""
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
 from bot.i18n import N_
-from bot.services import tenders
-from bot.services.tender_alerts import local, money
-from bot.services.tenders import award_candidates, tender_for_staff
+from bot.times import local_time
 from handlers.needs.flows.categories import category_options
-from handlers.tender_steps import AskBudget, AskDeadline, AskLink, deadline_of, with_alerted
+from handlers.tenders import tenders
+from handlers.tenders.alerts import money
+from handlers.tenders.flows.tender_steps import (
+    AskBudget,
+    AskDeadline,
+    AskLink,
+    deadline_of,
+    with_alerted,
+)
+from handlers.tenders.tenders import award_candidates, tender_for_staff
 from models import Organization, Tender, TenderStatus
 
 PUBLISH, EDIT, DEADLINE, CANCEL, AWARD = "publish", "edit", "deadline", "cancel", "award"
@@ -51,7 +58,7 @@ class AskNewDeadline(AskDeadline):
             raise Invalid(
                 ctx.t(
                     N_("The new deadline must be later than the current one, {time}."),
-                    time=local(tender.deadline),
+                    time=local_time(tender.deadline, ctx.settings.timezone),
                 )
             )
         return answer
@@ -61,7 +68,7 @@ async def _deadline_prompt(ctx: Context) -> str:
     tender = await chosen_tender(ctx)
     return ctx.t(
         N_("The deadline is now {time}. Write the new one like 2026-12-01 18:00 (Bishkek time)."),
-        time=local(tender.deadline),
+        time=local_time(tender.deadline, ctx.settings.timezone),
     )
 
 
@@ -203,7 +210,7 @@ async def perform(ctx: Context, tender: Tender, action: str) -> str:
     """Do what the staff member chose and confirmed; what to tell them. The service checks the
     scope and the tender's status (TenderError, PermissionDenied)."""
     ref = tender.reference
-    session, person = ctx.session, ctx.person
+    session, person, zone = ctx.session, ctx.person, ctx.settings.timezone
     # two staff acting on one tender at once: the second waits, then sees the first's change
     await session.refresh(tender, with_for_update=True)
     if action == PUBLISH:
@@ -212,18 +219,22 @@ async def perform(ctx: Context, tender: Tender, action: str) -> str:
         n = await tenders.publish(session, person, tender, ctx.settings)
         return with_alerted(ctx, n, ctx.t(N_("Tender {ref} is published."), ref=ref))
     if action == EDIT:
-        n = await tenders.update(session, person, tender, _new_value(ctx))
+        n = await tenders.update(session, person, tender, _new_value(ctx), zone=zone)
         return with_alerted(ctx, n, ctx.t(N_("Tender {ref} is changed."), ref=ref))
     if action == DEADLINE:
         deadline = deadline_of(ctx.answers["new_deadline"])
-        n = await tenders.extend_deadline(session, person, tender, deadline)
-        text = ctx.t(N_("The deadline of {ref} is now {time}."), ref=ref, time=local(deadline))
+        n = await tenders.extend_deadline(session, person, tender, deadline, zone=zone)
+        text = ctx.t(
+            N_("The deadline of {ref} is now {time}."),
+            ref=ref,
+            time=local_time(deadline, ctx.settings.timezone),
+        )
         return with_alerted(ctx, n, text)
     if action == CANCEL:
         if not ctx.answers.get("confirm_cancel"):
             return ctx.t(N_("Nothing was changed."))
         reason = ctx.answers.get("reason") or ctx.t(N_("The draft was not published."))
-        n = await tenders.cancel(session, person, tender, reason)
+        n = await tenders.cancel(session, person, tender, reason, zone=zone)
         return with_alerted(ctx, n, ctx.t(N_("Tender {ref} is cancelled."), ref=ref))
     if action == AWARD:
         if not ctx.answers.get("organization"):
@@ -235,7 +246,7 @@ async def perform(ctx: Context, tender: Tender, action: str) -> str:
         winner = await ctx.session.get(Organization, int(ctx.answers["organization"]))
         amount = ctx.answers.get("amount")
         n = await tenders.award(
-            session, person, tender, winner, Decimal(amount) if amount else None
+            session, person, tender, winner, Decimal(amount) if amount else None, zone=zone
         )
         text = ctx.t(N_("Tender {ref} is awarded to “{name}”."), ref=ref, name=winner.name)
         return with_alerted(ctx, n, text)

@@ -12,10 +12,9 @@ from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_
-from bot.services.tender_alerts import local
-from bot.services.tenders import TenderError, tender_for_staff, tenders_for_staff
 from bot.text import shorten
-from handlers.tender_actions import (
+from bot.times import local_time
+from handlers.tenders.flows.tender_actions import (
     AWARD,
     CANCEL,
     DEADLINE,
@@ -26,7 +25,8 @@ from handlers.tender_actions import (
     chosen_tender,
     perform,
 )
-from handlers.tender_steps import REFUSALS, describe_tender, refusal, status_name
+from handlers.tenders.flows.tender_steps import REFUSALS, describe_tender, refusal, status_name
+from handlers.tenders.tenders import TenderError, tender_for_staff, tenders_for_staff
 from models import TenderStatus
 
 NEW, OTHERS, DONE = "new", "others", "done"
@@ -64,7 +64,7 @@ async def _tender_options(ctx: Context) -> Sequence[Option]:
     for tender in await tenders_for_staff(ctx.session, ctx.person):
         label = (
             f"{tender.reference} · {status_name(ctx, tender.status)} · "
-            f"{local(tender.deadline)[:10]} · {shorten(tender.title, width)}"
+            f"{local_time(tender.deadline, ctx.settings.timezone)[:10]} · {shorten(tender.title, width)}"
         )
         options.append(Option(str(tender.id), label, aliases=(tender.reference,)))
     return options
@@ -108,7 +108,7 @@ async def _finish(ctx: Context) -> str | None:
         return "tender_new"
     action = ctx.answers.get("action")
     if action == OTHERS:
-        return "tenders"
+        return "staff_tenders"
     if chosen is None or action in (None, DONE):
         return None
     try:
@@ -125,7 +125,7 @@ def build() -> Flow:
     """Staff see and manage their municipality's tenders; admins every municipality's. Each step
     checks the scope again through the service."""
     return Flow(
-        "tenders",
+        "staff_tenders",
         [
             ChooseTender(
                 "tender",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.ocds.package import build_package
-from bot.ocds.release import iso
+from handlers.tenders.ocds.package import build_package
+from handlers.tenders.ocds.release import iso
 from models import Tender
-from tests.bot.ocds.conftest import WINNER_INN, History, make_tender
 from tests.conftest import make_app
 from tests.factories import ELSEWHERE, HOME
+from tests.handlers.tenders.ocds.conftest import WINNER_INN, History, make_tender
 
 
 async def export(app) -> dict:

@@ -1,7 +1,7 @@
 """Checking a release package against the official OCDS 1.1.5 schema, offline.
 
 The package schema refers to the release schema by its absolute URL. Both files ship with Kenesh
-(`bot/ocds/schema/`, copied unchanged from the standard), and the release schema is registered
+(`schema/` beside this module, copied unchanged from the standard), and the release schema is registered
 under that URL, so validating never touches the network: a `$ref` to anything else fails instead
 of being fetched.
 """

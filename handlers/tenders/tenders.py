@@ -1,6 +1,6 @@
 """Tenders: drafting, publishing, changing, cancelling and awarding — each change scoped to the
 staff of the tender's municipality (admins: any), recorded as an OCDS release, and announced to
-the subscribed NGOs (bot.services.tender_alerts)."""
+the subscribed NGOs (handlers.tenders.alerts)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.audit import PermissionDenied
-from bot.ocds.release import record_release
-from bot.services.tender_alerts import Change, announce, schedule_reminders
 from bot.settings import Settings
+from handlers.tenders.alerts import Change, announce, schedule_reminders
+from handlers.tenders.ocds.release import record_release
 from models import (
     Organization,
     OrganizationStatus,
@@ -216,7 +216,7 @@ async def publish(
     await audit.record(
         session, author.id if author else None, "publish_tender", "ok", f"tender={tender.id}"
     )
-    return await announce(session, tender, Change.published)
+    return await announce(session, tender, Change.published, zone=settings.timezone)
 
 
 async def update(
@@ -224,6 +224,8 @@ async def update(
     author: Person | None,
     tender: Tender,
     changes: dict[str, Any],
+    *,
+    zone: str,
 ) -> int:
     """Edit the details of a tender; a published one gets a tenderUpdate and its subscribers
     are told. The number alerted."""
@@ -242,11 +244,11 @@ async def update(
     if tender.status == TenderStatus.draft:
         return 0
     await record_release(session, tender, "tenderUpdate")
-    return await announce(session, tender, Change.updated)
+    return await announce(session, tender, Change.updated, zone=zone)
 
 
 async def extend_deadline(
-    session: AsyncSession, author: Person | None, tender: Tender, deadline: datetime
+    session: AsyncSession, author: Person | None, tender: Tender, deadline: datetime, *, zone: str
 ) -> int:
     """A later deadline: reminders follow it, subscribers are told. The number alerted.
     A draft's deadline may move anywhere in the future: nobody has seen it yet."""
@@ -265,10 +267,12 @@ async def extend_deadline(
     await session.flush()
     await record_release(session, tender, "tenderUpdate")
     await schedule_reminders(session, tender, None)
-    return await announce(session, tender, Change.extended)
+    return await announce(session, tender, Change.extended, zone=zone)
 
 
-async def cancel(session: AsyncSession, author: Person | None, tender: Tender, reason: str) -> int:
+async def cancel(
+    session: AsyncSession, author: Person | None, tender: Tender, reason: str, *, zone: str
+) -> int:
     """Stop a tender (its reminders too); subscribers are told why. The number alerted."""
     await _check_scope(session, author, tender, "cancel_tender")
     if tender.status in (TenderStatus.cancelled, TenderStatus.awarded):
@@ -281,7 +285,7 @@ async def cancel(session: AsyncSession, author: Person | None, tender: Tender, r
     if was_draft:
         return 0
     await record_release(session, tender, "tenderCancellation")
-    return await announce(session, tender, Change.cancelled)
+    return await announce(session, tender, Change.cancelled, zone=zone)
 
 
 async def award(
@@ -290,6 +294,8 @@ async def award(
     tender: Tender,
     organization: Organization | None,
     amount: Decimal | None = None,
+    *,
+    zone: str,
 ) -> int:
     """The tender goes to an approved NGO; subscribers (and so the winner's members, if they
     follow it) are told. The number alerted. Only an operator (an import of another
@@ -312,4 +318,4 @@ async def award(
     await audit.record(
         session, author.id if author else None, "award_tender", "ok", f"tender={tender.id} {winner}"
     )
-    return await announce(session, tender, Change.awarded)
+    return await announce(session, tender, Change.awarded, zone=zone)

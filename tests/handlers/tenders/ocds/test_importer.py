@@ -9,20 +9,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.ocds.importer import ImportRefused, import_package
-from bot.ocds.incoming import parse_time
-from bot.ocds.package import build_package
-from bot.ocds.release import iso
+from handlers.tenders.ocds.importer import ImportRefused, import_package
+from handlers.tenders.ocds.incoming import parse_time
+from handlers.tenders.ocds.package import build_package
+from handlers.tenders.ocds.release import iso
 from models import Category, Municipality, OutboxMessage, Tender, TenderRelease, TenderStatus
 from models.base import utcnow
-from tests.bot.ocds.conftest import (
+from tests.factories import HOME
+from tests.handlers.tenders.ocds.conftest import (
     History,
     alerts,
     count_rows,
     create_subscriber,
     release_tags,
 )
-from tests.factories import HOME
 
 
 async def export(app) -> dict:

@@ -11,12 +11,12 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option
 from bot.i18n import N_
-from bot.services.tender_alerts import local, money
-from bot.services.tenders import Draft, TenderError, create_tender, publish
 from bot.text import shorten
+from bot.times import local_time
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
 from handlers.needs.flows.categories import category_options
-from handlers.tender_steps import (
+from handlers.tenders.alerts import money
+from handlers.tenders.flows.tender_steps import (
     AskBudget,
     AskDeadline,
     AskLink,
@@ -24,6 +24,7 @@ from handlers.tender_steps import (
     refusal,
     with_alerted,
 )
+from handlers.tenders.tenders import Draft, TenderError, create_tender, publish
 from models import Category, Role
 
 PUBLISH, DRAFT, DISCARD = "publish", "draft", "discard"
@@ -61,7 +62,10 @@ def _draft(ctx: Context) -> Draft:
 async def _preview(ctx: Context) -> str:
     draft = _draft(ctx)
     budget = ctx.t(N_("Budget: {budget}"), budget=money(draft.budget, ctx.translator))
-    deadline = ctx.t(N_("Deadline: {time} (Bishkek time)"), time=local(draft.deadline))
+    deadline = ctx.t(
+        N_("Deadline: {time} (Bishkek time)"),
+        time=local_time(draft.deadline, ctx.settings.timezone),
+    )
     if ctx.caps.compact:  # on SMS: what a typo would spoil most
         return "\n".join(
             [ctx.t(N_("Please check the tender:")), shorten(draft.title, 40), budget, deadline]

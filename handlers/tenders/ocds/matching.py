@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.ocds.release import BUYER_PREFIX, SUPPLIER_PREFIX
+from handlers.tenders.ocds.release import BUYER_PREFIX, SUPPLIER_PREFIX
 from models import Category, Municipality, Organization
 
 OTHER_SECTOR = "other"
