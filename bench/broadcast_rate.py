@@ -31,7 +31,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bench.common import free_port, fresh_postgres, populate
-from bot.services.broadcasts import create_broadcast, queue_broadcast
+from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
 from models import Audience, OutboxMessage, OutboxStatus
 from models.db import create_engine, create_sessionmaker
 from tests.fakes.serve import serving

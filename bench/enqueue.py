@@ -20,7 +20,7 @@ import time
 from sqlalchemy import func, select, text
 
 from bench.common import fresh_postgres, populate
-from bot.services.broadcasts import create_broadcast, queue_broadcast
+from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
 from models import Audience, OutboxMessage
 from models.db import create_engine, create_sessionmaker
 

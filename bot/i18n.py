@@ -72,3 +72,21 @@ class Translator:
 def translator(language: str) -> Translator:
     """The shared translator for `language`."""
     return Translator(language)
+
+
+# The closest written language when a text (a broadcast, a survey) is not in the reader's own.
+FALLBACK = {
+    "ky": ("ky", "ru", "uz", "en"),
+    "uz": ("uz", "ky", "ru", "en"),
+    "ru": ("ru", "ky", "en", "uz"),
+    "en": ("en", "ru", "ky", "uz"),
+}
+
+
+def text_for(texts: dict[str, str], language: str | None) -> str:
+    """The text of several languages for a reader of `language` (a broadcast, a survey's
+    question), falling back to the closest one written."""
+    for candidate in FALLBACK.get(language or "ky", FALLBACK["ky"]):
+        if texts.get(candidate):
+            return texts[candidate]
+    return next(iter(texts.values()))

@@ -4,27 +4,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.broadcast_commands import COMMAND as BROADCAST_COMMAND
 from bot.conversation.context import Context
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from bot.reports.links import build_links_router
 from bot.schedule import Job
-from bot.services.broadcast_progress import finish_broadcasts
-from bot.services.broadcasts import queue_due
 from bot.services.surveys import open_invitation
-from bot.settings import Settings
 from bot.survey_commands import COMMANDS as SURVEY_COMMANDS
-from handlers import broadcast, my_broadcasts, reports, service_join, service_staff, survey_answer
+from handlers import reports, service_join, service_staff, survey_answer
 from handlers.survey_invite import send_due_surveys
 from models import ConsentStatus
 
 FLOWS = (
-    broadcast.build,
-    my_broadcasts.build,
     reports.build,
     survey_answer.build,
     service_join.build,
@@ -47,32 +40,14 @@ async def _survey_waiting(ctx: Context) -> bool:
 MENU = (
     MenuEntry("survey", survey_answer.MENU_ITEM, 10, _survey_waiting),
     MenuEntry("service_join", service_join.MENU_ITEM, 50, _consented),
-    MenuEntry("broadcast", N_("Announcement (staff)"), 90, _staff),
-    MenuEntry("my_broadcasts", N_("My announcements (staff)"), 100, _staff),
     MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),
     MenuEntry("services", service_staff.MENU_ITEM, 130, _staff),
 )
 
-COMMANDS = (BROADCAST_COMMAND, *SURVEY_COMMANDS)
+COMMANDS = SURVEY_COMMANDS
 
 
-async def _queue_due(session: AsyncSession, settings: Settings) -> object:
-    return await queue_due(session)
-
-
-async def _finish_broadcasts(session: AsyncSession, settings: Settings) -> object:
-    return await finish_broadcasts(session)
-
-
-JOBS = (
-    Job("queue due broadcasts", _queue_due, "queued broadcasts %s"),
-    Job(
-        "finish broadcasts",
-        _finish_broadcasts,
-        "finished broadcasts %s; reports queued for their authors",
-    ),
-    Job("survey invitations", send_due_surveys, "survey invitations and reminders queued: %s"),
-)
+JOBS = (Job("survey invitations", send_due_surveys, "survey invitations and reminders queued: %s"),)
 
 
 def _links_routes(app: App) -> APIRouter:

@@ -18,8 +18,7 @@ from bot.conversation.folding import normalize_spaces
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.messages import SKIP, Choice, Inbound, Reply
 from bot.conversation.steps import Choose, Invalid, Option
-from bot.i18n import N_
-from bot.services.broadcasts import text_for
+from bot.i18n import N_, text_for
 from bot.services.surveys import (
     RATINGS,
     choices_of,

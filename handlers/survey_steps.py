@@ -12,9 +12,17 @@ from typing import Any
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
-from bot.i18n import LANGUAGE_NAMES, N_
-from bot.services.broadcasts import text_for
+from bot.conversation.steps import (
+    Ask,
+    AskTime,
+    Choose,
+    Confirm,
+    Invalid,
+    Option,
+    Step,
+    translated_options,
+)
+from bot.i18n import LANGUAGE_NAMES, N_, text_for
 from bot.services.surveys import (
     MAX_CHOICES,
     MAX_QUESTIONS,
@@ -26,7 +34,6 @@ from bot.services.surveys import (
 )
 from bot.settings import LANGUAGES
 from bot.times import local_time
-from handlers.broadcast import AskTime
 from models import QuestionKind, Survey
 from models.base import utcnow
 

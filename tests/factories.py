@@ -189,7 +189,7 @@ async def create_staff(app: App, address: str, code: str = HOME, language: str =
 
 async def create_home_broadcast(session, municipality_id: int, text: str, send_at=None):
     """A broadcast to the residents of one municipality, in Kyrgyz, by the command line."""
-    from bot.services.broadcasts import create_broadcast
+    from handlers.broadcasts.broadcasts import create_broadcast
     from models import Audience
 
     return await create_broadcast(

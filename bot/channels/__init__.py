@@ -12,4 +12,17 @@ from bot.channels.telegram import TELEGRAM
 
 REGISTRY = ChannelRegistry([SIMULATOR, TELEGRAM, SMS])
 
-__all__ = ["REGISTRY", "ChannelRegistry", "ChannelType"]
+
+def channel_name(code: str) -> str:
+    """What people call a channel they are reached on ("SMS", "Telegram"); the code of any
+    other (the simulator, one since removed)."""
+    known = REGISTRY.get(code)
+    return known.name if known is not None and known.connect is not None else code
+
+
+def reachable() -> list[ChannelType]:
+    """The channels `kenesh serve` can reach people on (a broadcast may be limited to some)."""
+    return [channel_type for channel_type in REGISTRY if channel_type.connect is not None]
+
+
+__all__ = ["REGISTRY", "ChannelRegistry", "ChannelType", "channel_name", "reachable"]

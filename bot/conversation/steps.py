@@ -15,6 +15,8 @@ from bot.conversation.folding import fold, normalize_spaces
 from bot.conversation.messages import MORE, SKIP, Choice, Inbound, Reply, Request
 from bot.i18n import N_
 from bot.phones import normalize_phone
+from bot.times import parse_local
+from models.base import utcnow
 
 REQUEST_LABELS = {"location": N_("📍 Share location"), "contact": N_("📱 Share my phone number")}
 
@@ -156,6 +158,20 @@ class Ask(Step):
                 )
             )
         return text
+
+
+class AskTime(Ask):
+    """A local time (TIMEZONE) in the future, YYYY-MM-DD HH:MM; the answer is its ISO form."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        text = await super().accept(ctx, message)
+        try:
+            moment = parse_local(text, ctx.settings.timezone)
+        except ValueError:
+            raise Invalid(ctx.t(N_("Write the time like 2026-12-01 10:00."))) from None
+        if moment <= utcnow():
+            raise Invalid(ctx.t(N_("That time has passed. Write a time in the future.")))
+        return moment.isoformat()
 
 
 class AskPhoto(Step):

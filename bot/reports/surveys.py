@@ -13,8 +13,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, Translator, translator
-from bot.services.broadcasts import FALLBACK
+from bot.i18n import FALLBACK, N_, Translator, translator
 from models import (
     QuestionKind,
     Service,

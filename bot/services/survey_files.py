@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from bot import times
 from bot.services.surveys import QuestionDraft, SurveyDraft, SurveyError, check_draft
 from bot.settings import LANGUAGES
 from models import QuestionKind
-
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class SurveyFileError(ValueError):
@@ -59,7 +57,7 @@ class SurveyFile:
 def parse_local(text: str, zone: str) -> datetime:
     """'YYYY-MM-DD HH:MM' in `zone`, as an aware datetime."""
     try:
-        return datetime.strptime(str(text).strip(), TIME_FORMAT).replace(tzinfo=ZoneInfo(zone))
+        return times.parse_local(str(text), zone)
     except ValueError:
         raise SurveyFileError(f"{text!r}: write times like 2026-12-01 10:00") from None
 

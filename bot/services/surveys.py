@@ -16,8 +16,8 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.i18n import FALLBACK, text_for
 from bot.services.beneficiaries import service_for_staff
-from bot.services.broadcasts import FALLBACK, text_for
 from bot.settings import LANGUAGES
 from models import (
     Beneficiary,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
-from bot.services.broadcasts import create_broadcast, queue_broadcast
+from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
 from models import Audience, Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 from tests.conftest import make_app

@@ -22,7 +22,7 @@ def _connect(conversation: Conversation, wake: Callable[[], None]) -> Channel:
 
 SMS = ChannelType(
     code=CODE,
-    name="SMS (Twilio)",
+    name="SMS",
     capabilities=CAPABILITIES,
     redact=("TWILIO_AUTH_TOKEN",),
     enabled=_enabled,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.audit import PermissionDenied
+from bot.channels import channel_name
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
-from bot.services.broadcast_progress import CHANNEL_NAMES
 from handlers.account.flows.places import municipality_name
 from handlers.needs.flows.categories import category_options
 from handlers.ngos.flows.ngo_register import (
@@ -40,11 +40,6 @@ ACTIONS = (
 
 
 PAUSED = N_("paused")
-
-
-def channel_name(channel: str) -> str:
-    """A channel as people know it (Telegram, SMS)."""
-    return CHANNEL_NAMES.get(channel, channel)
 
 
 async def _lines(ctx: Context) -> list[str]:

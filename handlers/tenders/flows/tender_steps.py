@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Invalid
+from bot.conversation.steps import Ask, AskTime, Invalid
 from bot.i18n import N_, NP_
 from bot.text import shorten
 from bot.times import local_time
-from handlers.broadcast import AskTime
 from handlers.tenders.alerts import details, money
 from handlers.tenders.tenders import TenderError, parse_budget
 from models import Category, Municipality, Tender, TenderStatus

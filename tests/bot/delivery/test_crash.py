@@ -11,7 +11,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from bot.services.broadcasts import queue_broadcast
+from handlers.broadcasts.broadcasts import queue_broadcast
 from models import (
     Address,
     ConsentStatus,

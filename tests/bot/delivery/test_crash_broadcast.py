@@ -13,7 +13,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from bot.services.broadcasts import create_broadcast, queue_broadcast
+from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
 from models import (
     Address,
     Audience,

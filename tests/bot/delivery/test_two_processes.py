@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from bot.services.broadcasts import queue_broadcast
+from handlers.broadcasts.broadcasts import queue_broadcast
 from models.db import create_engine, create_sessionmaker
 from tests.bot.delivery.crowd import add_residents
 from tests.factories import create_home_broadcast

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.extensions import Command, Invocation
-from bot.services.broadcasts import (
+from bot.settings import Settings
+from bot.times import parse_local
+from handlers.broadcasts.broadcasts import (
     cancel_broadcast,
     create_broadcast,
     preview,
     queue_broadcast,
     report,
 )
-from bot.settings import Settings
 from models import Audience, Broadcast, BroadcastStatus, Category, Municipality
 from models.base import utcnow
 
@@ -36,10 +36,9 @@ def parse_texts(items: list[str]) -> dict[str, str]:
 def local_time(text: str, zone: str) -> datetime:
     """A local "YYYY-MM-DD HH:MM" as an aware datetime."""
     try:
-        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+        return parse_local(text, zone)
     except ValueError:
         raise ValueError(f"--at {text!r}: write it as YYYY-MM-DD HH:MM") from None
-    return naive.replace(tzinfo=ZoneInfo(zone))
 
 
 def arguments(broadcast: argparse.ArgumentParser) -> None:

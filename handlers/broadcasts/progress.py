@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import channel_name
 from bot.delivery import notify
-from bot.i18n import N_, Translator, translator
-from bot.services.broadcasts import outcome_counts, text_for
+from bot.i18n import N_, Translator, text_for, translator
 from bot.text import shorten
+from handlers.broadcasts.broadcasts import outcome_counts
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 
@@ -32,7 +33,6 @@ SKIP_REASONS = {
     "unreachable": N_("unreachable"),
     "cancelled": N_("announcement cancelled"),
 }
-CHANNEL_NAMES = {"telegram": "Telegram", "sms": "SMS"}
 SENT, DELIVERED, FAILED, SKIPPED, WAITING_LABEL = (
     N_("sent"),
     N_("delivered"),
@@ -114,7 +114,7 @@ def describe(tr: Translator, figures: dict[str, Figures], compact: bool = False)
         return [figures_line(tr, total)]
     lines = []
     for channel, seen in sorted(figures.items()):
-        lines.append(f"{CHANNEL_NAMES.get(channel, channel)} — {figures_line(tr, seen)}")
+        lines.append(f"{channel_name(channel)} — {figures_line(tr, seen)}")
         if seen.failed:
             lines.append(f"  {tr.t(FAILED)}: {_reasons(tr, seen.failed, {})}")
         if seen.skipped:

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.audit import PermissionDenied
-from bot.services.broadcast_progress import finish_broadcasts
-from bot.services.broadcasts import (
+from handlers.broadcasts.broadcasts import (
     broadcast_for_staff,
     cancel_for_staff,
     create_broadcast,
     queue_broadcast,
 )
+from handlers.broadcasts.progress import finish_broadcasts
 from models import (
     Address,
     Audience,

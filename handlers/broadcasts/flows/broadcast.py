@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option
+from bot.conversation.steps import Ask, AskTime, Choose, Confirm, Option
 from bot.i18n import LANGUAGE_NAMES, N_
-from bot.services.broadcasts import create_broadcast, preview, queue_broadcast
 from bot.settings import LANGUAGES
-from handlers.broadcast_audience import (
+from handlers.broadcasts.broadcasts import create_broadcast, preview, queue_broadcast
+from handlers.broadcasts.flows.broadcast_audience import (
     audience_steps,
     describe_audience,
     filters_of,
@@ -48,21 +47,6 @@ class ExtraText(Ask):
         text = await super().accept(ctx, message)
         ctx.answers["texts"] = {**(ctx.answers.get("texts") or {}), ctx.answers["more"]: text}
         return text
-
-
-class AskTime(Ask):
-    """A local time in the future, YYYY-MM-DD HH:MM."""
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        text = await super().accept(ctx, message)
-        try:
-            local = datetime.strptime(text, "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise Invalid(ctx.t(N_("Write the time like 2026-12-01 10:00."))) from None
-        moment = local.replace(tzinfo=ZoneInfo(ctx.settings.timezone))
-        if moment <= utcnow():
-            raise Invalid(ctx.t(N_("That time has passed. Write a time in the future.")))
-        return moment.isoformat()
 
 
 def _draft(ctx: Context) -> Broadcast:

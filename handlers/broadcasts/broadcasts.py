@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.channels.sms.segments import count_segments, to_gsm
+from bot.i18n import text_for
 from bot.settings import LANGUAGES
 from models import (
     Address,
@@ -35,22 +36,7 @@ from models import (
 from models.base import utcnow
 from models.outbox import BULK
 
-# The closest written language when a broadcast has no text in the reader's own.
-FALLBACK = {
-    "ky": ("ky", "ru", "uz", "en"),
-    "uz": ("uz", "ky", "ru", "en"),
-    "ru": ("ru", "ky", "en", "uz"),
-    "en": ("en", "ru", "ky", "uz"),
-}
 SLICE = 50_000  # person ids per INSERT … SELECT
-
-
-def text_for(texts: dict[str, str], language: str | None) -> str:
-    """The broadcast's text for a reader of `language`, falling back to the closest one written."""
-    for candidate in FALLBACK.get(language or "ky", FALLBACK["ky"]):
-        if texts.get(candidate):
-            return texts[candidate]
-    return next(iter(texts.values()))
 
 
 async def create_broadcast(

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.audit import PermissionDenied
-from bot.services.broadcasts import (
+from bot.i18n import text_for
+from handlers.broadcasts.broadcasts import (
     cancel_broadcast,
     create_broadcast,
     preview,
     queue_broadcast,
     queue_due,
     report,
-    text_for,
 )
 from models import Address, Audience, Broadcast, BroadcastStatus, OutboxMessage, Person, Role
 from models.base import utcnow

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.channels import channel_name, reachable
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Option, Reask, Step, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
-from bot.services.broadcast_progress import CHANNEL_NAMES
 from bot.settings import LANGUAGES
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
 from handlers.needs.flows.categories import category_options
@@ -61,7 +61,7 @@ async def describe_audience(ctx: Context) -> str:
     parts = [ctx.t(audience), where]
     filters = filters_of(ctx)
     if filters["channels"]:
-        parts.append(", ".join(CHANNEL_NAMES.get(c, c) for c in filters["channels"]))
+        parts.append(", ".join(channel_name(c) for c in filters["channels"]))
     if filters["languages"]:
         parts.append(", ".join(LANGUAGE_NAMES[lang] for lang in filters["languages"]))
     if filters["category_id"]:
@@ -108,7 +108,7 @@ class ChooseFilter(Choose):
 
 
 async def _channels(ctx: Context) -> Sequence[Option]:
-    return [Option(code, name) for code, name in CHANNEL_NAMES.items()]
+    return [Option(kind.code, kind.name) for kind in reachable()]
 
 
 async def _reader_languages(ctx: Context) -> Sequence[Option]:

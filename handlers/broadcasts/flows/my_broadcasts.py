@@ -10,17 +10,16 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask
-from bot.i18n import N_
-from bot.services.broadcast_progress import STATUS_NAMES, describe, progress
-from bot.services.broadcasts import (
+from bot.i18n import N_, text_for
+from bot.text import shorten
+from bot.times import local_time
+from handlers.broadcasts.broadcasts import (
     broadcast_for_staff,
     broadcasts_for_staff,
     cancel_for_staff,
     is_running,
-    text_for,
 )
-from bot.text import shorten
-from bot.times import local_time
+from handlers.broadcasts.progress import STATUS_NAMES, describe, progress
 from models import Broadcast, BroadcastStatus
 
 REFRESH, CANCEL, OTHERS, DONE = "refresh", "cancel", "others", "done"

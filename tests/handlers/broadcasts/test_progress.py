@@ -5,8 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from bot.i18n import translator
-from bot.services.broadcast_progress import describe, finish_broadcasts, progress
-from bot.services.broadcasts import cancel_broadcast, create_broadcast, queue_broadcast, report
+from handlers.broadcasts.broadcasts import (
+    cancel_broadcast,
+    create_broadcast,
+    queue_broadcast,
+    report,
+)
+from handlers.broadcasts.progress import describe, finish_broadcasts, progress
 from models import (
     Address,
     Audience,
