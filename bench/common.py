@@ -6,7 +6,7 @@ import socket
 
 from sqlalchemy import text
 
-from bot.services.reference import seed_if_empty
+from bot.reference import seed_if_empty
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 FIRST_CHAT = 10_000_000

@@ -26,7 +26,7 @@ import aiohttp
 from sqlalchemy import text
 
 from bench.common import free_port, fresh_postgres
-from bot.services.reference import seed_if_empty
+from bot.reference import seed_if_empty
 from models import Address, ConsentStatus, ConversationState, Person
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.fakes.telegram_api import FakeTelegram

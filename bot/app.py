@@ -14,8 +14,8 @@ from bot.conversation.engine import Conversation
 from bot.conversation.flow import FlowRegistry
 from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
+from bot.reference import seed_if_empty
 from bot.schedule import Job
-from bot.services.reference import seed_if_empty
 from bot.settings import Settings
 from models.db import create_engine, create_sessionmaker, upgrade_database
 

@@ -13,14 +13,14 @@ from bot.channels.simulator import Simulator
 from bot.extensions import Command, Invocation
 from bot.http import create_http_app
 from bot.identity.invites import create_invite
-from bot.runtime import Runtime
-from bot.services.reference import (
+from bot.reference import (
     CATEGORIES_CSV,
     MUNICIPALITIES_CSV,
     ReferenceDataError,
     seed_categories,
     seed_municipalities,
 )
+from bot.runtime import Runtime
 from models import Role
 from models.db import create_engine, upgrade_database
 

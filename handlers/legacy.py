@@ -10,44 +10,16 @@ from bot.conversation.context import Context
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from bot.reports.links import build_links_router
-from bot.schedule import Job
-from bot.services.surveys import open_invitation
-from bot.survey_commands import COMMANDS as SURVEY_COMMANDS
-from handlers import reports, service_join, service_staff, survey_answer
-from handlers.survey_invite import send_due_surveys
-from models import ConsentStatus
+from handlers import reports
 
-FLOWS = (
-    reports.build,
-    survey_answer.build,
-    service_join.build,
-    service_staff.build,
-)
-
-
-def _consented(ctx: Context) -> bool:
-    return ctx.person.consent == ConsentStatus.given
+FLOWS = (reports.build,)
 
 
 def _staff(ctx: Context) -> bool:
     return ctx.person.is_staff
 
 
-async def _survey_waiting(ctx: Context) -> bool:
-    return await open_invitation(ctx.session, ctx.person.id) is not None
-
-
-MENU = (
-    MenuEntry("survey", survey_answer.MENU_ITEM, 10, _survey_waiting),
-    MenuEntry("service_join", service_join.MENU_ITEM, 50, _consented),
-    MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),
-    MenuEntry("services", service_staff.MENU_ITEM, 130, _staff),
-)
-
-COMMANDS = SURVEY_COMMANDS
-
-
-JOBS = (Job("survey invitations", send_due_surveys, "survey invitations and reminders queued: %s"),)
+MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
 
 
 def _links_routes(app: App) -> APIRouter:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App
-from bot.services.reference import seed_if_empty
+from bot.reference import seed_if_empty
 from bot.settings import Settings
 from bot.wiring import load
 from models.db import create_engine, create_sessionmaker, upgrade_database

@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.i18n import translator
-from bot.services.beneficiaries import enrol_phones
-from bot.services.surveys import results
 from bot.settings import LANGUAGES
+from handlers.surveys.services import enrol_phones
+from handlers.surveys.surveys import results
 from models import Service, Survey
 from models.base import utcnow
-from tests.bot.services.test_beneficiaries import create_delivered_service, create_feedback_survey
+from tests.handlers.surveys.test_services import create_delivered_service, create_feedback_survey
 
 NEWCOMER, REGULAR = "+996555700001", "+996555700002"
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from models import Beneficiary
 from tests.bot.channels.telegram.conftest import TelegramUser
-from tests.bot.services.test_beneficiaries import create_delivered_service
 from tests.factories import create_invite_code
+from tests.handlers.surveys.test_services import create_delivered_service
 
 CSV = "phone,language\n0555 100 200,ky\nnot a phone,ru\n+996700123456,ru\n".encode("utf-8-sig")
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.services.surveys import results
+from handlers.surveys.surveys import results
 from models import Survey, SurveyInvitation
 from models.base import utcnow
 from tests.bot.channels.telegram.conftest import wait_for_text
-from tests.bot.services.test_beneficiaries import create_delivered_service, create_feedback_survey
+from tests.handlers.surveys.test_services import create_delivered_service, create_feedback_survey
 
 
 async def test_a_survey_on_telegram_with_buttons_stop_and_reminder(bot, telegram_user) -> None:

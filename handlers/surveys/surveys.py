@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.i18n import FALLBACK, text_for
-from bot.services.beneficiaries import service_for_staff
 from bot.settings import LANGUAGES
+from handlers.surveys.services import service_for_staff
 from models import (
     Beneficiary,
     Person,

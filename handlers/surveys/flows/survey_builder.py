@@ -23,7 +23,9 @@ from bot.conversation.steps import (
     translated_options,
 )
 from bot.i18n import LANGUAGE_NAMES, N_, text_for
-from bot.services.surveys import (
+from bot.settings import LANGUAGES
+from bot.times import local_time
+from handlers.surveys.surveys import (
     MAX_CHOICES,
     MAX_QUESTIONS,
     MAX_TEXT,
@@ -32,8 +34,6 @@ from bot.services.surveys import (
     SurveyDraft,
     create_survey,
 )
-from bot.settings import LANGUAGES
-from bot.times import local_time
 from models import QuestionKind, Survey
 from models.base import utcnow
 

@@ -28,7 +28,9 @@ from bot.conversation.messages import Capabilities, Reply
 from bot.conversation.state import Turn, open_turn, write_states
 from bot.delivery.notify import preferred_address
 from bot.i18n import N_, translator
-from bot.services.surveys import (
+from bot.settings import Settings
+from handlers.surveys.flows.survey import ANSWER_STEP, MENU_ITEM, SURVEY_FLOW, AnswerStep
+from handlers.surveys.surveys import (
     latecomers,
     lock_due,
     not_finished,
@@ -36,8 +38,6 @@ from bot.services.surveys import (
     title_of,
     uninvited,
 )
-from bot.settings import Settings
-from handlers.survey_answer import ANSWER_STEP, MENU_ITEM, SURVEY_FLOW, AnswerStep
 from models import (
     ConversationState,
     OutboxMessage,

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bot import times
-from bot.services.surveys import QuestionDraft, SurveyDraft, SurveyError, check_draft
 from bot.settings import LANGUAGES
+from handlers.surveys.surveys import QuestionDraft, SurveyDraft, SurveyError, check_draft
 from models import QuestionKind
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models import AuditEvent, Beneficiary
-from tests.bot.services.test_beneficiaries import create_delivered_service
 from tests.factories import onboard
+from tests.handlers.surveys.test_services import create_delivered_service
 
 
 async def test_a_resident_joins_once_and_a_wrong_code_is_refused(app, chat) -> None:

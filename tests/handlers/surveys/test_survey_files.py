@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services.survey_files import SurveyFileError, load_survey_file, parse_survey
+from handlers.surveys.survey_files import SurveyFileError, load_survey_file, parse_survey
 from models import Organization, OrganizationStatus, Survey, SurveyQuestion, Tender, TenderStatus
 from models.base import utcnow
 from models.db import create_engine, create_sessionmaker

@@ -10,9 +10,9 @@ from bot.conversation.flow import Flow
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Invalid
 from bot.i18n import N_
-from bot.services.beneficiaries import join_service
-from bot.services.surveys import invite_to_open_surveys, open_invitation
-from handlers.survey_answer import SURVEY_FLOW
+from handlers.surveys.flows.survey import SURVEY_FLOW
+from handlers.surveys.services import join_service
+from handlers.surveys.surveys import invite_to_open_surveys, open_invitation
 from models import ConsentStatus, Person, Service
 
 MENU_ITEM = N_("I received a service")

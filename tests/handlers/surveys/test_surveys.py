@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.runtime import Runtime
-from bot.services.surveys import (
+from handlers.surveys.surveys import (
     QuestionDraft,
     SurveyDraft,
     SurveyError,
@@ -21,12 +21,12 @@ from bot.services.surveys import (
 )
 from models import OutboxMessage, QuestionKind, Survey, SurveyInvitation, SurveyStatus
 from models.base import utcnow
-from tests.bot.services.test_beneficiaries import (
+from tests.conftest import make_app
+from tests.handlers.surveys.test_services import (
     create_beneficiary,
     create_delivered_service,
     create_feedback_survey,
 )
-from tests.conftest import make_app
 
 
 async def sent(app, kind: str) -> list[OutboxMessage]:

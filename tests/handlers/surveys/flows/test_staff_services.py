@@ -10,13 +10,13 @@ from sqlalchemy import select
 from bot.runtime import Runtime
 from models import QuestionKind, Service, Survey, SurveyQuestion, SurveyStatus
 from models.base import utcnow
-from tests.bot.services.test_beneficiaries import (
+from tests.factories import ELSEWHERE, create_staff
+from tests.handlers.surveys.test_services import (
     create_awarded_tender,
     create_beneficiary,
     create_delivered_service,
     create_feedback_survey,
 )
-from tests.factories import ELSEWHERE, create_staff
 
 
 async def test_staff_register_a_service_enrol_phones_and_define_a_survey(app) -> None:

@@ -8,15 +8,15 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.runtime import Runtime
-from bot.services.surveys import results
+from handlers.surveys.surveys import results
 from models import OutboxMessage, Survey, SurveyAnswer, SurveyInvitation
 from models.base import utcnow
-from tests.bot.services.test_beneficiaries import (
+from tests.factories import create_staff, onboard
+from tests.handlers.surveys.test_services import (
     create_beneficiary,
     create_delivered_service,
     create_feedback_survey,
 )
-from tests.factories import create_staff, onboard
 
 
 async def test_invited_at_the_menu_answer_stop_resume_and_finish(app, chat) -> None:

@@ -13,16 +13,16 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.extensions import Command, Invocation
-from bot.services.beneficiaries import create_service, enrol_phones, service_for_staff
-from bot.services.survey_files import (
+from bot.settings import Settings
+from bot.times import local_time
+from handlers.surveys.services import create_service, enrol_phones, service_for_staff
+from handlers.surveys.survey_files import (
     SurveyFileError,
     load_survey_file,
     parse_local,
     reminder_time,
 )
-from bot.services.surveys import SurveyError, create_survey, results
-from bot.settings import Settings
-from bot.times import local_time
+from handlers.surveys.surveys import SurveyError, create_survey, results
 from models import Survey, SurveyStatus
 from models.base import utcnow
 

@@ -4,8 +4,8 @@ never who answered what. (Charts and spreadsheets come from the reports.)"""
 from __future__ import annotations
 
 from bot.i18n import N_, Translator, text_for
-from bot.services.surveys import RATINGS, SurveyResults, choices_of
 from bot.times import local_time
+from handlers.surveys.surveys import RATINGS, SurveyResults, choices_of
 from models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 
 STATUS_NAMES = {

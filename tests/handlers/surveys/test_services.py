@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.audit import PermissionDenied
-from bot.services.beneficiaries import (
+from handlers.surveys.services import (
     ServiceError,
     create_service,
     enrol,
@@ -21,7 +21,7 @@ from bot.services.beneficiaries import (
     join_service,
     normalize_join_code,
 )
-from bot.services.surveys import QuestionDraft, SurveyDraft, create_survey
+from handlers.surveys.surveys import QuestionDraft, SurveyDraft, create_survey
 from models import (
     Address,
     AuditEvent,

@@ -19,7 +19,8 @@ from bot.conversation.keywords import shown_keyword
 from bot.conversation.messages import SKIP, Choice, Inbound, Reply
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_, text_for
-from bot.services.surveys import (
+from bot.settings import LANGUAGES
+from handlers.surveys.surveys import (
     RATINGS,
     choices_of,
     complete,
@@ -29,7 +30,6 @@ from bot.services.surveys import (
     title_of,
     unanswered,
 )
-from bot.settings import LANGUAGES
 from models import QuestionKind, Survey, SurveyQuestion
 
 SURVEY_FLOW = "survey"

@@ -13,7 +13,10 @@ from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
 from bot.i18n import N_
-from bot.services.beneficiaries import (
+from bot.times import local_time
+from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
+from handlers.surveys.flows.survey_results import describe_results, survey_line
+from handlers.surveys.services import (
     ServiceError,
     awarded_tenders_for_staff,
     beneficiary_count,
@@ -24,10 +27,7 @@ from bot.services.beneficiaries import (
     services_for_staff,
     split_pasted,
 )
-from bot.services.surveys import SurveyError, results, surveys_of
-from bot.times import local_time
-from handlers.survey_results import describe_results, survey_line
-from handlers.survey_steps import create_from_answers, survey_steps
+from handlers.surveys.surveys import SurveyError, results, surveys_of
 from models import Service, Tender
 
 MENU_ITEM = N_("Services and surveys (staff)")
@@ -201,7 +201,7 @@ async def _finish(ctx: Context) -> str | None:
 def build() -> Flow:
     """Staff manage the services of their municipality (admins: of every one)."""
     return Flow(
-        "services",
+        "staff_services",
         [
             ChooseService(
                 "service",

@@ -9,9 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import models
 from models import Category, Municipality, MunicipalityKind
 
-REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
+REFERENCE = Path(models.__file__).resolve().parent / "reference"  # the editable CSV files
 MUNICIPALITIES_CSV = REFERENCE / "municipalities.csv"
 CATEGORIES_CSV = REFERENCE / "categories.csv"
 

@@ -1,1 +1,0 @@
-"""Domain operations shared by flows, the command line and (later) HTTP endpoints."""
