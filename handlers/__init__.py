@@ -1,6 +1,7 @@
-"""The domains: one package each, declaring its flows, menu entries, commands, jobs and routes
-in its `__init__` (see `bot.extensions`). `DOMAINS` lists them; `bot.wiring` reads it."""
+"""The domains: one package each, declaring its flows, menus and menu entries, commands, tick
+jobs and HTTP routes once, in its `__init__` (see `bot.extensions`). `DOMAINS` lists them, in
+the order their commands appear in `kenesh --help`; `bot.wiring` reads it."""
 
-from handlers import account, broadcasts, legacy, needs, ngos, surveys, tenders
+from handlers import account, broadcasts, needs, ngos, reports, surveys, tenders
 
-DOMAINS = (account, needs, ngos, tenders, broadcasts, surveys, legacy)
+DOMAINS = (account, needs, ngos, tenders, broadcasts, surveys, reports)

@@ -1,4 +1,4 @@
-"""Report figures against the hand-counted world (tests/bot/reports/world.py)."""
+"""Report figures against the hand-counted world (tests/handlers/reports/world.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot.reports import ReportKind
-from bot.reports.build import ReportRequest, gather_report
-from bot.reports.periods import Period
+from handlers.reports.build import gather_report
+from handlers.reports.kinds import ReportKind
+from handlers.reports.periods import Period
+from handlers.reports.report import ReportRequest
 from models import NeedStatus, Person, QuestionKind, TenderStatus
-from tests.bot.reports.world import MARCH, create_world
+from tests.handlers.reports.world import MARCH, create_world
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Step
 from bot.i18n import N_
-from bot.reports.periods import MAX_DAYS, Period, Preset, parse_day, preset_period, today_in
+from handlers.reports.periods import MAX_DAYS, Period, Preset, parse_day, preset_period, today_in
 
 PERIODS = (
     (Preset.this_month, N_("This month")),

@@ -4,8 +4,8 @@ language, shared by charts, spreadsheets and summaries so that all three say the
 from __future__ import annotations
 
 from bot.i18n import N_, NP_, Translator
-from bot.reports import ReportKind
 from handlers.needs.needs import STATUS_NAMES
+from handlers.reports.kinds import ReportKind
 from models import NeedStatus, QuestionKind, TenderStatus
 
 TITLES = {

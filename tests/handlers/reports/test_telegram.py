@@ -10,8 +10,8 @@ from PIL import Image
 
 from models import Role
 from tests.bot.channels.telegram.conftest import TelegramUser
-from tests.bot.reports.world import create_world
 from tests.factories import create_invite_code
+from tests.handlers.reports.world import create_world
 
 CHAT = 7001
 

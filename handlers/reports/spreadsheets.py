@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -15,14 +15,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator
-from bot.reports import ReportKind, labels
-from bot.reports.needs import NeedsReport
-from bot.reports.surveys import SurveyReport
-from bot.reports.tenders import TendersReport
+from handlers.reports import labels
+from handlers.reports.kinds import ReportKind
+from handlers.reports.needs_report import NeedsReport
+from handlers.reports.report import Report
+from handlers.reports.surveys_report import SurveyReport
+from handlers.reports.tenders_report import TendersReport
 from models import NeedStatus, QuestionKind, TenderStatus
-
-if TYPE_CHECKING:
-    from bot.reports.build import Report
 
 MONEY = "#,##0.00"
 PERCENT = "0.0"

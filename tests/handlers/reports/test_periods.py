@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.reports.periods import Period, Preset, parse_day, preset_period
+from handlers.reports.periods import Period, Preset, parse_day, preset_period
 
 
 def test_a_period_is_whole_local_days() -> None:

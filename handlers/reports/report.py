@@ -1,28 +1,20 @@
-"""One entry point for every report: a request → the figures (scope checked) → a one-line
-summary, and, when the channel can carry them, a PNG chart and an XLSX spreadsheet.
-
-Gathering reads the database; rendering the files is plain CPU work on the gathered figures
-(no database), so a caller can run it in a thread.
-"""
+"""A report as gathered: what was asked, the figures in one reader's language, and what its
+title, subtitle, file names and one-line summary say."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator, translator
-from bot.reports import ReportKind, labels
-from bot.reports.needs import NeedsReport, needs_report
-from bot.reports.periods import Period
-from bot.reports.scope import municipality_scope, service_in_scope
-from bot.reports.surveys import SurveyReport, answered, survey_report
-from bot.reports.tenders import TendersReport, tenders_report
+from handlers.reports import labels
+from handlers.reports.kinds import ReportKind
+from handlers.reports.needs_report import NeedsReport
+from handlers.reports.periods import Period
+from handlers.reports.surveys_report import SurveyReport, answered
+from handlers.reports.tenders_report import TendersReport
 from handlers.tenders.alerts import money
-from models import Municipality, NeedStatus, Person, QuestionKind, TenderStatus
-from models.base import utcnow
+from models import NeedStatus, QuestionKind, TenderStatus
 
 Figures = NeedsReport | SurveyReport | TendersReport
 
@@ -89,45 +81,6 @@ class Report:
         if isinstance(figures, TendersReport):
             return _tenders_summary(self, figures)
         return _survey_summary(self, figures)
-
-
-async def gather_report(
-    session: AsyncSession, person: Person, request: ReportRequest, language: str
-) -> Report:
-    """The figures `person` asked for, in `language`; PermissionDenied (audited) when the
-    municipality or the service is not theirs to see."""
-    if request.kind == ReportKind.surveys:
-        service = await service_in_scope(session, person, request.service_id or 0)
-        figures: Figures = await survey_report(session, service, language)
-        unit_id: int | None = service.municipality_id
-    else:
-        if request.period is None:
-            raise ValueError(f"a {request.kind} report needs a period")
-        unit_id = await municipality_scope(session, person, request.municipality_id, request.kind)
-        query = needs_report if request.kind == ReportKind.needs else tenders_report
-        figures = await query(session, request.period, unit_id, language)
-    unit = await session.get(Municipality, unit_id) if unit_id is not None else None
-    tr = translator(language)
-    place = unit.name(language) if unit else tr.t(labels.ALL_MUNICIPALITIES)
-    return Report(request, language, figures, place, utcnow())
-
-
-@dataclass(frozen=True)
-class ReportFiles:
-    """The report as files, built in memory."""
-
-    png: bytes
-    xlsx: bytes
-
-
-def render_files(report: Report, zone: str = "Asia/Bishkek") -> ReportFiles:
-    """The chart and the spreadsheet (CPU only; safe to run in a thread)."""
-    # imported here: matplotlib takes a while to load, and only report makers need it
-    from bot.reports.charts import draw_chart
-    from bot.reports.spreadsheets import write_workbook
-
-    made = report.made_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
-    return ReportFiles(png=draw_chart(report), xlsx=write_workbook(report, made))
 
 
 def _needs_summary(report: Report, figures: NeedsReport) -> str:

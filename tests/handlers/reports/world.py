@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.reports.periods import Period
+from handlers.reports.periods import Period
 from models import (
     Address,
     ConsentStatus,

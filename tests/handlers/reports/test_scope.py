@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import PermissionDenied
-from bot.reports import ReportKind
-from bot.reports.build import ReportRequest, gather_report
 from bot.wiring import load
+from handlers.reports.build import gather_report
+from handlers.reports.kinds import ReportKind
+from handlers.reports.report import ReportRequest
 from models import AuditEvent, Person
-from tests.bot.reports.test_figures import gather
-from tests.bot.reports.world import MARCH, create_world
+from tests.handlers.reports.test_figures import gather
+from tests.handlers.reports.world import MARCH, create_world
 
 
 @pytest.fixture

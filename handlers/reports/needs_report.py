@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports.periods import Period, bucket_index
+from handlers.reports.periods import Period, bucket_index
 from models import Category, Need, NeedStatus, NeedSupport
 
 

@@ -24,11 +24,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.app import App
 from bot.audit import PermissionDenied
-from bot.reports import ReportKind
-from bot.reports.build import ReportRequest, gather_report, render_files
-from bot.reports.periods import Period
 from bot.settings import LANGUAGES, Settings
+from handlers.reports.build import gather_report, render_files
+from handlers.reports.kinds import ReportKind
+from handlers.reports.periods import Period
+from handlers.reports.report import ReportRequest
 from models import Person
 from models.base import utcnow
 
@@ -151,9 +153,10 @@ async def download(sessions: async_sessionmaker, settings: Settings, filename: s
     return Download(200, body, MEDIA[extension], f"{report.stem}.{extension}")
 
 
-def build_links_router(sessions: async_sessionmaker, settings: Settings) -> APIRouter:
+def links_routes(app: App) -> APIRouter:
     """`GET /reports/{token}.png|xlsx`, when links can be made (TWILIO_AUTH_TOKEN is set)."""
     router = APIRouter()
+    sessions, settings = app.sessions, app.settings
     if link_key(settings) is None:
         return router
 

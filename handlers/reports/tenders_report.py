@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports.periods import Period
+from handlers.reports.periods import Period
 from models import Category, Tender, TenderStatus
 
 CENT = Decimal("0.01")

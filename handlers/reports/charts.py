@@ -10,7 +10,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from io import BytesIO
-from typing import TYPE_CHECKING
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
@@ -18,14 +17,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.i18n import Translator
-from bot.reports import labels
-from bot.reports.needs import NeedsReport
-from bot.reports.surveys import QuestionResult, SurveyReport, answered
-from bot.reports.tenders import TendersReport
+from handlers.reports import labels
+from handlers.reports.needs_report import NeedsReport
+from handlers.reports.report import Report
+from handlers.reports.surveys_report import QuestionResult, SurveyReport, answered
+from handlers.reports.tenders_report import TendersReport
 from models import NeedStatus, QuestionKind, TenderStatus
-
-if TYPE_CHECKING:
-    from bot.reports.build import Report
 
 STYLE = {
     "font.family": "DejaVu Sans",

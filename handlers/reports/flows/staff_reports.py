@@ -20,12 +20,14 @@ from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Document, Reply
 from bot.conversation.steps import Choose, Option, translated_options
 from bot.i18n import N_
-from bot.reports import ReportKind, labels
-from bot.reports.build import ReportRequest, gather_report, render_files
-from bot.reports.links import MEDIA, Grant, report_links
-from bot.reports.periods import Period
 from handlers.account.flows.places import PickPlace, chosen_municipality
-from handlers.report_steps import chosen_period, period_steps
+from handlers.reports import labels
+from handlers.reports.build import gather_report, render_files
+from handlers.reports.flows.period_steps import chosen_period, period_steps
+from handlers.reports.kinds import ReportKind
+from handlers.reports.links import MEDIA, Grant, report_links
+from handlers.reports.periods import Period
+from handlers.reports.report import ReportRequest
 from models import Municipality, Role, Service, Survey, SurveyStatus
 
 SCOPES = (("all", N_("All municipalities")), ("one", N_("One municipality")))

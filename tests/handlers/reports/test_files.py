@@ -11,10 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.reports import ReportKind
-from bot.reports.build import ReportRequest, render_files
-from tests.bot.reports.test_figures import gather
-from tests.bot.reports.world import MARCH, NGO_CONTACT, NGO_PHONE, create_world
+from handlers.reports.build import render_files
+from handlers.reports.kinds import ReportKind
+from handlers.reports.report import ReportRequest
+from tests.factories import ZONE
+from tests.handlers.reports.test_figures import gather
+from tests.handlers.reports.world import MARCH, NGO_CONTACT, NGO_PHONE, create_world
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -51,7 +53,7 @@ async def test_needs_workbook_and_chart(app, world) -> None:
     report = await gather(
         app, world.home_staff_id, ReportRequest(ReportKind.needs, MARCH, world.home_id)
     )
-    files = render_files(report)
+    files = render_files(report, ZONE)
     assert_png(files.png)
     book = load_workbook(BytesIO(files.xlsx))
     needs, by_date, about = book.worksheets
@@ -82,7 +84,7 @@ async def test_tenders_workbook_keeps_money_as_numbers(app, world) -> None:
     report = await gather(
         app, world.admin_id, ReportRequest(ReportKind.tenders, MARCH, world.home_id)
     )
-    files = render_files(report)
+    files = render_files(report, ZONE)
     assert_png(files.png)
     sheet = load_workbook(BytesIO(files.xlsx)).worksheets[0]
     rows = rows_of(sheet)
@@ -110,7 +112,7 @@ async def test_survey_workbook_is_anonymous(app, world) -> None:
     report = await gather(
         app, world.home_staff_id, ReportRequest(ReportKind.surveys, service_id=world.service_id)
     )
-    files = render_files(report)
+    files = render_files(report, ZONE)
     assert_png(files.png)
     book = load_workbook(BytesIO(files.xlsx))
     overview, questions, answers, texts, _about = book.worksheets
@@ -141,7 +143,7 @@ async def test_files_speak_the_readers_language(app, world) -> None:
     report = await gather(
         app, world.home_staff_id, ReportRequest(ReportKind.needs, MARCH, world.home_id), "ru"
     )
-    files = render_files(report)
+    files = render_files(report, ZONE)
     assert_png(files.png)
     sheet = load_workbook(BytesIO(files.xlsx)).worksheets[0]
     header = rows_of(sheet)[0]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import AuditEvent, Role
-from tests.bot.reports.world import create_world
 from tests.factories import ELSEWHERE, Chat, create_invite_code, create_staff, onboard
+from tests.handlers.reports.world import create_world
 
 MARCH_FILES = "kenesh-needs-2026-03-01_2026-03-31"
 

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from bot.channels.sms import SMS
 from bot.conversation.messages import Inbound
 from bot.http import create_http_app
-from bot.reports import ReportKind
-from bot.reports.build import ReportRequest
-from bot.reports.links import Grant, link_key, sign, verify
+from handlers.reports.kinds import ReportKind
+from handlers.reports.links import Grant, link_key, sign, verify
+from handlers.reports.report import ReportRequest
 from models import Address, AuditEvent, ConsentStatus, Person, Role
 from models.base import utcnow
-from tests.bot.reports.world import MARCH, create_world
 from tests.conftest import clear, make_app
+from tests.handlers.reports.world import MARCH, create_world
 
 PUBLIC = "https://kenesh.example"
 STAFF_PHONE = "+996555777001"

@@ -1,0 +1,1 @@
+"""The broadcasts domain's conversation flows, one per module, and the steps they share."""

@@ -1,0 +1,29 @@
+"""Reports (staff): monitoring figures — needs by category and status, survey results of a
+service, tenders and their outcomes — as a chart and a spreadsheet in the reader's language,
+with signed download links for channels that carry no files.
+
+needs_report.py, surveys_report.py, tenders_report.py  the queries, aggregated in the database
+scope.py                       who may see which municipality's figures (refusals audited)
+periods.py                     report periods in local days, and buckets over them
+labels.py                      translated titles, headers and category names
+report.py, build.py            a request → the figures → summary and files
+charts.py, spreadsheets.py     the files, built in memory
+links.py                       signed, expiring download links (SMS), and their route
+"""
+
+from bot.conversation.context import Context
+from bot.conversation.menu import MenuEntry
+from bot.i18n import N_
+from handlers.reports.flows import staff_reports
+from handlers.reports.links import links_routes
+
+
+def _staff(ctx: Context) -> bool:
+    return ctx.person.is_staff
+
+
+FLOWS = (staff_reports.build,)
+
+MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
+
+ROUTES = (links_routes,)

@@ -1,0 +1,63 @@
+"""One entry point for every report: a request → the figures (scope checked) → a one-line
+summary, and, when the channel can carry them, a PNG chart and an XLSX spreadsheet.
+
+Gathering reads the database; rendering the files is plain CPU work on the gathered figures
+(no database), so a caller can run it in a thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import translator
+from bot.times import local_time
+from handlers.reports import labels
+from handlers.reports.kinds import ReportKind
+from handlers.reports.needs_report import needs_report
+from handlers.reports.report import Figures, Report, ReportRequest
+from handlers.reports.scope import municipality_scope, service_in_scope
+from handlers.reports.surveys_report import survey_report
+from handlers.reports.tenders_report import tenders_report
+from models import Municipality, Person
+from models.base import utcnow
+
+
+async def gather_report(
+    session: AsyncSession, person: Person, request: ReportRequest, language: str
+) -> Report:
+    """The figures `person` asked for, in `language`; PermissionDenied (audited) when the
+    municipality or the service is not theirs to see."""
+    if request.kind == ReportKind.surveys:
+        service = await service_in_scope(session, person, request.service_id or 0)
+        figures: Figures = await survey_report(session, service, language)
+        unit_id: int | None = service.municipality_id
+    else:
+        if request.period is None:
+            raise ValueError(f"a {request.kind} report needs a period")
+        unit_id = await municipality_scope(session, person, request.municipality_id, request.kind)
+        query = needs_report if request.kind == ReportKind.needs else tenders_report
+        figures = await query(session, request.period, unit_id, language)
+    unit = await session.get(Municipality, unit_id) if unit_id is not None else None
+    tr = translator(language)
+    place = unit.name(language) if unit else tr.t(labels.ALL_MUNICIPALITIES)
+    return Report(request, language, figures, place, utcnow())
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The report as files, built in memory."""
+
+    png: bytes
+    xlsx: bytes
+
+
+def render_files(report: Report, zone: str) -> ReportFiles:
+    """The chart and the spreadsheet, times in `zone` (CPU only; safe to run in a thread)."""
+    # imported here: matplotlib takes a while to load, and only report makers need it
+    from handlers.reports.charts import draw_chart
+    from handlers.reports.spreadsheets import write_workbook
+
+    made = local_time(report.made_at, zone)
+    return ReportFiles(png=draw_chart(report), xlsx=write_workbook(report, made))

@@ -1,0 +1,1 @@
+"""The tenders domain's conversation flows, one per module, and the steps they share."""
