@@ -116,13 +116,13 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade_database(engine: AsyncEngine) -> None:
-    """Apply every migration not yet applied."""
+async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
+    """Apply every migration not yet applied (up to `revision`)."""
 
     def _upgrade(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)

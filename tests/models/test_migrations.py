@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from models import Base
+from models.db import create_engine, upgrade_database
 
 
 async def test_migrations_match_the_models(database) -> None:
@@ -14,3 +18,32 @@ async def test_migrations_match_the_models(database) -> None:
 
     async with database.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_people_in_a_renamed_flow_keep_their_place(cli_env) -> None:
+    engine = create_engine(cli_env["DATABASE_URL"])  # an empty database of each backend
+    await upgrade_database(engine, "0008")
+    stack = [{"flow": "services", "step": "action", "answers": {}, "history": []}]
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO persons (id, role, consent, created_at) VALUES (1, 'staff', 'given', CURRENT_TIMESTAMP)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO conversation_states (person_id, flow, step, turn, data, updated_at) "
+                "VALUES (1, 'tenders', 'tender', 3, :data, CURRENT_TIMESTAMP)"
+            ),
+            {"data": json.dumps({"answers": {"note": "tenders"}, "stack": stack, "drafts": {}})},
+        )
+    await upgrade_database(engine)
+    async with engine.connect() as connection:
+        flow, data = (
+            await connection.execute(text("SELECT flow, data FROM conversation_states"))
+        ).one()
+    await engine.dispose()
+    assert flow == "staff_tenders"
+    stored = data if isinstance(data, dict) else json.loads(data)  # drivers differ
+    assert stored["stack"][0]["flow"] == "staff_services"
+    assert stored["answers"] == {"note": "tenders"}  # what people typed is not renamed
