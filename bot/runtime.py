@@ -12,6 +12,7 @@ from bot.app import App
 from bot.channels import REGISTRY
 from bot.channels.base import Channel
 from bot.delivery.worker import OutboxWorker
+from bot.schedule import Tick
 
 log = logging.getLogger("kenesh")
 
@@ -58,13 +59,14 @@ class Runtime:
         """Run each job of the tick (the domains' and the platform's), each in a transaction of
         its own: a failing job is logged and tried again at the next tick, the others go on."""
         did_something = False
+        tick = Tick(self.app.settings, self.app.conversation)
         for job in self.app.jobs:
             if job.every and monotonic() - self._ran_at.get(job.name, float("-inf")) < job.every:
                 continue
             self._ran_at[job.name] = monotonic()
             try:
                 async with self.app.sessions() as session, session.begin():
-                    result = await job.run(session, self.app.settings)
+                    result = await job.run(session, tick)
             except Exception:
                 log.exception("schedule tick: %s failed; trying again at the next", job.name)
                 continue

@@ -9,7 +9,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.engine import Conversation
 from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What a job works with besides its transaction: the settings, and the conversation
+    engine (a job may start a flow for someone, as a survey invitation does)."""
+
+    settings: Settings
+    conversation: Conversation
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,6 @@ class Job:
     job that scans a lot (0: every tick)."""
 
     name: str
-    run: Callable[[AsyncSession, Settings], Awaitable[object]]
+    run: Callable[[AsyncSession, Tick], Awaitable[object]]
     done: str
     every: float = 0.0

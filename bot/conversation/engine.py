@@ -172,6 +172,35 @@ class Conversation:
             await write_states(session, [Turn(ctx, position)])
             return ctx.replies
 
+    async def start_for(
+        self,
+        session: AsyncSession,
+        person: Person,
+        address: Address,
+        row: ConversationState | None,
+        caps: Capabilities,
+        flow: str,
+        answers: dict[str, Any] | None = None,
+        say: str = "",
+    ) -> Turn:
+        """Start `flow` for a person who did not write (a survey invitation is the survey's
+        first question): after `say`, their conversation moves to the flow's first question,
+        with `answers` already given. The person must be locked; the caller writes the state
+        (`write_states`) and queues the turn's replies for `address`."""
+        position, ctx = open_turn(session, self.settings, person, address, row, caps)
+        if say:
+            ctx.say(say)
+        await self._start(ctx, position, flow, answers)
+        ctx.replies[:] = merge_replies(ctx.replies, caps)
+        return Turn(ctx, position)
+
+    @staticmethod
+    def whereabouts(row: ConversationState | None) -> tuple[str | None, dict[str, Any]]:
+        """The flow a person is in (None: none yet) and their answers in it, as stored."""
+        if row is None:
+            return None, {}
+        return row.flow, dict((row.data or {}).get("answers", {}))
+
     # -- state --------------------------------------------------------------------------------
 
     async def _sender(
@@ -250,14 +279,17 @@ class Conversation:
         else:
             await self._start(ctx, position, self._home(ctx))
 
-    async def _start(self, ctx: Context, position: Position, name: str) -> None:
+    async def _start(
+        self, ctx: Context, position: Position, name: str, given: dict[str, Any] | None = None
+    ) -> None:
         flow = self.flows[name]
         if flow.allowed is not None and not flow.allowed(ctx.person):
             await audit.record(ctx.session, ctx.person.id, f"start:{name}", "refused")
             ctx.say(ctx.t(flow.refusal))
-            name, flow = MENU, self.flows[MENU]
+            name, flow, given = MENU, self.flows[MENU], None
         position.flow, position.history = name, []
         ctx.answers.clear()
+        ctx.answers.update(given or {})
         draft = position.drafts.pop(name, None) if flow.drafts else None
         if draft and flow.has_step(draft.get("step")):
             ctx.answers.update(draft["answers"])

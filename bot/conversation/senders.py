@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Address, ConversationState, Person
 
+LOCK_SLICE = 500  # people locked by one statement
+
 
 async def find_address(session: AsyncSession, channel: str, value: str) -> Address | None:
     """The address `value` on `channel`, if anyone has written from it."""
@@ -80,3 +82,30 @@ async def lock_senders(
     )
     by_person = {state.person_id: state for state in states.all()}
     return {address.value: (address, person, by_person.get(person.id)) for address, person in rows}
+
+
+async def lock_people(
+    session: AsyncSession, person_ids: set[int]
+) -> dict[int, tuple[Person, ConversationState | None]]:
+    """People who did not write (a tick moving their conversations), row-locked in id order —
+    FOR NO KEY UPDATE: it waits for and holds off their turns, yet lets rows that refer to them
+    be written — with their conversation states read once the locks are held."""
+    found: dict[int, tuple[Person, ConversationState | None]] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), LOCK_SLICE):
+        chunk = ids[start : start + LOCK_SLICE]
+        people = await session.scalars(
+            select(Person)
+            .where(Person.id.in_(chunk))
+            .order_by(Person.id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+        states = await session.scalars(
+            select(ConversationState)
+            .where(ConversationState.person_id.in_(chunk))
+            .execution_options(populate_existing=True)
+        )
+        by_person = {state.person_id: state for state in states.all()}
+        found |= {person.id: (person, by_person.get(person.id)) for person in people.all()}
+    return found

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.messages import Reply
 from bot.identity.people import addresses_of
 from models import Address, OutboxMessage, OutboxStatus, Person
+from models.base import utcnow
 from models.outbox import NOTICE
 
 log = logging.getLogger("kenesh.notify")
@@ -59,3 +63,38 @@ async def enqueue(
     session.add(message)
     await session.flush()
     return message
+
+
+def notice_rows(
+    person: Person, address: Address, replies: Sequence[Reply], kind: str, priority: int = NOTICE
+) -> list[dict[str, Any]]:
+    """Outbox rows of messages to a person outside a turn of theirs (an invitation that is a
+    question carries its choices), in order; an opted-out or unreachable address gets
+    `skipped` rows, so the gap is counted, never silent."""
+    blocked = address.opted_out or address.unreachable
+    status = OutboxStatus.skipped if blocked else OutboxStatus.queued
+    error = ("opted_out" if address.opted_out else "unreachable") if blocked else None
+    return [
+        {
+            "person_id": person.id,
+            "address_id": address.id,
+            "channel": address.channel,
+            "body": reply.text,
+            "payload": reply.to_payload(),
+            "kind": kind,
+            "priority": priority,
+            "status": status.value,
+            "error": error,
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        for reply in replies
+        if not reply.expired
+    ]
+
+
+async def queue_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Write `rows` (from `notice_rows`) in one INSERT; how many."""
+    if rows:
+        await session.execute(OutboxMessage.__table__.insert(), rows)
+    return len(rows)

@@ -8,8 +8,7 @@ from datetime import timedelta
 from sqlalchemy import null, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.schedule import Job
-from bot.settings import Settings
+from bot.schedule import Job, Tick
 from models import OutboxMessage, OutboxStatus
 from models.base import utcnow
 from models.outbox import FILE_REPLY
@@ -33,7 +32,7 @@ async def drop_sent_files(session: AsyncSession) -> int:
     return result.rowcount or 0
 
 
-async def _drop_sent_files(session: AsyncSession, settings: Settings) -> int:
+async def _drop_sent_files(session: AsyncSession, tick: Tick) -> int:
     return await drop_sent_files(session)
 
 

@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation.context import Context
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
-from bot.schedule import Job
-from bot.settings import Settings
+from bot.schedule import Job, Tick
 from handlers.broadcasts import commands
 from handlers.broadcasts.broadcasts import queue_due
 from handlers.broadcasts.flows import broadcast, my_broadcasts
@@ -19,11 +18,11 @@ def _staff(ctx: Context) -> bool:
     return ctx.person.is_staff
 
 
-async def _queue_due(session: AsyncSession, settings: Settings) -> list[int]:
+async def _queue_due(session: AsyncSession, tick: Tick) -> list[int]:
     return await queue_due(session)
 
 
-async def _finish(session: AsyncSession, settings: Settings) -> list[int]:
+async def _finish(session: AsyncSession, tick: Tick) -> list[int]:
     return await finish_broadcasts(session)
 
 

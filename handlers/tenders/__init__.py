@@ -2,16 +2,22 @@
 award them; subscribed NGO members are alerted and reminded; everything is published as OCDS
 1.1 releases (and imported from other publishers' packages)."""
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.conversation.context import Context
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
-from bot.schedule import Job
+from bot.schedule import Job, Tick
 from handlers.ngos import HUB, approved_member
 from handlers.tenders import commands
 from handlers.tenders.alerts import send_due_reminders
 from handlers.tenders.flows import open_tenders, staff_tenders, tender_new
 from handlers.tenders.routes import ocds_routes
 from models import Role
+
+
+async def _send_due_reminders(session: AsyncSession, tick: Tick) -> int:
+    return await send_due_reminders(session, tick.settings)
 
 
 def _staff(ctx: Context) -> bool:
@@ -33,6 +39,6 @@ MENU = (
 
 COMMANDS = (commands.COMMAND,)
 
-JOBS = (Job("tender reminders", send_due_reminders, "tender reminders queued for %s subscribers"),)
+JOBS = (Job("tender reminders", _send_due_reminders, "tender reminders queued for %s subscribers"),)
 
 ROUTES = (ocds_routes,)

@@ -91,9 +91,6 @@ class AnswerStep(Choose):
             return ""
         total = len(await questions_of(ctx.session, survey.id))
         text = f"{question.position}/{total}. {text_for(question.texts, ctx.language)}"
-        note = ctx.scratch.pop("note", None)  # an invitation's or reminder's opening line
-        if note:
-            return f"{note}\n\n{text}"
         if question.position == 1:
             return f"{_intro(ctx, survey, total)}\n\n{text}"
         return text
