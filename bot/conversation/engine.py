@@ -22,6 +22,7 @@ from bot.conversation.help import help_text
 from bot.conversation.keywords import match_keyword
 from bot.conversation.messages import Capabilities, Inbound, Reply, merge_replies
 from bot.conversation.outbox import queue_replies
+from bot.conversation.repeat import is_marker
 from bot.conversation.senders import find_address, lock_sender, resolve_address
 from bot.conversation.state import Position, Turn, open_turn, write_states
 from bot.conversation.steps import Invalid, Reask, Step
@@ -261,7 +262,7 @@ class Conversation:
             return
         ctx.answers[step.name] = value
         position.history.append(step.name)
-        following = await flow.after(step, ctx)
+        following = await flow.after(step, ctx, position.history)
         if following is not None:
             await self._enter(ctx, position, following)
         else:
@@ -353,6 +354,9 @@ class Conversation:
     async def _back(self, ctx: Context, position: Position, flow: Flow, step: Step) -> None:
         if position.history:
             previous = position.history.pop()
+            while is_marker(previous) and position.history:  # back over the end of a pass
+                flow.reopen(ctx, previous)
+                previous = position.history.pop()
             await self._enter(ctx, position, flow.step(previous))
         elif position.stack:
             await self._return(ctx, position)

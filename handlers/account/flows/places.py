@@ -111,9 +111,14 @@ def place_steps(after: str = FINISH, **kwargs: Any) -> list[PickPlace]:
 
 def chosen_municipality(ctx: Context) -> int | None:
     """The municipality picked with place_steps (the deepest level answered)."""
+    return chosen_in(ctx.answers)
+
+
+def chosen_in(answers: dict[str, Any]) -> int | None:
+    """The municipality picked in `answers` (a flow's, or one pass of a loop of picks)."""
     for level in reversed(LEVELS):
-        if ctx.answers.get(level):
-            return int(ctx.answers[level])
+        if answers.get(level):
+            return int(answers[level])
     return None
 
 

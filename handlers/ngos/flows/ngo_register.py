@@ -1,12 +1,13 @@
 """Register an NGO: name → INN → contact person → phone → municipalities → sectors → confirm.
 
 The application waits for municipal staff; the person who sends it is the NGO's first member.
-The steps that pick several municipalities or sectors are shared with the subscriptions flow.
+Municipalities are picked one at a time (a loop over the place tree), sectors with
+ChooseSeveral; the subscriptions flow picks them the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.messages import Choice, Inbound
+from bot.conversation.repeat import Repeat
+from bot.conversation.several import CONTINUE, ChooseSeveral
 from bot.conversation.steps import (
     Ask,
     AskContact,
@@ -22,7 +25,6 @@ from bot.conversation.steps import (
     Confirm,
     Invalid,
     Option,
-    Reask,
     Text,
     translated_options,
 )
@@ -30,13 +32,13 @@ from bot.i18n import N_
 from bot.identity.linking import PHONE_CHANNEL
 from bot.identity.people import addresses_of
 from bot.phones import normalize_phone
-from handlers.account.flows.places import PickPlace, municipality_name
+from handlers.account.flows.places import PickPlace, chosen_in, municipality_name
 from handlers.needs.flows.categories import category_options
 from handlers.ngos.inn import InnProblem, InvalidInn, check_organization_inn
 from handlers.ngos.ngos import InnTaken, inn_taken, may_register, register_organization
 
 DONE, ADD, AGAIN = "done", "add", "again"
-CONTINUE = N_("That's all, continue")
+PLACES = "places"  # the loop of municipalities picked, one a pass
 INN_PROBLEMS = {
     InnProblem.format: N_("An INN has 14 digits, and an organization's starts with 0. Check it."),
     InnProblem.personal: N_(
@@ -108,64 +110,28 @@ async def _phone_prompt(ctx: Context) -> str:
     return ctx.t(N_("Which phone number should staff call? Write it like 0555 123 456."))
 
 
-OptionsOf = Callable[[Context], Awaitable[Sequence[Option]]]
-
-
-class ChooseMany(Choose):
-    """Options picked one at a time into the list `ctx.answers[into]`; once one is picked,
-    “That's all, continue” ends the step. `exits` are options that end it too (“another
-    municipality…”), answered as their id."""
-
-    def __init__(
-        self,
-        name: str,
-        prompt: Text,
-        options: OptionsOf,
-        *,
-        into: str,
-        exits: Sequence[tuple[str, str]] = (),
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name, prompt, self._all, **kwargs)
-        self._source, self.into, self.exits = options, into, exits
-
-    async def _all(self, ctx: Context) -> Sequence[Option]:
-        chosen = {str(i) for i in ctx.answers.get(self.into) or []}
-        done = translated_options(ctx, [(DONE, CONTINUE)]) if chosen else []
-        rest = [o for o in await self._source(ctx) if o.id not in chosen]
-        return [*done, *rest, *translated_options(ctx, self.exits)]
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        value = await super().accept(ctx, message)
-        if value == DONE or value in dict(self.exits):
-            return value
-        ctx.answers[self.into] = [*(ctx.answers.get(self.into) or []), int(value)]
-        raise Reask
-
-
-class CollectPlace(PickPlace):
-    """A level of the place tree whose municipality, once reached, joins `ctx.answers[into]`."""
-
-    def __init__(self, level: int, prompt: Text, after: str, into: str, **kwargs: Any) -> None:
-        super().__init__(level, prompt, after, **kwargs)
-        self.into = into
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        value = await super().accept(ctx, message)
-        chosen = list(ctx.answers.get(self.into) or [])
-        if ctx.answers.get("place_leaf") and int(value) not in chosen:
-            ctx.answers[self.into] = [*chosen, int(value)]
-        return value
-
-
-def collect_places(after: str, into: str, first: Text, **kwargs: Any) -> list[CollectPlace]:
-    """The three levels of choosing a municipality that joins `into`, asked first with `first`;
-    then the step `after`."""
+def place_picks(after: str, first: Text, **kwargs: Any) -> list[PickPlace]:
+    """The three levels of picking one municipality in a pass of a loop, asked first with
+    `first`; reaching a municipality goes on to `after` (a step, or the loop: the pass ends)."""
     return [
-        CollectPlace(0, first, after, into, **kwargs),
-        CollectPlace(1, N_("Choose the district or town."), after, into, **kwargs),
-        CollectPlace(2, N_("Choose the ayil aimak or town."), after, into, **kwargs),
+        PickPlace(0, first, after, **kwargs),
+        PickPlace(1, N_("Choose the district or town."), after, **kwargs),
+        PickPlace(2, N_("Choose the ayil aimak or town."), after, **kwargs),
     ]
+
+
+def registered_places(ctx: Context) -> list[int]:
+    """The municipalities picked so far (passes of `places`, and the one being picked);
+    “Start over” drops those before it, and its own."""
+    ids: list[int] = []
+    for item in [*(ctx.answers.get(PLACES) or []), ctx.answers]:
+        if item.get("more_places") == AGAIN:
+            ids = []
+            continue
+        chosen = chosen_in(item)
+        if chosen is not None and chosen not in ids:
+            ids.append(chosen)
+    return ids
 
 
 async def names_of_places(ctx: Context, ids: Sequence[int]) -> str:
@@ -180,7 +146,7 @@ async def names_of_sectors(ctx: Context, ids: Sequence[int]) -> str:
 
 
 def _first_place_prompt(ctx: Context) -> str:
-    if ctx.answers.get("municipality_ids"):
+    if registered_places(ctx):
         return ctx.t(N_("Choose the region, or type the name of the village or town."))
     return ctx.t(
         N_("Where does the NGO work? Choose the region, or type the name of the village or town.")
@@ -188,7 +154,7 @@ def _first_place_prompt(ctx: Context) -> str:
 
 
 async def _places_prompt(ctx: Context) -> str:
-    chosen = await names_of_places(ctx, ctx.answers.get("municipality_ids") or [])
+    chosen = await names_of_places(ctx, registered_places(ctx))
     return ctx.t(N_("The NGO works in: {places}. Add another municipality?"), places=chosen)
 
 
@@ -197,15 +163,9 @@ async def _places_options(ctx: Context) -> Sequence[Option]:
     return translated_options(ctx, pairs)
 
 
-def _after_places(ctx: Context) -> str:
-    if ctx.answers["more_places"] == AGAIN:
-        ctx.answers["municipality_ids"] = []
-    return "sectors" if ctx.answers["more_places"] == DONE else "place1"
-
-
 async def _sectors_prompt(ctx: Context) -> str:
     question = ctx.t(N_("Which sectors does the NGO serve? Choose one, then more if you like."))
-    chosen = ctx.answers.get("category_ids")
+    chosen = ctx.answers.get("sectors")
     if not chosen:
         return question
     return question + "\n" + ctx.t(N_("Chosen: {names}"), names=await names_of_sectors(ctx, chosen))
@@ -221,9 +181,9 @@ async def _summary(ctx: Context) -> str:
         ctx.t(N_("Phone: {phone}"), phone=answers["phone"]),
         ctx.t(
             N_("Municipalities: {places}"),
-            places=await names_of_places(ctx, answers["municipality_ids"]),
+            places=await names_of_places(ctx, registered_places(ctx)),
         ),
-        ctx.t(N_("Sectors: {names}"), names=await names_of_sectors(ctx, answers["category_ids"])),
+        ctx.t(N_("Sectors: {names}"), names=await names_of_sectors(ctx, answers["sectors"])),
         "",
         ctx.t(
             N_("Send it for review? (To change something, write {back}.)"),
@@ -250,8 +210,8 @@ async def _finish(ctx: Context) -> str | None:
             inn=answers["inn"],
             contact_name=answers["contact"],
             contact_phone=answers["phone"],
-            municipality_ids=answers["municipality_ids"],
-            category_ids=answers["category_ids"],
+            municipality_ids=registered_places(ctx),
+            category_ids=[int(i) for i in answers["sectors"]],
             today=today(ctx),
         )
     except InnTaken:  # registered by someone else while this person was answering
@@ -287,9 +247,13 @@ def build() -> Flow:
                 max_length=120,
             ),
             AskPhone("phone", _phone_prompt),
-            *collect_places("more_places", "municipality_ids", _first_place_prompt),
-            Choose("more_places", _places_prompt, _places_options, next=_after_places),
-            ChooseMany("sectors", _sectors_prompt, category_options, into="category_ids"),
+            Repeat(
+                PLACES,
+                place_picks("more_places", _first_place_prompt),
+                more=Choose("more_places", _places_prompt, _places_options),
+                again=lambda ctx: ctx.answers.get("more_places") != DONE,
+            ),
+            ChooseSeveral("sectors", _sectors_prompt, category_options),
             Confirm("confirm", _summary, short=_short_summary),
         ],
         _finish,

@@ -9,16 +9,17 @@ from bot.audit import PermissionDenied
 from bot.channels import channel_name
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
-from bot.conversation.steps import Choose, Confirm, Option
+from bot.conversation.repeat import Repeat
+from bot.conversation.several import CONTINUE, ChooseSeveral
+from bot.conversation.steps import Choose, Confirm, Option, translated_options
 from bot.i18n import N_
-from handlers.account.flows.places import municipality_name
+from handlers.account.flows.places import chosen_in, municipality_name
 from handlers.needs.flows.categories import category_options
 from handlers.ngos.flows.ngo_register import (
     DONE,
-    ChooseMany,
-    collect_places,
     names_of_places,
     names_of_sectors,
+    place_picks,
 )
 from handlers.ngos.ngos import category_ids_of, is_member, municipality_ids_of
 from handlers.ngos.subscriptions import (
@@ -30,6 +31,7 @@ from handlers.ngos.subscriptions import (
 )
 
 ADD, REMOVE, PAUSE, RESUME, OTHER = "add", "remove", "pause", "resume", "other"
+PICKS, DONE_PICKING = "picks", "done_picking"  # the loop of municipalities, one a pass
 ACTIONS = (
     (ADD, N_("Add subscriptions")),
     (REMOVE, N_("Remove a subscription")),
@@ -96,14 +98,31 @@ async def _subscription_options(ctx: Context) -> Sequence[Option]:
     return [Option(str(s.id), line) for s, line in zip(mine, await _lines(ctx), strict=True)]
 
 
-async def _ngo_places(ctx: Context) -> Sequence[Option]:
+def _picked(ctx: Context) -> list[int]:
+    """The municipalities picked so far: one a pass of `picks`, from the NGO's own or from the
+    place tree."""
+    ids: list[int] = []
+    for item in ctx.answers.get(PICKS) or []:
+        pick = item.get("pick")
+        chosen = chosen_in(item) if pick == OTHER else int(pick)
+        if chosen is not None and chosen not in ids:
+            ids.append(chosen)
+    return ids
+
+
+async def _pick_options(ctx: Context) -> Sequence[Option]:
+    """The NGO's municipalities not picked yet, then “another municipality”; once one is
+    picked, “That's all, continue” first."""
+    picked = _picked(ctx)
     ids = await municipality_ids_of(ctx.session, ctx.person.organization_id or 0)
-    return [Option(str(i), await municipality_name(ctx, i)) for i in ids]
+    own = [Option(str(i), await municipality_name(ctx, i)) for i in ids if i not in picked]
+    done = translated_options(ctx, [(DONE_PICKING, CONTINUE)]) if picked else []
+    return [*done, *own, *translated_options(ctx, [(OTHER, N_("Another municipality"))])]
 
 
 async def _places_prompt(ctx: Context) -> str:
     question = ctx.t(N_("Tenders of which municipalities? Choose one, then more if you like."))
-    chosen = ctx.answers.get("municipality_ids")
+    chosen = _picked(ctx)
     if not chosen:
         return question
     return question + "\n" + ctx.t(N_("Chosen: {names}"), names=await names_of_places(ctx, chosen))
@@ -118,7 +137,7 @@ async def _sectors(ctx: Context) -> Sequence[Option]:
 
 async def _sectors_prompt(ctx: Context) -> str:
     question = ctx.t(N_("Tenders in which sectors? Choose one, then more if you like."))
-    chosen = ctx.answers.get("category_ids")
+    chosen = ctx.answers.get("sectors")
     if not chosen:
         return question
     return question + "\n" + ctx.t(N_("Chosen: {names}"), names=await names_of_sectors(ctx, chosen))
@@ -144,9 +163,9 @@ async def _confirm_prompt(ctx: Context) -> str:
     lines = [
         ctx.t(
             N_("Municipalities: {places}"),
-            places=await names_of_places(ctx, answers["municipality_ids"]),
+            places=await names_of_places(ctx, _picked(ctx)),
         ),
-        ctx.t(N_("Sectors: {names}"), names=await names_of_sectors(ctx, answers["category_ids"])),
+        ctx.t(N_("Sectors: {names}"), names=await names_of_sectors(ctx, answers["sectors"])),
         ctx.t(N_("Channel: {channel}"), channel=channel_name(_chosen_channel(ctx))),
         "",
         ctx.t(N_("Subscribe to tenders of every one of these sectors in each municipality?")),
@@ -162,7 +181,7 @@ def _short_confirm(ctx: Context) -> str:
 
 
 def _route(ctx: Context) -> str:
-    return {ADD: "places", REMOVE: "remove"}.get(ctx.answers["action"], FINISH)
+    return {ADD: "pick", REMOVE: "remove"}.get(ctx.answers["action"], FINISH)
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -184,8 +203,8 @@ async def _finish(ctx: Context) -> str | None:
             added = await subscribe(
                 ctx.session,
                 ctx.person,
-                answers["municipality_ids"],
-                answers["category_ids"],
+                _picked(ctx),
+                [int(i) for i in answers["sectors"]],
                 _chosen_channel(ctx),
             )
             ctx.say(ctx.tn("{n} new subscription.", "{n} new subscriptions.", added))
@@ -209,20 +228,19 @@ def build() -> Flow:
                 _subscription_options,
                 next=lambda ctx: FINISH,
             ),
-            ChooseMany(
-                "places",
-                _places_prompt,
-                _ngo_places,
-                into="municipality_ids",
-                exits=((OTHER, N_("Another municipality")),),
-                next=lambda ctx: "place1" if ctx.answers["places"] == OTHER else "sectors",
+            Repeat(
+                PICKS,
+                [
+                    Choose("pick", _places_prompt, _pick_options),
+                    *place_picks(
+                        PICKS,
+                        N_("Choose the region, or type the name of the village or town."),
+                        when=lambda ctx: ctx.answers.get("pick") == OTHER,
+                    ),
+                ],
+                until=lambda ctx: ctx.answers.get("pick") == DONE_PICKING,
             ),
-            *collect_places(
-                "places",
-                "municipality_ids",
-                N_("Choose the region, or type the name of the village or town."),
-            ),
-            ChooseMany("sectors", _sectors_prompt, _sectors, into="category_ids"),
+            ChooseSeveral("sectors", _sectors_prompt, _sectors),
             Choose(
                 "channel",
                 N_("Where should the alerts come?"),

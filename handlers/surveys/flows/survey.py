@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.conversation.flow import FINISH, Flow
+from bot.conversation.flow import Flow
 from bot.conversation.folding import normalize_spaces
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.messages import SKIP, Choice, Inbound, Reply
+from bot.conversation.repeat import Repeat
 from bot.conversation.steps import Choose, Invalid, Option
 from bot.i18n import N_, text_for
 from bot.settings import LANGUAGES
@@ -69,7 +70,7 @@ class AnswerStep(Choose):
     """
 
     def __init__(self) -> None:
-        super().__init__(ANSWER_STEP, self._prompt, self._options, when=has_survey, next=_next)
+        super().__init__(ANSWER_STEP, self._prompt, self._options, when=has_survey)
 
     async def current(self, ctx: Context) -> SurveyQuestion | None:
         """The question on screen, else the first one unanswered (None when all are)."""
@@ -181,8 +182,8 @@ def _intro(ctx: Context, survey: Survey, total: int) -> str:
     )
 
 
-def _next(ctx: Context) -> str:
-    return FINISH if ctx.answers.get("end") else ANSWER_STEP
+def _ended(ctx: Context) -> bool:
+    return "end" in ctx.answers
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -197,7 +198,8 @@ def build() -> Flow:
     """A beneficiary answers the survey they were invited to, question by question."""
     return Flow(
         SURVEY_FLOW,
-        [AnswerStep()],
+        # one question a pass, until the survey ends (each answer is stored as it comes)
+        [Repeat("questions", [AnswerStep()], until=_ended, keep=False)],
         _finish,
         cancelled=N_("Stopped. Your answers so far are kept: choose “Answer the survey” to go on."),
     )

@@ -1,7 +1,11 @@
 """Staff define a survey in the bot: a title, questions one by one (kind, text, options), then the
 same texts in other languages if they like, when the invitations go and when the one reminder
-goes. These steps are part of the “Services and surveys (staff)” flow (handlers.service_staff),
-after a service is chosen; `create_from_answers` saves what they describe.
+goes. These steps are part of the “Services and surveys (staff)” flow (staff_services), after a
+service is chosen; `create_from_answers` saves what they describe.
+
+Questions and translations are loops (`Repeat`): each question is one pass of kind → text →
+options, each language one pass over every text written so far. Every text is kept as
+{language: text}, in the language it was written in.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
+from bot.conversation.repeat import Repeat
 from bot.conversation.steps import (
     Ask,
     AskTime,
@@ -51,6 +56,8 @@ REMINDERS = (
     (LATER, N_("At a set time")),
     (NEVER, N_("No reminder")),
 )
+QUESTIONS, LANGUAGES_ADDED, TEXTS = "s_questions", "s_languages", "s_texts"
+TIME_PROMPT = N_("At what time? Write it like 2026-12-01 10:00 (Bishkek time).")
 
 
 def split_options(text: str) -> list[str]:
@@ -59,147 +66,118 @@ def split_options(text: str) -> list[str]:
     return [" ".join(part.split()) for part in parts if part.strip()]
 
 
-def _questions(ctx: Context) -> list[dict[str, Any]]:
-    return list(ctx.answers.get("s_questions") or [])
-
-
-def _draft(ctx: Context) -> dict[str, Any]:
-    """The question being written; after `back` past “Add another?”, the last one saved."""
-    if ctx.answers.get("s_q") is None:
-        saved = _questions(ctx)
-        ctx.answers["s_q"] = saved.pop() if saved else {"kind": "text", "texts": {}}
-        ctx.answers["s_questions"] = saved
-    return ctx.answers["s_q"]
-
-
-class AskTitle(Ask):
-    """The survey's title in the staff member's language."""
+class AskWritten(Ask):
+    """A text in the writer's language; the answer is {language: text}."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
-        text = await super().accept(ctx, message)
-        ctx.answers["s_titles"] = {**(ctx.answers.get("s_titles") or {}), ctx.language: text}
-        return text
-
-
-class ChooseKind(Choose):
-    """Starts a question (or changes the kind of the one being written)."""
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        kind = await super().accept(ctx, message)
-        ctx.answers["s_q"] = {"kind": kind, "texts": {}, "choices": None}
-        return kind
-
-
-class AskQuestionText(Ask):
-    """The question in the staff member's language."""
-
-    async def accept(self, ctx: Context, message: Inbound) -> Any:
-        text = await super().accept(ctx, message)
-        _draft(ctx)["texts"] = {ctx.language: text}
-        return text
+        return {ctx.language: await super().accept(ctx, message)}
 
 
 class AskChoices(Ask):
-    """The options of a choice question: 2 to 9, one per line or separated by “;”."""
+    """The options of a choice question: 2 to 9, one per line or separated by “;”; the answer
+    is {language: [options]}."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         await super().accept(ctx, message)  # the length checks; the lines are read as sent
         options = split_options(message.text)
         if not 2 <= len(options) <= MAX_CHOICES:
             raise Invalid(ctx.t(N_("Write 2 to {n} options."), n=MAX_CHOICES))
-        _draft(ctx)["choices"] = {ctx.language: options}
-        return options
+        return {ctx.language: options}
+
+
+def _questions(ctx: Context) -> list[dict[str, Any]]:
+    """The questions written so far (the one being written is not among them yet)."""
+    return list(ctx.answers.get(QUESTIONS) or [])
 
 
 class ChooseAnother(Choose):
-    """Saves the question just written, then: another one, or on to languages and time."""
+    """After a question: another one (while there is room), or on to languages and time."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         value = await super().accept(ctx, message)
-        draft = ctx.answers.get("s_q")
-        if draft is not None:
-            ctx.answers["s_questions"] = [*_questions(ctx), draft]
-            ctx.answers["s_q"] = None  # saved: going back and on does not save it twice
-        if value == ADD and len(_questions(ctx)) >= MAX_QUESTIONS:
+        if value == ADD and len(_questions(ctx)) + 1 >= MAX_QUESTIONS:
             raise Invalid(ctx.t(N_("A survey has at most {n} questions."), n=MAX_QUESTIONS))
         return value
 
 
 async def _another_prompt(ctx: Context) -> str:
-    count = len(_questions(ctx)) + (1 if ctx.answers.get("s_q") else 0)
     return ctx.tn(
         "The survey has {n} question. Add another one?",
         "The survey has {n} questions. Add another one?",
-        count,
+        len(_questions(ctx)) + 1,
     )
 
 
-def _items(ctx: Context) -> list[tuple[str, int]]:
-    """What there is to translate: the title, then each question's text and options."""
+def _original(ctx: Context) -> tuple[str, list[tuple[str, int]]]:
+    """The language the survey was written in, and what there is to translate: the title,
+    then each question's text and options (by question number)."""
+    language = next(iter(ctx.answers["s_title"]))
     items = [("title", -1)]
     for index, question in enumerate(_questions(ctx)):
         items.append(("text", index))
-        if question["kind"] == QuestionKind.choice:
+        if question["s_kind"] == QuestionKind.choice:
             items.append(("choices", index))
-    return items
+    return language, items
+
+
+def _done(ctx: Context) -> list[Any]:
+    """The texts of the language being added, so far."""
+    return list(ctx.answers.get(TEXTS) or [])
 
 
 async def _languages(ctx: Context) -> Sequence[Option]:
-    written = set(ctx.answers.get("s_titles") or {})
+    written = {_original(ctx)[0]} | {
+        p["s_language"] for p in ctx.answers.get(LANGUAGES_ADDED) or []
+    }
     options = [Option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES if lang not in written]
     done = N_("That's all, continue")
     return [*options, Option(DONE, ctx.t(done), aliases=ctx.all_translations(done))]
 
 
 async def _translate_prompt(ctx: Context) -> str:
-    kind, index = _items(ctx)[ctx.answers.get("s_item", 0)]
-    language = LANGUAGE_NAMES[ctx.answers["s_more"]]
+    original, items = _original(ctx)
+    kind, index = items[len(_done(ctx))]
+    language = LANGUAGE_NAMES[ctx.answers["s_language"]]
     if kind == "title":
-        original = ctx.answers["s_titles"][ctx.language]
-        return ctx.t(N_("In {language}, the title: “{text}”"), language=language, text=original)
+        text = ctx.answers["s_title"][original]
+        return ctx.t(N_("In {language}, the title: “{text}”"), language=language, text=text)
     question = _questions(ctx)[index]
     if kind == "text":
-        original = question["texts"][ctx.language]
         return ctx.t(
             N_("In {language}, question {n}: “{text}”"),
             language=language,
             n=index + 1,
-            text=original,
+            text=question["s_text"][original],
         )
-    original = "; ".join(question["choices"][ctx.language])
     return ctx.t(
         N_("In {language}, the options of question {n}, separated by “;”: {text}"),
         language=language,
         n=index + 1,
-        text=original,
+        text="; ".join(question["s_choices"][original]),
     )
 
 
 class Translate(Ask):
-    """One text of the survey in the language chosen; then the next, until all are written."""
+    """The next text of the survey in the language being added: a title or question, or the
+    same number of options as the original has."""
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         text = await super().accept(ctx, message)
-        items, position = _items(ctx), ctx.answers.get("s_item", 0)
-        kind, index = items[position]
-        language = ctx.answers["s_more"]
+        original, items = _original(ctx)
+        kind, index = items[len(_done(ctx))]
         if kind == "title":
-            ctx.answers["s_titles"] = {**ctx.answers["s_titles"], language: text[:MAX_TITLE]}
-        else:
-            questions = _questions(ctx)
-            question = dict(questions[index])
-            if kind == "text":
-                question["texts"] = {**question["texts"], language: text[:MAX_TEXT]}
-            else:
-                options = split_options(message.text)
-                wanted = len(question["choices"][ctx.language])
-                if len(options) != wanted:
-                    raise Invalid(ctx.t(N_("Write all {n} options, separated by “;”."), n=wanted))
-                question["choices"] = {**question["choices"], language: options}
-            questions[index] = question
-            ctx.answers["s_questions"] = questions
-        ctx.answers["s_item"] = position + 1 if position + 1 < len(items) else 0
-        return text
+            return text[:MAX_TITLE]
+        if kind == "text":
+            return text[:MAX_TEXT]
+        options = split_options(message.text)
+        wanted = len(_questions(ctx)[index]["s_choices"][original])
+        if len(options) != wanted:
+            raise Invalid(ctx.t(N_("Write all {n} options, separated by “;”."), n=wanted))
+        return options
+
+
+def _more_to_translate(ctx: Context) -> bool:
+    return len(_done(ctx)) + 1 < len(_original(ctx)[1])  # this text is not among the done yet
 
 
 def _send_at(ctx: Context) -> datetime:
@@ -227,14 +205,26 @@ class AskReminderTime(AskTime):
 
 
 def draft_of(ctx: Context) -> SurveyDraft:
-    """The survey as described so far."""
-    return SurveyDraft(
-        dict(ctx.answers.get("s_titles") or {}),
-        [
-            QuestionDraft(QuestionKind(q["kind"]), q["texts"], q.get("choices"))
-            for q in _questions(ctx)
-        ],
-    )
+    """The survey as described: the original texts, with every translation added."""
+    _, items = _original(ctx)
+    titles = dict(ctx.answers["s_title"])
+    texts = [dict(q["s_text"]) for q in _questions(ctx)]
+    choices = [dict(q.get("s_choices") or {}) or None for q in _questions(ctx)]
+    for added in ctx.answers.get(LANGUAGES_ADDED) or []:
+        language = added["s_language"]
+        for (kind, index), translated in zip(items, added[TEXTS], strict=False):
+            value = translated["s_translate"]
+            if kind == "title":
+                titles[language] = value
+            elif kind == "text":
+                texts[index][language] = value
+            elif choices[index] is not None:
+                choices[index][language] = value
+    questions = [
+        QuestionDraft(QuestionKind(q["s_kind"]), texts[i], choices[i])
+        for i, q in enumerate(_questions(ctx))
+    ]
+    return SurveyDraft(titles, questions)
 
 
 async def create_from_answers(ctx: Context, service_id: int) -> Survey:
@@ -280,57 +270,56 @@ async def _remind_options(ctx: Context) -> Sequence[Option]:
     return translated_options(ctx, REMINDERS)
 
 
-def survey_steps(first: str) -> list[Step]:
+def survey_steps(first: str) -> list[Step | Repeat]:
     """The builder's steps; `first` is the name of the first (the title)."""
     return [
-        AskTitle(
+        AskWritten(
             first,
             N_("Give the survey a short title: people see it in the invitation."),
             max_length=MAX_TITLE,
         ),
-        ChooseKind("s_kind", N_("What kind of question?"), _kind_options),
-        AskQuestionText("s_text", N_("Write the question."), max_length=MAX_TEXT),
-        AskChoices(
-            "s_choices",
-            N_("Write the options, one per line or separated by “;”."),
-            when=lambda ctx: (ctx.answers.get("s_q") or {}).get("kind") == QuestionKind.choice,
-            max_length=1000,
+        Repeat(
+            QUESTIONS,
+            [
+                Choose("s_kind", N_("What kind of question?"), _kind_options),
+                AskWritten("s_text", N_("Write the question."), max_length=MAX_TEXT),
+                AskChoices(
+                    "s_choices",
+                    N_("Write the options, one per line or separated by “;”."),
+                    when=lambda ctx: ctx.answers.get("s_kind") == QuestionKind.choice,
+                    max_length=1000,
+                ),
+            ],
+            more=ChooseAnother("s_another", _another_prompt, _another_options),
+            again=lambda ctx: ctx.answers.get("s_another") == ADD,
         ),
-        ChooseAnother(
-            "s_another",
-            _another_prompt,
-            _another_options,
-            next=lambda ctx: "s_kind" if ctx.answers["s_another"] == ADD else "s_more",
+        Repeat(
+            LANGUAGES_ADDED,
+            [
+                Choose(
+                    "s_language",
+                    N_(
+                        "Add the survey in another language? People without their language get the closest one."
+                    ),
+                    _languages,
+                ),
+                Repeat(
+                    TEXTS,
+                    [Translate("s_translate", _translate_prompt, max_length=1000)],
+                    again=_more_to_translate,
+                ),
+            ],
+            until=lambda ctx: ctx.answers.get("s_language") == DONE,
         ),
-        Choose(
-            "s_more",
-            N_(
-                "Add the survey in another language? People without their language get the closest one."
-            ),
-            _languages,
-            next=lambda ctx: "s_when" if ctx.answers["s_more"] == DONE else "s_translate",
-        ),
-        Translate(
-            "s_translate",
-            _translate_prompt,
-            max_length=1000,
-            next=lambda ctx: "s_translate" if ctx.answers.get("s_item") else "s_more",
-        ),
-        Choose(
-            "s_when",
-            N_("When should the invitations go?"),
-            _when_options,
-            next=lambda ctx: "s_at" if ctx.answers["s_when"] == LATER else "s_remind",
-        ),
-        AskTime("s_at", N_("At what time? Write it like 2026-12-01 10:00 (Bishkek time).")),
+        Choose("s_when", N_("When should the invitations go?"), _when_options),
+        AskTime("s_at", TIME_PROMPT, when=lambda ctx: ctx.answers.get("s_when") == LATER),
         Choose(
             "s_remind",
             N_("When should those who have not finished get one reminder?"),
             _remind_options,
-            next=lambda ctx: "s_remind_at" if ctx.answers["s_remind"] == LATER else "s_confirm",
         ),
         AskReminderTime(
-            "s_remind_at", N_("At what time? Write it like 2026-12-01 10:00 (Bishkek time).")
+            "s_remind_at", TIME_PROMPT, when=lambda ctx: ctx.answers.get("s_remind") == LATER
         ),
         Confirm("s_confirm", _summary),
     ]

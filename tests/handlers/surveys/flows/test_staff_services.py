@@ -108,3 +108,41 @@ async def test_staff_read_the_results_of_their_services_only(app, chat) -> None:
     assert "0 comments" in staff.screen
     await staff.choose("Done")
     assert "Main menu" in staff.screen
+
+
+async def test_going_back_in_the_survey_builder_edits_a_question_instead_of_adding_one(app) -> None:
+    service = await create_delivered_service(app, title="Home care")
+    staff = await create_staff(app, "builder")
+    await staff.choose("Services and surveys (staff)")
+    await staff.choose(f"#{service.id} · Home care")
+    await staff.choose("New survey")
+    await staff.say("Visits")
+    await staff.choose("Yes or no")
+    await staff.say("Did they come?")
+    await staff.choose("Add a question")
+    await staff.choose("Free text")
+    await staff.say("Anything else?")
+    assert "The survey has 2 questions. Add another one?" in staff.screen
+    await staff.say("back")  # to the second question's text
+    await staff.say("What else would help?")
+    assert "The survey has 2 questions. Add another one?" in staff.screen  # not 3
+    for _ in range(3):  # the second question's text and kind, then across the first's end
+        await staff.say("back")
+    assert "The survey has 1 question. Add another one?" in staff.screen
+    await staff.say("back")
+    assert "Write the question." in staff.screen  # the first question's text
+    await staff.say("Did they come on time?")
+    assert "The survey has 1 question. Add another one?" in staff.screen
+    await staff.choose("Add a question")  # the second question was dropped with the back steps
+    await staff.choose("Free text")
+    await staff.say("What else would help?")
+    await staff.choose("That's all")
+    await staff.choose("That's all, continue")
+    await staff.choose("Now")
+    await staff.choose("No reminder")
+    await staff.choose("Yes")
+    async with app.sessions() as session:
+        questions = (
+            await session.scalars(select(SurveyQuestion).order_by(SurveyQuestion.position))
+        ).all()
+    assert [q.texts["en"] for q in questions] == ["Did they come on time?", "What else would help?"]
