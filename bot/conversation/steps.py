@@ -44,6 +44,9 @@ class Option:
     aliases: Sequence[str] = ()
 
 
+YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
+
+
 def translated_options(ctx: Context, pairs: Sequence[tuple[str, str]]) -> list[Option]:
     """Options from (id, msgid) pairs: labelled in the reader's language, answerable in any."""
     return [Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in pairs]
@@ -363,10 +366,7 @@ class Confirm(Choose):
 
     @staticmethod
     async def _yes_no(ctx: Context) -> Sequence[Option]:
-        return [
-            Option("yes", ctx.t(N_("Yes")), aliases=ctx.all_translations(N_("Yes"))),
-            Option("no", ctx.t(N_("No")), aliases=ctx.all_translations(N_("No"))),
-        ]
+        return translated_options(ctx, YES_NO)
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         return await super().accept(ctx, message) == "yes"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
-from bot.conversation.steps import AskContact, Choose, Confirm, Option
+from bot.conversation.steps import AskContact, Choose, Confirm, Option, translated_options
 from bot.i18n import N_
 from bot.identity.linking import link_phone
 from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
@@ -29,12 +29,13 @@ DELETE_PROMPT = N_(
 
 async def _options(ctx: Context) -> Sequence[Option]:
     consented = ctx.person.consent == ConsentStatus.given
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label))
+    shown = [
+        (key, label)
         for key, label in CHOICES
         if (consented or key not in ("municipality", "phone"))
         and (key != "phone" or ctx.caps.contact)  # on SMS the phone is the address already
     ]
+    return translated_options(ctx, shown)
 
 
 def _route(ctx: Context) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, AskTime, Choose, Confirm, Option
+from bot.conversation.steps import Ask, AskTime, Choose, Confirm, Option, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.settings import LANGUAGES
 from handlers.broadcasts.broadcasts import create_broadcast, preview, queue_broadcast
@@ -37,7 +37,7 @@ async def _languages(ctx: Context) -> Sequence[Option]:
     written = _texts(ctx)
     options = [Option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES if lang not in written]
     done = N_("That's all, continue")
-    return [*options, Option(DONE, ctx.t(done), aliases=ctx.all_translations(done))]
+    return [*options, *translated_options(ctx, [(DONE, done)])]
 
 
 class ExtraText(Ask):
@@ -152,8 +152,4 @@ def build() -> Flow:
 
 
 async def _when(ctx: Context) -> Sequence[Option]:
-    now, later = N_("Now"), N_("At a set time")
-    return [
-        Option("now", ctx.t(now), aliases=ctx.all_translations(now)),
-        Option("later", ctx.t(later), aliases=ctx.all_translations(later)),
-    ]
+    return translated_options(ctx, [("now", N_("Now")), ("later", N_("At a set time"))])

@@ -9,7 +9,7 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask
+from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask, translated_options
 from bot.i18n import N_, text_for
 from bot.text import shorten
 from bot.times import local_time
@@ -79,11 +79,7 @@ async def _progress(ctx: Context) -> str:
 
 async def _action_options(ctx: Context) -> Sequence[Option]:
     running = is_running(await _broadcast(ctx))
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label))
-        for key, label in ACTIONS
-        if key != CANCEL or running
-    ]
+    return translated_options(ctx, [a for a in ACTIONS if a[0] != CANCEL or running])
 
 
 class ChooseAction(Choose):

@@ -9,7 +9,7 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound, Photo
-from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
+from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
 from bot.i18n import N_
 from bot.text import shorten
 from handlers.needs.flows.categories import category_options
@@ -55,9 +55,7 @@ class ByReference(Choose):
 
 
 async def _filter_options(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in FILTERS
-    ]
+    return translated_options(ctx, FILTERS)
 
 
 async def _need_options(ctx: Context) -> Sequence[Option]:
@@ -133,19 +131,16 @@ class ChooseAction(Choose):
 
 async def _action_options(ctx: Context) -> Sequence[Option]:
     need = await _need(ctx)
-    options = [
-        Option(
-            status.value,
-            ctx.t(STATUS_NAMES[status]),
-            aliases=ctx.all_translations(STATUS_NAMES[status]),
-        )
-        for status in NeedStatus
-        if status not in (NeedStatus.new, need.status)
-    ]
+    options = translated_options(
+        ctx,
+        [
+            (status.value, STATUS_NAMES[status])
+            for status in NeedStatus
+            if status not in (NeedStatus.new, need.status)
+        ],
+    )
     if need.photo_ref:
-        options.append(
-            Option(PHOTO, ctx.t(N_("View photo")), aliases=ctx.all_translations(N_("View photo")))
-        )
+        options += translated_options(ctx, [(PHOTO, N_("View photo"))])
     return options
 
 

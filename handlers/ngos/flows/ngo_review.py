@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
-from bot.conversation.steps import Ask, Choose, Option
+from bot.conversation.steps import Ask, Choose, Option, translated_options
 from bot.i18n import N_
 from handlers.ngos.flows.ngo_register import names_of_places, names_of_sectors
 from handlers.ngos.ngos import (
@@ -69,9 +69,7 @@ async def _short_detail(ctx: Context) -> str:
 
 
 async def _decisions(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in DECISIONS
-    ]
+    return translated_options(ctx, DECISIONS)
 
 
 async def _finish(ctx: Context) -> str | None:

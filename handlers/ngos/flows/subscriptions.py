@@ -86,11 +86,7 @@ async def _actions(ctx: Context) -> Sequence[Option]:
         RESUME: any(s.paused for s in mine),
         DONE: True,
     }
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label))
-        for key, label in ACTIONS
-        if shown[key]
-    ]
+    return translated_options(ctx, [(key, label) for key, label in ACTIONS if shown[key]])
 
 
 async def _subscription_options(ctx: Context) -> Sequence[Option]:

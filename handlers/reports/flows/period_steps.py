@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Invalid, Option, Step
+from bot.conversation.steps import Ask, Choose, Invalid, Option, Step, translated_options
 from bot.i18n import N_
 from handlers.reports.periods import MAX_DAYS, Period, Preset, parse_day, preset_period, today_in
 
@@ -41,10 +41,7 @@ class AskDay(Ask):
 
 
 async def _periods(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(preset.value, ctx.t(label), aliases=ctx.all_translations(label))
-        for preset, label in PERIODS
-    ]
+    return translated_options(ctx, [(preset.value, label) for preset, label in PERIODS])
 
 
 def chosen_period(ctx: Context) -> Period:

@@ -11,7 +11,7 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask
+from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
 from bot.i18n import N_
 from bot.times import local_time
 from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
@@ -44,7 +44,7 @@ async def _service_options(ctx: Context) -> Sequence[Option]:
     new = N_("Register a new service")
     services = await services_for_staff(ctx.session, ctx.person)
     return [
-        Option(NEW, ctx.t(new), aliases=ctx.all_translations(new)),
+        *translated_options(ctx, [(NEW, new)]),
         *(Option(str(s.id), f"#{s.id} · {s.title[:40]}") for s in services),
     ]
 
@@ -126,9 +126,7 @@ async def _overview(ctx: Context) -> str:
 
 
 async def _action_options(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in ACTIONS
-    ]
+    return translated_options(ctx, ACTIONS)
 
 
 class ChooseAction(Choose):

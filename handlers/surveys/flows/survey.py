@@ -18,7 +18,7 @@ from bot.conversation.folding import normalize_spaces
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.messages import SKIP, Choice, Inbound, Reply
 from bot.conversation.repeat import Repeat
-from bot.conversation.steps import Choose, Invalid, Option
+from bot.conversation.steps import YES_NO, Choose, Invalid, Option, translated_options
 from bot.i18n import N_, text_for
 from bot.settings import LANGUAGES
 from handlers.surveys.surveys import (
@@ -101,16 +101,9 @@ class AnswerStep(Choose):
         if question is None or question.kind == QuestionKind.text:
             return []
         if question.kind == QuestionKind.rating:
-            return [
-                Option(value, ctx.t(label), aliases=ctx.all_translations(label))
-                for value, label in zip(RATINGS, RATING_LABELS, strict=True)
-            ]
+            return translated_options(ctx, list(zip(RATINGS, RATING_LABELS, strict=True)))
         if question.kind == QuestionKind.yes_no:
-            yes, no = N_("Yes"), N_("No")
-            return [
-                Option("yes", ctx.t(yes), aliases=ctx.all_translations(yes)),
-                Option("no", ctx.t(no), aliases=ctx.all_translations(no)),
-            ]
+            return translated_options(ctx, YES_NO)
         others = [choices_of(question, lang) for lang in LANGUAGES]
         return [
             Option(str(i), label, aliases=[o[i] for o in others if i < len(o)])

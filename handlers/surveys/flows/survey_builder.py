@@ -131,7 +131,7 @@ async def _languages(ctx: Context) -> Sequence[Option]:
     }
     options = [Option(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES if lang not in written]
     done = N_("That's all, continue")
-    return [*options, Option(DONE, ctx.t(done), aliases=ctx.all_translations(done))]
+    return [*options, *translated_options(ctx, [(DONE, done)])]
 
 
 async def _translate_prompt(ctx: Context) -> str:

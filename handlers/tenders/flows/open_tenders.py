@@ -9,7 +9,7 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Choose, Invalid, Option
+from bot.conversation.steps import Choose, Invalid, Option, translated_options
 from bot.i18n import N_
 from bot.text import shorten
 from bot.times import local_time
@@ -74,9 +74,7 @@ async def _detail(ctx: Context) -> str:
 
 
 async def _actions(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in ACTIONS
-    ]
+    return translated_options(ctx, ACTIONS)
 
 
 async def _nothing_open(ctx: Context) -> str:

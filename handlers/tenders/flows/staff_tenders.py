@@ -10,7 +10,7 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Choose, Invalid, Option
+from bot.conversation.steps import Choose, Invalid, Option, translated_options
 from bot.i18n import N_
 from bot.text import shorten
 from bot.times import local_time
@@ -59,7 +59,7 @@ def parse_tender_reference(text: str) -> int | None:
 
 async def _tender_options(ctx: Context) -> Sequence[Option]:
     new = N_("Announce a new tender")
-    options = [Option(NEW, ctx.t(new), aliases=ctx.all_translations(new))]
+    options = translated_options(ctx, [(NEW, new)])
     width = 20 if ctx.caps.compact else 40
     for tender in await tenders_for_staff(ctx.session, ctx.person):
         label = (
@@ -91,11 +91,9 @@ async def _detail(ctx: Context) -> str:
 
 async def _action_options(ctx: Context) -> Sequence[Option]:
     allowed = ALLOWED[(await chosen_tender(ctx)).status]
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label))
-        for key, label in ACTIONS
-        if key in allowed or key in (OTHERS, DONE)
-    ]
+    return translated_options(
+        ctx, [a for a in ACTIONS if a[0] in allowed or a[0] in (OTHERS, DONE)]
+    )
 
 
 def _after_action(ctx: Context) -> str:

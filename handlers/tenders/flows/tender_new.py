@@ -9,7 +9,7 @@ from decimal import Decimal
 from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
-from bot.conversation.steps import Ask, Choose, Option
+from bot.conversation.steps import Ask, Choose, Option, translated_options
 from bot.i18n import N_
 from bot.text import shorten
 from bot.times import local_time
@@ -86,9 +86,7 @@ async def _preview(ctx: Context) -> str:
 
 
 async def _outcomes(ctx: Context) -> Sequence[Option]:
-    return [
-        Option(key, ctx.t(label), aliases=ctx.all_translations(label)) for key, label in OUTCOMES
-    ]
+    return translated_options(ctx, OUTCOMES)
 
 
 async def _finish(ctx: Context) -> str | None:
