@@ -1,8 +1,6 @@
-"""Survey results of one service, per question, anonymous.
-
-No query here selects `person_id`: answers are counted by value, written answers are listed
-without who wrote them and not in the order they came (sorted), so a time cannot point to a
-person either. The response rate is completed invitations over all invitations.
+"""Survey results of one service, per question, anonymous, for the staff report: the surveys'
+one count of answers (handlers.surveys.results.tally) in the reader's language. The response
+rate is completed invitations over all invitations.
 """
 
 from __future__ import annotations
@@ -10,16 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import FALLBACK, N_, Translator, translator
+from handlers.surveys.results import tally
 from models import (
     QuestionKind,
     Service,
     Survey,
-    SurveyAnswer,
-    SurveyInvitation,
     SurveyQuestion,
     SurveyStatus,
 )
@@ -27,7 +24,6 @@ from models import (
 RATINGS = ("1", "2", "3", "4", "5")
 YES_NO = ("yes", "no")
 T = TypeVar("T")
-MAX_TEXTS = 500  # written answers listed per survey; the count is always the full one
 
 
 @dataclass
@@ -142,36 +138,7 @@ async def survey_report(session: AsyncSession, service: Service, language: str) 
             .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
         )
     ).all()
-    counted = await session.execute(
-        select(SurveyAnswer.question_id, SurveyAnswer.value, func.count(SurveyAnswer.id))
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyAnswer.survey_id.in_(ids), SurveyQuestion.kind != QuestionKind.text)
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.value)
-    )
-    by_value: dict[int, dict[str, int]] = {}
-    for question_id, value, n in counted.all():
-        by_value.setdefault(question_id, {})[str(value).strip().lower()] = int(n)
-    written_counts = dict(
-        (
-            await session.execute(
-                select(SurveyAnswer.question_id, func.count(SurveyAnswer.id))
-                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-                .where(SurveyAnswer.survey_id.in_(ids), SurveyQuestion.kind == QuestionKind.text)
-                .group_by(SurveyAnswer.question_id)
-            )
-        ).all()
-    )
-    texts = await _written(session, ids)
-    invitations = await session.execute(
-        select(
-            SurveyInvitation.survey_id,
-            func.count(SurveyInvitation.id),
-            func.count(SurveyInvitation.completed_at),
-        )
-        .where(SurveyInvitation.survey_id.in_(ids))
-        .group_by(SurveyInvitation.survey_id)
-    )
-    invited = {survey_id: (int(a), int(b)) for survey_id, a, b in invitations.all()}
+    counted = await tally(session, ids)
     results = []
     for survey in surveys:
         rows = []
@@ -179,35 +146,17 @@ async def survey_report(session: AsyncSession, service: Service, language: str) 
             result = QuestionResult(
                 question.position, question.kind, written_in(question.texts, language, "")
             )
+            result.answers = counted.answered(question.id)
             if question.kind == QuestionKind.text:
-                result.answers = int(written_counts.get(question.id, 0))
-                result.texts = sorted(texts.get(question.id, []), key=str.casefold)
+                result.texts = sorted(counted.written.get(question.id, []), key=str.casefold)
             else:
-                values = by_value.get(question.id, {})
+                values = counted.counts.get(question.id, {})
                 result.options = [
                     (label, values.get(v, 0)) for v, label in _option_labels(question, language)
                 ]
-                result.answers = sum(values.values())
             rows.append(result)
-        asked, done = invited.get(survey.id, (0, 0))
+        asked, done = counted.invited.get(survey.id, (0, 0))
         results.append(
             SurveyResult(survey.id, written_in(survey.titles, language, ""), asked, done, rows)
         )
     return SurveyReport(service.id, service.title, service.municipality_id, results)
-
-
-async def _written(session: AsyncSession, survey_ids: list[int]) -> dict[int, list[str]]:
-    """Written answers by question: values only, the first MAX_TEXTS of each survey's."""
-    found: dict[int, list[str]] = {}
-    for survey_id in survey_ids:
-        rows = await session.execute(
-            select(SurveyAnswer.question_id, SurveyAnswer.value)
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .where(SurveyAnswer.survey_id == survey_id, SurveyQuestion.kind == QuestionKind.text)
-            .order_by(SurveyAnswer.id)
-            .limit(MAX_TEXTS)
-        )
-        for question_id, value in rows.all():
-            if value and value.strip():
-                found.setdefault(question_id, []).append(value.strip())
-    return found

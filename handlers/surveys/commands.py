@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.extensions import Command, Invocation
 from bot.settings import Settings
 from bot.times import local_time
+from handlers.surveys.results import results
 from handlers.surveys.services import create_service, enrol_phones, service_for_staff
 from handlers.surveys.survey_files import (
     SurveyFileError,
@@ -22,7 +23,7 @@ from handlers.surveys.survey_files import (
     parse_local,
     reminder_time,
 )
-from handlers.surveys.surveys import SurveyError, create_survey, results
+from handlers.surveys.surveys import SurveyError, create_survey
 from models import Survey, SurveyStatus
 from models.base import utcnow
 

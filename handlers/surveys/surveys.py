@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
@@ -318,82 +318,3 @@ async def complete(session: AsyncSession, invitation: SurveyInvitation) -> None:
     """Record that the person answered every question."""
     invitation.completed_at = utcnow()
     await session.flush()
-
-
-# -- results ----------------------------------------------------------------------------------
-
-
-@dataclass
-class QuestionResult:
-    """Aggregated answers to one question. `counts`: rating "1".."5", yes_no "yes"/"no", choice
-    the option's index ("0" first); `comments`: free-text answers in alphabetical order, so
-    nothing says who wrote what or when."""
-
-    position: int
-    kind: QuestionKind
-    texts: dict[str, str]
-    choices: dict[str, list[str]] | None
-    answered: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    average: float | None = None
-    comments: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SurveyResults:
-    """A survey's figures for reports: no person is identified anywhere in them."""
-
-    survey_id: int
-    service_id: int
-    titles: dict[str, str]
-    status: SurveyStatus
-    invited: int
-    completed: int
-    questions: list[QuestionResult]
-
-
-async def results(session: AsyncSession, survey_id: int) -> SurveyResults:
-    """Per-question figures of a survey, anonymous (LookupError if there is no such survey)."""
-    survey = await session.get(Survey, survey_id)
-    if survey is None:
-        raise LookupError(f"no survey {survey_id}")
-    invited, completed = (
-        await session.execute(
-            select(func.count(), func.count(SurveyInvitation.completed_at)).where(
-                SurveyInvitation.survey_id == survey_id
-            )
-        )
-    ).one()
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    comments: dict[int, list[str]] = defaultdict(list)
-    kinds = {q.id: q.kind for q in await questions_of(session, survey_id)}
-    rows = await session.execute(
-        select(SurveyAnswer.question_id, SurveyAnswer.value, func.count())
-        .where(SurveyAnswer.survey_id == survey_id)
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.value)
-    )
-    for question_id, value, n in rows.all():
-        if kinds.get(question_id) == QuestionKind.text:
-            comments[question_id] += [value] * n if value else []
-            counts[question_id][""] = counts[question_id].get("", 0) + n
-        else:
-            counts[question_id][value] = n
-    figures = []
-    for question in await questions_of(session, survey_id):
-        tally = counts.get(question.id, {})
-        result = QuestionResult(
-            question.position,
-            question.kind,
-            question.texts,
-            question.choices,
-            answered=sum(tally.values()),
-            counts={k: v for k, v in tally.items() if question.kind != QuestionKind.text},
-            comments=sorted(comments.get(question.id, [])),
-        )
-        if question.kind == QuestionKind.rating and result.answered:
-            total = sum(int(k) * v for k, v in tally.items() if k in RATINGS)
-            result.average = round(total / result.answered, 2)
-        figures.append(result)
-    return SurveyResults(
-        survey.id, survey.service_id, survey.titles, survey.status, invited, completed, figures
-    )

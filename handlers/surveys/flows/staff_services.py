@@ -16,6 +16,7 @@ from bot.i18n import N_
 from bot.times import local_time
 from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
 from handlers.surveys.flows.survey_results import describe_results, survey_line
+from handlers.surveys.results import results
 from handlers.surveys.services import (
     ServiceError,
     awarded_tenders_for_staff,
@@ -27,7 +28,7 @@ from handlers.surveys.services import (
     services_for_staff,
     split_pasted,
 )
-from handlers.surveys.surveys import SurveyError, results, surveys_of
+from handlers.surveys.surveys import SurveyError, surveys_of
 from models import Service, Tender
 
 MENU_ITEM = N_("Services and surveys (staff)")

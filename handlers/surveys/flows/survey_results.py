@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.i18n import N_, Translator, text_for
 from bot.times import local_time
-from handlers.surveys.surveys import RATINGS, SurveyResults, choices_of
+from handlers.surveys.results import SurveyResults
+from handlers.surveys.surveys import RATINGS, choices_of
 from models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 
 STATUS_NAMES = {

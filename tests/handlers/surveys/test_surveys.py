@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.runtime import Runtime
+from handlers.surveys.results import results
 from handlers.surveys.surveys import (
     QuestionDraft,
     SurveyDraft,
     SurveyError,
     check_draft,
     create_survey,
-    results,
 )
 from models import OutboxMessage, QuestionKind, Survey, SurveyInvitation, SurveyStatus
 from models.base import utcnow

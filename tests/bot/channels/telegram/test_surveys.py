@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from handlers.surveys.surveys import results
+from handlers.surveys.results import results
 from models import Survey, SurveyInvitation
 from models.base import utcnow
 from tests.bot.channels.telegram.conftest import wait_for_text

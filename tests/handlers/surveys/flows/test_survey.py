@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.runtime import Runtime
-from handlers.surveys.surveys import results
+from handlers.surveys.results import results
 from models import OutboxMessage, Survey, SurveyAnswer, SurveyInvitation
 from models.base import utcnow
 from tests.factories import create_staff, onboard
