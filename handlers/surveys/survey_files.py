@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot import times
 from bot.settings import LANGUAGES
 from handlers.surveys.surveys import QuestionDraft, SurveyDraft, SurveyError, check_draft
@@ -128,12 +130,6 @@ def load_survey_file(path: Path, zone: str) -> SurveyFile:
     except OSError as error:
         raise SurveyFileError(f"{path}: {error.strerror}") from None
     if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:  # PyYAML is optional: JSON always works
-            raise SurveyFileError(
-                "reading YAML needs PyYAML (pip install pyyaml); or use JSON"
-            ) from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:

@@ -15,7 +15,7 @@ from bot.text import shorten
 from bot.times import local_time
 from handlers.tenders.alerts import details, money
 from handlers.tenders.tenders import TenderError, parse_budget
-from models import Category, Municipality, Tender, TenderStatus
+from models import Category, Municipality, Organization, Tender, TenderStatus
 
 # msgctxt "tender": in Russian and Kyrgyz the word agrees with "tender", not "announcement"
 STATUS_NAMES = {
@@ -129,8 +129,6 @@ async def describe_tender(ctx: Context, tender: Tender) -> str:
 
 
 async def _award_line(ctx: Context, tender: Tender) -> str:
-    from models import Organization
-
     winner = await ctx.session.get(Organization, tender.awarded_organization_id or 0)
     line = ctx.t(N_("Winner: {name}"), name=winner.name if winner else "—")
     if tender.award_amount is not None:
