@@ -76,8 +76,10 @@ def backend_url(backend: str, tmp: Path) -> str:
 
 
 def database_name(name: str) -> str:
-    """A database name of this worker's own (`kenesh_cli`, or `kenesh_cli_gw1` under xdist)."""
-    return f"{name}_{WORKER}" if WORKER else name
+    """A database of this run's own, named after the suite's (`test_kenesh_cli`, or
+    `test_gw1_kenesh_cli` under xdist): two checkouts testing on one server never share one."""
+    suite = backend_url("postgres", Path()).rsplit("/", 1)[1]
+    return f"{suite}_{name}"
 
 
 async def create_database(url: str) -> None:
