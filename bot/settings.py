@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     telegram_paid_broadcast: bool = False
     sms_rate: float = 1.0
     outbox_stale_seconds: float = 120.0
+    send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     secret_key: SecretStr | None = None
@@ -104,6 +105,13 @@ class Settings(BaseSettings):
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("outbox_stale_seconds", "send_timeout_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0 seconds")
+        return value
 
     @field_validator("default_language")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -26,10 +27,13 @@ class Claimed:
     address: str
 
 
-async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[Claimed]:
+async def claim(
+    sessions: async_sessionmaker, channel: str, limit: int, lease: timedelta
+) -> list[Claimed]:
     """Take up to `limit` due messages of `channel`, most urgent first (rows locked with SKIP
-    LOCKED: several processes never take the same one); messages to addresses that can no
-    longer receive are marked skipped instead."""
+    LOCKED: several processes never take the same one), leased for `lease` (the caller renews
+    it while it works on them); messages to addresses that can no longer receive are marked
+    skipped instead."""
     now = utcnow()
     outbox, addresses = OutboxMessage.__table__, Address.__table__
     async with sessions() as session, session.begin():
@@ -92,6 +96,7 @@ async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[
                     status=OutboxStatus.sending.value,
                     attempts=outbox.c.attempts + 1,
                     not_before=now,
+                    lease_until=now + lease,
                 )
             )
         return claimed

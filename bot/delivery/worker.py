@@ -4,6 +4,11 @@ Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several processe
 outbox without sending a message twice. A row is marked `sending` before the provider is called:
 if the process dies mid-send, at most that one message is sent again after a restart.
 
+A claim is a lease (`lease_until`): the process renews it every third of the lease for as long as
+it holds the messages (pacing, a 429's wait, a provider hanging), so only the rows of a process
+that stopped renewing — it died, or gave up on them after an error — go back to the queue. A live
+process's slow send is never taken and sent again by another.
+
 Each channel has its own lane: its own claims, sized to half a second of its rate, so a slow
 channel (SMS at 1 a second) never holds back a fast one. Claims are pipelined: the next batch is
 claimed while the last half of the current one is still being paced out, so the provider's rate
@@ -20,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
@@ -48,7 +53,7 @@ class _Lane:
 
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
 MAX_RETRY_DELAY = timedelta(minutes=30)
-STALE_SENDING = timedelta(minutes=2)
+LEASE = timedelta(minutes=2)  # OUTBOX_STALE_SECONDS
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
 
 
@@ -70,7 +75,7 @@ class OutboxWorker:
         max_attempts: int = 5,
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
-        stale: timedelta = STALE_SENDING,
+        lease: timedelta = LEASE,
     ) -> None:
         self.sessions = sessions
         self._engine = sessions.kw["bind"]
@@ -82,8 +87,9 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.linger_seconds = linger_seconds
         self.metrics = metrics or Metrics()
-        # a message `sending` for longer than this was taken by a process that died
-        self.stale = stale
+        # how long a claim holds unless renewed: past it, its process stopped working on it
+        self.lease = lease
+        self._held: set[int] = set()  # claimed by this worker, outcome not yet written
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
@@ -100,7 +106,8 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        """Stop claiming; the messages in hand stay `sending` and are recovered as stale."""
+        """Stop claiming and renewing; the messages in hand stay `sending` and are recovered
+        once their lease runs out."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -110,40 +117,84 @@ class OutboxWorker:
         await asyncio.gather(*self._groups, return_exceptions=True)
 
     async def recover(self) -> int:
-        """Put back messages left `sending` for too long: by a process that died (at most its
-        in-flight ones), or whose outcome could not be written."""
+        """Put back messages whose lease ran out: their process died (at most its in-flight
+        ones) or gave up on them after an error. Never this worker's own, nor a live one's."""
+        now = utcnow()
+        outbox = OutboxMessage.__table__
+        expired = and_(
+            outbox.c.status == OutboxStatus.sending.value,
+            outbox.c.channel.in_(list(self.senders)),
+            outbox.c.sent_at.is_(None),
+            or_(
+                outbox.c.lease_until < now,
+                # claimed before leases existed: by when it was taken
+                and_(outbox.c.lease_until.is_(None), outbox.c.not_before < now - self.lease),
+            ),
+        )
+        if self._held:
+            expired = and_(expired, outbox.c.id.notin_(list(self._held)))
         async with self.sessions() as session, session.begin():
             result = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.sending,
-                    OutboxMessage.channel.in_(list(self.senders)),
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.not_before < utcnow() - self.stale,
-                )
-                .values(status=OutboxStatus.queued)
+                outbox.update()
+                .where(expired)
+                .values(status=OutboxStatus.queued.value, lease_until=None)
             )
-            return result.rowcount or 0
+        if result.rowcount:
+            log.warning("%s messages of a stopped process went back to the queue", result.rowcount)
+        return result.rowcount or 0
+
+    async def renew(self) -> int:
+        """Extend the lease of every message this worker holds; how many."""
+        held = list(self._held)
+        if not held:
+            return 0
+        outbox = OutboxMessage.__table__
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
+                .values(lease_until=utcnow() + self.lease)
+            )
+        return result.rowcount or 0
 
     async def _run(self) -> None:
         await asyncio.gather(
-            self._recover_now_and_then(), *(self._run_lane(channel) for channel in self.senders)
+            self._renew_now_and_then(),
+            self._recover_now_and_then(),
+            *(self._run_lane(channel) for channel in self.senders),
         )
 
-    async def _recover_now_and_then(self) -> None:
+    async def _renew_now_and_then(self) -> None:
+        """Every third of the lease: two renewals in a row may fail (the database restarting)
+        before another process would take the messages."""
         while True:
-            await asyncio.sleep(self.stale.total_seconds())
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.renew()
+            except Exception:
+                log.exception("renewing the outbox lease failed; trying again shortly")
+
+    async def _recover_now_and_then(self) -> None:
+        """Every half lease: a dead process's messages wait at most one and a half leases."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 2)
             try:
                 await self.recover()
             except Exception:
                 log.exception("recovering stale messages failed; trying again later")
+
+    async def _claim(self, channel: str) -> list[Claimed]:
+        """Claim a batch of `channel` and hold it (renewed) until each outcome is written."""
+        claimed = await claim(self.sessions, channel, self._claim_size(channel), self.lease)
+        self._held.update(message.id for message in claimed)
+        return claimed
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
         while True:
             lane.wake.clear()  # before looking: a wake during the batch is not lost
             try:
-                claimed = await claim(self.sessions, channel, self._claim_size(channel))
+                claimed = await self._claim(channel)
                 if claimed:
                     await self._dispatch(claimed)
             except Exception:
@@ -162,7 +213,7 @@ class OutboxWorker:
         """Claim one batch per channel and send all of it; the number of messages handled."""
         claimed = []
         for channel in self.senders:
-            claimed += await claim(self.sessions, channel, self._claim_size(channel))
+            claimed += await self._claim(channel)
         if claimed:
             await asyncio.gather(*await self._dispatch(claimed))
         return len(claimed)
@@ -224,6 +275,7 @@ class OutboxWorker:
             for position, message in enumerate(group):
                 delivery = await self._send(message)
                 await self._record(message, delivery)
+                self._held.discard(message.id)
                 pending -= 1
                 self._done(message.channel, 1)
                 if delivery.outcome != Outcome.sent:
@@ -232,10 +284,11 @@ class OutboxWorker:
                     await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
                     return False
             return True
-        except Exception:  # left `sending`: recovered as stale, never lost
+        except Exception:  # left `sending`, no longer renewed: recovered, never lost
             log.exception("sending to address %s failed", group[0].address_id)
             return False
         finally:
+            self._held.difference_update(message.id for message in group)
             self._done(group[0].channel, pending)
 
     def _claim_size(self, channel: str) -> int:
@@ -303,6 +356,7 @@ class OutboxWorker:
         no longer receive, else back to the queue to keep their order."""
         if not ids:
             return
+        self._held.difference_update(ids)
         async with self.sessions() as session, session.begin():
             values = (
                 {"status": OutboxStatus.skipped.value, "error": skipped}
