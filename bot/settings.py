@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.db import async_url
@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     outbox_stale_seconds: float = 120.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
+    secret_key: SecretStr | None = None
 
     @field_validator(
         "public_url",
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
         "smsgate_username",
         "smsgate_password",
         "smsgate_signing_key",
+        "secret_key",
         mode="before",
     )
     @classmethod
@@ -99,6 +101,17 @@ class Settings(BaseSettings):
         """How bulk SMS (broadcasts, alerts, reminders, invitations) leave."""
         if value not in ("last", "twilio", "android"):
             raise ValueError("SMS_BULK_ROUTE: last, twilio or android")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A key short enough to guess signs nothing: at least 32 characters."""
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError(
+                "SECRET_KEY: at least 32 characters; make one with: "
+                'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
         return value
 
     @field_validator("tender_reminder_days")
