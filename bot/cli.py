@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot import wiring
-from bot.extensions import Command, Extensions, Invocation
+from bot.extensions import BAD_ARGUMENTS, Command, Extensions, Invocation
 from bot.settings import get_settings
 
 DESCRIPTION = "Kenesh: the chatbot for municipal social procurement."
@@ -30,12 +30,15 @@ def main(argv: Sequence[str] | None = None, extensions: Extensions | None = None
     args = build_parser(extensions.commands).parse_args(argv)
     command = next(c for c in extensions.commands if c.name == args.command)
     settings = get_settings()
+    level = settings.log_level.upper()
+    if command.log_level and "log_level" not in settings.model_fields_set:
+        level = command.log_level
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    if settings.log_level.upper() != "DEBUG":
+    if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
     invocation = Invocation(args, settings, extensions)
     try:
@@ -44,8 +47,8 @@ def main(argv: Sequence[str] | None = None, extensions: Extensions | None = None
     except KeyboardInterrupt:
         return 130
     except ValueError as error:
-        print(f"kenesh: {error}", file=sys.stderr)
-        return 2
+        print(f"kenesh {command.name}: {error}", file=sys.stderr)
+        return BAD_ARGUMENTS
 
 
 async def _run(command: Command, invocation: Invocation) -> int:
