@@ -13,6 +13,7 @@ from bot.channels.simulator import Simulator
 from bot.extensions import Command, Invocation, positive_days
 from bot.http import create_http_app
 from bot.identity.invites import create_invite
+from bot.keys import require_secret_key
 from bot.reference import (
     CATEGORIES_CSV,
     MUNICIPALITIES_CSV,
@@ -143,6 +144,7 @@ def _print(messages: list[str]) -> None:
 async def serve(invocation: Invocation) -> int:
     """Run the HTTP app, the channels and the outbox worker until stopped."""
     settings = invocation.settings
+    require_secret_key(settings)  # before anything starts: a clear refusal, exit status 2
     app = await invocation.app()
     runtime = Runtime(app)
     try:
