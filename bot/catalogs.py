@@ -31,7 +31,8 @@ METHODS = [
 ]
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+# a placeholder's name; a Kyrgyz case ending after a colon (`{time:дан}`) is the same placeholder
+PLACEHOLDER = re.compile(r"\{([a-z_]*)(?::[^{}]*)?\}")
 
 
 def extract() -> Catalog:

@@ -16,7 +16,7 @@ from models.ngo import (
     organization_municipalities,
 )
 from models.outbox import OutboxMessage, OutboxStatus
-from models.pace import SendWindow
+from models.pace import RouteState, SendWindow
 from models.person import Address, ConsentStatus, Person, Role
 from models.service import (
     ApiKey,
@@ -59,6 +59,7 @@ __all__ = [
     "ProcessedInbound",
     "QuestionKind",
     "Role",
+    "RouteState",
     "SendWindow",
     "Service",
     "Subscription",

@@ -32,10 +32,6 @@ LINK = "link"
 SESSION = "session"
 
 
-class WorkspaceOff(Exception):
-    """SECRET_KEY is not set: the workspace signs nothing, so it opens for no one."""
-
-
 class LinkProblem(enum.StrEnum):
     """Why a sign-in link opens nothing."""
 
@@ -66,16 +62,9 @@ def secure_cookies(settings: Settings) -> bool:
     return bool(settings.public_url and settings.public_url.lower().startswith("https://"))
 
 
-def _key(settings: Settings) -> bytes:
-    key = workspace_key(settings)
-    if key is None:
-        raise WorkspaceOff
-    return key
-
-
 async def issue_link(session: AsyncSession, settings: Settings, person: Person) -> str:
     """A one-time sign-in link for a staff member or admin; refused (and recorded) for others."""
-    key = _key(settings)
+    key = workspace_key(settings)
     if not person.is_staff:
         await audit.record(session, person.id, "web_link", "refused", "not staff")
         raise PermissionDenied("web_link", "not staff")
@@ -90,7 +79,7 @@ async def issue_link(session: AsyncSession, settings: Settings, person: Person) 
 async def _find_link(
     session: AsyncSession, settings: Settings, token: str
 ) -> WebSignInLink | LinkProblem:
-    digest = verify(_key(settings), LINK, token)
+    digest = verify(workspace_key(settings), LINK, token)
     if digest is None:
         return LinkProblem.forged
     found = await session.scalar(select(WebSignInLink).where(WebSignInLink.token_hash == digest))
@@ -143,7 +132,7 @@ async def redeem_link(
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         return LinkProblem.used
-    cookie, digest = issue(_key(settings), SESSION)
+    cookie, digest = issue(workspace_key(settings), SESSION)
     opened = WebSession(
         token_hash=digest,
         person_id=person.id,
@@ -162,8 +151,7 @@ async def current_session(
 ) -> tuple[WebSession, Person] | SessionProblem:
     """The session a request's cookie names and its person, if it is still good. A session
     whose person lost the staff role is ended here, and that is recorded."""
-    key = workspace_key(settings)
-    digest = verify(key, SESSION, cookie) if key is not None and cookie else None
+    digest = verify(workspace_key(settings), SESSION, cookie) if cookie else None
     if digest is None:
         return SessionProblem.missing
     found = await session.scalar(select(WebSession).where(WebSession.token_hash == digest))

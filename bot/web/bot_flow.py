@@ -7,7 +7,7 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
-from bot.web.access import LINK_TTL, WorkspaceOff, issue_link
+from bot.web.access import LINK_TTL, issue_link
 from models import Role
 
 NAME = "web_workspace"
@@ -16,9 +16,6 @@ NAME = "web_workspace"
 async def _send_link(ctx: Context) -> str | None:
     try:
         url = await issue_link(ctx.session, ctx.settings, ctx.person)
-    except WorkspaceOff:
-        ctx.say(ctx.t(N_("The web workspace is not set up on this server yet. Tell the operator.")))
-        return None
     except PermissionDenied:
         ctx.say(ctx.t(REFUSAL))
         return None

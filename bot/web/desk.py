@@ -33,10 +33,6 @@ class PageProblem(Exception):
         self.values = values
 
 
-OFF = (
-    N_("The workspace is not set up"),
-    N_("An operator must set SECRET_KEY on the server before anyone can sign in."),
-)
 STALE_FORM = (
     N_("This form has expired"),
     N_("It was sent from an old or another session. Go back, reload the page and send it again."),

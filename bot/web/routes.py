@@ -23,7 +23,7 @@ from bot.web.access import (
     redeem_link,
     secure_cookies,
 )
-from bot.web.desk import OFF, Desk, PageProblem, local_path
+from bot.web.desk import Desk, PageProblem, local_path
 from bot.web.tokens import same
 
 if TYPE_CHECKING:
@@ -78,8 +78,6 @@ def platform_routes(workspace: Workspace) -> APIRouter:
     @router.get("/sign-in/{token}")
     async def sign_in_page(request: Request, token: str) -> HTMLResponse:
         """What a link opens: who is signing in, and the button that does it."""
-        if not workspace.enabled:
-            raise PageProblem(503, *OFF)
         async with workspace.app.sessions() as session, session.begin():
             found = await check_link(session, settings, token)
             if isinstance(found, LinkProblem):
@@ -113,8 +111,6 @@ def platform_routes(workspace: Workspace) -> APIRouter:
     @router.post("/sign-in/{token}")
     async def sign_in(request: Request, token: str) -> Response:
         """Spend the link and open a session in this browser."""
-        if not workspace.enabled:
-            raise PageProblem(503, *OFF)
         form = await request.form()
         if not same(str(form.get("nonce") or ""), request.cookies.get(SIGN_IN_COOKIE)):
             raise PageProblem(

@@ -1,8 +1,8 @@
 """Tokens of the workspace: random, signed with SECRET_KEY, stored only as their hash.
 
-A token travels as `RANDOM.MAC`. The MAC (HMAC-SHA-256 with a key derived from SECRET_KEY) lets
-a forged or mistyped one be refused before the database is asked, and rotating SECRET_KEY voids
-every link and session at once. The database keeps the SHA-256 of RANDOM, never RANDOM itself.
+A token travels as `RANDOM.MAC`. The MAC (HMAC-SHA-256 with the workspace's key, derived from
+SECRET_KEY by `bot.keys`) lets a forged or mistyped one be refused before the database is asked,
+and rotating SECRET_KEY voids every link and session at once. The database keeps the SHA-256 of RANDOM, never RANDOM itself.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ import hashlib
 import hmac
 import secrets
 
+from bot.keys import signing_key
 from bot.settings import Settings
 
 RANDOM_BYTES = 24
 MAC_BYTES = 16
 
 
-def workspace_key(settings: Settings) -> bytes | None:
-    """The signing key, derived from SECRET_KEY (None: no SECRET_KEY, no workspace)."""
-    if settings.secret_key is None:
-        return None
-    secret = settings.secret_key.get_secret_value().encode()
-    return hmac.new(secret, b"kenesh staff workspace", hashlib.sha256).digest()
+def workspace_key(settings: Settings) -> bytes:
+    """The workspace's signing key (without SECRET_KEY, this process's own: see bot.keys)."""
+    return signing_key(settings, "web workspace")
 
 
 def _b64(raw: bytes) -> str:

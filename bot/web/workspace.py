@@ -25,11 +25,11 @@ from bot.web.access import (
     SessionProblem,
     current_session,
 )
-from bot.web.desk import OFF, STALE_FORM, Desk, PageProblem
+from bot.web.desk import STALE_FORM, Desk, PageProblem
 from bot.web.pages import NavLink
 from bot.web.routes import platform_routes
 from bot.web.templating import STATIC, environment
-from bot.web.tokens import same, workspace_key
+from bot.web.tokens import same
 from models import Person
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -141,16 +141,9 @@ class Workspace:
         """The navigation links `person` sees."""
         return [link for link in self.links if link.visible(person)]
 
-    @property
-    def enabled(self) -> bool:
-        """Without SECRET_KEY nothing can be signed, so no one can sign in."""
-        return workspace_key(self.settings) is not None
-
     async def desk(self, request: Request) -> AsyncIterator[Desk]:
         """The signed-in person's desk for one request, in one transaction: committed when the
         page is done, rolled back on an error, kept when a refusal was recorded."""
-        if not self.enabled:
-            raise PageProblem(503, *OFF)
         async with self.app.sessions() as session:
             await session.begin()
             found = await current_session(

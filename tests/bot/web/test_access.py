@@ -11,9 +11,7 @@ from bot.audit import PermissionDenied
 from bot.web.access import issue_link
 from models import AuditEvent, Person, Role, WebSession, WebSignInLink
 from models.base import utcnow
-from tests.conftest import clear, make_app
 from tests.workspace import (
-    SECRET,
     browser,
     create_member,
     form_value,
@@ -153,12 +151,3 @@ async def test_signing_out_ends_the_session_for_its_cookie_too(app) -> None:
         assert out.status_code == 303 and out.headers["location"] == "/staff/signed-out"
         client.cookies.set("kenesh_session", cookie, path="/staff")
         assert (await client.get("/staff/")).status_code == 401
-
-
-async def test_without_secret_key_nobody_signs_in(database) -> None:
-    await clear(database)
-    app = make_app(database)
-    async with browser(app) as client:
-        page = await client.get("/staff/")
-    assert page.status_code == 503 and "SECRET_KEY" in page.text
-    assert SECRET  # the other tests' key is not this app's

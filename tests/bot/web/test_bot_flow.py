@@ -7,7 +7,6 @@ import re
 import pytest
 
 from models import Role
-from tests.conftest import clear, make_app
 from tests.factories import Chat, create_staff, onboard, t
 from tests.workspace import browser, form_value, workspace_app
 
@@ -61,12 +60,3 @@ async def test_residents_do_not_see_it(app) -> None:
     await onboard(resident)
     screen = await resident.say("menu")
     assert "Web workspace" not in screen
-
-
-async def test_without_secret_key_the_bot_says_so(database) -> None:
-    await clear(database)
-    app = make_app(database)
-    clerk = await create_staff(app, "clerk")
-    await clerk.say("menu")
-    screen = await clerk.choose("Web workspace")
-    assert "not set up" in screen and "/staff/" not in screen

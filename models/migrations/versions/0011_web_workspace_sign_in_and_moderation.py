@@ -4,8 +4,8 @@ One-time sign-in links and the sessions they open (only tokens' hashes are store
 moderation (hidden, or a redacted public text, with the reason, by whom and when); who
 recorded a person's consent given at the office.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 13:16:58.097426
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.base
 
-revision: str = '0010'
-down_revision: str | None = '0009'
+revision: str = '0011'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
