@@ -36,16 +36,37 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
 
+# The exit statuses of every `kenesh` command (the README's "Exit status" says the same):
+DONE = 0
+INVALID = 1  # a check's answer: `kenesh tenders validate` found the package invalid
+BAD_ARGUMENTS = 2  # refused, nothing done: argparse's own status, and every refusal of ours
+
+
+def positive_days(text: str) -> int:
+    """An argparse type: a whole number of days, at least 1 (refused with status 2)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: at least 1 day")
+    return days
+
+
 @dataclass(frozen=True)
 class Command:
     """A `kenesh NAME …` subcommand: `arguments` adds its options (or its actions, as
     subparsers) to its parser, `run` does it and returns the exit status. A `ValueError` it
-    raises is printed as `kenesh: …` with exit status 2."""
+    raises is a bad argument (an unknown id or code, a time past, a file that cannot be read
+    or is refused): printed as `kenesh NAME: …` with exit status BAD_ARGUMENTS, like
+    argparse's own refusals.
+    `log_level` is the level it logs at when LOG_LEVEL is not set (the simulator: warnings)."""
 
     name: str
     help: str
     run: Callable[[Invocation], Awaitable[int]]
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+    log_level: str | None = None
 
 
 @dataclass

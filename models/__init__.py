@@ -16,7 +16,7 @@ from models.ngo import (
     organization_municipalities,
 )
 from models.outbox import OutboxMessage, OutboxStatus
-from models.pace import SendWindow
+from models.pace import RouteState, SendWindow
 from models.person import Address, ConsentStatus, Person, Role
 from models.service import (
     ApiKey,
@@ -58,6 +58,7 @@ __all__ = [
     "ProcessedInbound",
     "QuestionKind",
     "Role",
+    "RouteState",
     "SendWindow",
     "Service",
     "Subscription",

@@ -84,6 +84,9 @@ class Address(Base):
     # person writes again.
     unreachable: Mapped[bool] = mapped_column(default=False)
     opted_out: Mapped[bool] = mapped_column(default=False)
+    # the provider route this address last wrote through, where a channel has several (SMS:
+    # "twilio", or "android:NAME" for one gateway phone): replies leave the way they came
+    route: Mapped[str | None] = mapped_column(String(32))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

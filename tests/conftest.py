@@ -32,6 +32,7 @@ MUTABLE_TABLES = (
     "outbox_messages",
     "broadcasts",
     "send_windows",
+    "route_states",
     "survey_answers",
     "survey_invitations",
     "survey_questions",
