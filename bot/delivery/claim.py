@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import utcnow
+from models.outbox import FAREWELL
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class Claimed:
 
     id: int
     channel: str
+    lane: str  # the worker's lane: the route, or the channel
     body: str
     payload: dict[str, Any] | None
     attempts: int
@@ -28,12 +30,16 @@ class Claimed:
 
 
 async def claim(
-    sessions: async_sessionmaker, channel: str, limit: int, lease: timedelta
+    sessions: async_sessionmaker,
+    channel: str,
+    limit: int,
+    lease: timedelta,
+    route: str | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` due messages of `channel`, most urgent first (rows locked with SKIP
-    LOCKED: several processes never take the same one), leased for `lease` (the caller renews
-    it while it works on them); messages to addresses that can no longer receive are marked
-    skipped instead."""
+    """Take up to `limit` due messages of `channel` (of its `route`, when it has several), most
+    urgent first (rows locked with SKIP LOCKED: several processes never take the same one),
+    leased for `lease` (the caller renews it while it works on them); messages to addresses
+    that can no longer receive are marked skipped instead."""
     now = utcnow()
     outbox, addresses = OutboxMessage.__table__, Address.__table__
     async with sessions() as session, session.begin():
@@ -45,6 +51,7 @@ async def claim(
                     outbox.c.body,
                     outbox.c.payload,
                     outbox.c.attempts,
+                    outbox.c.kind,
                     addresses.c.id.label("address_id"),
                     addresses.c.value,
                     addresses.c.opted_out,
@@ -54,6 +61,7 @@ async def claim(
                 .where(
                     outbox.c.status == OutboxStatus.queued.value,
                     outbox.c.channel == channel,
+                    *([outbox.c.route == route] if route else []),
                     or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
                 )
                 .order_by(outbox.c.priority, outbox.c.id)
@@ -63,7 +71,8 @@ async def claim(
         ).all()
         claimed, skipped = [], defaultdict(list)
         for row in rows:
-            if row.address_id is None or row.opted_out or row.unreachable:
+            stopped = row.opted_out and row.kind != FAREWELL  # STOP's confirmation still goes
+            if row.address_id is None or stopped or row.unreachable:
                 reason = (
                     "no address"
                     if row.address_id is None
@@ -75,6 +84,7 @@ async def claim(
                     Claimed(
                         row.id,
                         row.channel,
+                        route or row.channel,
                         row.body,
                         row.payload,
                         row.attempts + 1,
