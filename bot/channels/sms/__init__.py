@@ -28,6 +28,7 @@ SMS = ChannelType(
     enabled=_enabled,
     connect=_connect,
     off="no TWILIO_ACCOUNT_SID: SMS is off",
+    phone_numbers=True,
 )
 
 __all__ = ["SMS"]

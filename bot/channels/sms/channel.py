@@ -85,7 +85,15 @@ class SmsChannel:
         photo = _media(params)
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
-            handled = await apply_sms_command(session, self.settings, CODE, phone, command, sid)
+            handled = await apply_sms_command(
+                session,
+                self.settings,
+                CODE,
+                phone,
+                command,
+                sid,
+                self.conversation.phone_channels,
+            )
         if handled is not None:
             replies = [Reply(handled.reply)] if handled.reply else []
             if handled.resume:
