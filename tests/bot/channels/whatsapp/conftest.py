@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.whatsapp.inbound import REOPEN
 from bot.http import create_http_app
 from bot.i18n import translator
 from bot.runtime import Runtime
@@ -226,6 +227,10 @@ class WhatsAppUser:
                     return await self.say(number)
             await self.press(more)
         raise AssertionError(f"{label!r} never showed:\n{self.screen}")
+
+    async def press_continue(self, text: str = "Continue") -> list[Sent]:
+        """Press a template's quick-reply button."""
+        return await self._act("button", {"text": text, "payload": REOPEN})
 
     async def send_photo(self, data: bytes = b"\xff\xd8jpeg", caption: str = "") -> list[Sent]:
         media_id = self.bot.graph.received(data)
