@@ -18,6 +18,7 @@ from bot.metrics import Metrics
 from bot.reference import seed_if_empty
 from bot.schedule import Job
 from bot.settings import Settings
+from bot.web.pages import Pages
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 log = logging.getLogger("kenesh")
@@ -28,8 +29,8 @@ Routes = Callable[["App"], APIRouter]
 
 @dataclass
 class App:
-    """A running Kenesh: settings, database, the conversation engine; the tick's jobs and the
-    HTTP routes the domains declared."""
+    """A running Kenesh: settings, database, the conversation engine; the tick's jobs, the
+    HTTP routes and the workspace pages the domains declared."""
 
     settings: Settings
     engine: AsyncEngine
@@ -38,6 +39,7 @@ class App:
     metrics: Metrics = field(default_factory=Metrics)
     jobs: Sequence[Job] = ()
     routes: Sequence[Routes] = ()
+    pages: Sequence[Pages] = ()
 
     async def close(self) -> None:
         """Release database connections."""
@@ -51,6 +53,7 @@ def assemble(
     flows: FlowRegistry,
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
+    pages: Sequence[Pages] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
@@ -62,7 +65,9 @@ def assemble(
         asides=ASIDES,
         phone_channels=REGISTRY.phone_channels(),
     )
-    return App(settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes))
+    return App(
+        settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes), tuple(pages)
+    )
 
 
 async def start_app(
@@ -70,6 +75,7 @@ async def start_app(
     flows: FlowRegistry,
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
+    pages: Sequence[Pages] = (),
     *,
     migrate: bool = True,
 ) -> App:
@@ -81,4 +87,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages)

@@ -15,10 +15,12 @@ class Outcome(enum.StrEnum):
 
     sent: the provider took it · unreachable: the address cannot receive (blocked, deactivated) ·
     opted_out: the recipient unsubscribed (SMS STOP) · failed: a permanent error, retrying will
-    not help · retry: a transient error, try later · elsewhere: this address may not be sent
-    this message now (WhatsApp's 24-hour window is closed and no template fits): it goes on
-    another of the person's addresses, or is skipped with the reason · later: not before
-    `Delivery.not_before` (WhatsApp's messaging limit for the day is reached), no attempt spent.
+    not help · retry: a transient error, try later · held: the route cannot send now (its phone
+    is offline): back to the queue without counting an attempt, to wait or move to another route
+    · elsewhere: this address may not be sent this message now (WhatsApp's 24-hour window is
+    closed and no template fits): it goes on another of the person's addresses, or is skipped
+    with the reason · later: not before `Delivery.not_before` (WhatsApp's messaging limit for
+    the day is reached), no attempt spent.
     """
 
     sent = "sent"
@@ -26,6 +28,7 @@ class Outcome(enum.StrEnum):
     opted_out = "opted_out"
     failed = "failed"
     retry = "retry"
+    held = "held"
     elsewhere = "elsewhere"
     later = "later"
 
@@ -47,10 +50,17 @@ class Delivery:
 
 
 class Sender(Protocol):
-    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself."""
+    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself.
+
+    A channel with several ways out (SMS: Twilio and each gateway phone) has one sender per
+    route: each also has `route` (its name, as in `outbox_messages.route`) and
+    `async prepare(engine) -> bool`, called before each claim: it may choose the routes of new
+    messages, and says whether this route can send now (False: an offline phone, nothing is
+    claimed). The worker gives each route its own lane, pace and shared send window.
+    """
 
     channel: str
-    rate: float | None  # messages a second on this channel (None: no limit)
+    rate: float | None  # messages a second on this channel or route (None: no limit)
     per_address_interval: float  # seconds between two messages to one address
 
     async def send(self, address: str, reply: Reply) -> Delivery:
@@ -60,3 +70,8 @@ class Sender(Protocol):
         language, when the address last wrote) defines `send_claimed(message, reply)` instead,
         and the worker hands it the whole claimed message (`bot.delivery.claim.Claimed`)."""
         ...
+
+
+def lane_of(sender: Sender) -> str:
+    """The worker's lane for a sender: its route, or its channel when that has one route."""
+    return getattr(sender, "route", None) or sender.channel

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select, update
 
+from bot.bodies import read_body
 from bot.channels.whatsapp.inbound import Status, changes
 from bot.channels.whatsapp.kind import CAPABILITIES, CODE
 from bot.channels.whatsapp.sender import BLOCKED, REENGAGE, WhatsAppSender
@@ -31,6 +32,7 @@ log = logging.getLogger("kenesh.whatsapp")
 
 WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE = "X-Hub-Signature-256"
+BODY_LIMIT = 3 * 1024 * 1024  # Meta's webhook payloads are at most 3 MB
 
 
 class WhatsAppChannel:
@@ -152,7 +154,7 @@ def webhook_router(channel: WhatsAppChannel) -> APIRouter:
     @router.post(WEBHOOK_PATH)
     async def whatsapp_webhook(request: Request) -> Response:
         """Messages and statuses from Meta; only requests signed with our app secret count."""
-        body = await request.body()
+        body = await read_body(request, BODY_LIMIT)
         if not channel.signed(body, request.headers.get(SIGNATURE, "")):
             log.warning("whatsapp webhook: refused a request without a valid signature")
             return PlainTextResponse("unauthorized", status_code=401)

@@ -4,8 +4,8 @@ Each outbox row records the WhatsApp template it went as, if any: a business-ini
 outside the 24-hour window, which Meta charges for and which its messaging-limit tier counts
 (unique people reached by templates in 24 hours).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 13:20:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
