@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from bot.app import App
+from bot.bodies import BodyLimit
 from bot.channels.base import Channel
 from bot.metrics import CONTENT_TYPE
 from bot.web.access import PREFIX
@@ -22,6 +23,7 @@ log = logging.getLogger("kenesh.http")
 def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
     """The FastAPI app serving `app`: its domains' routes and those of each connected channel."""
     http = FastAPI(title="Kenesh", docs_url=None, redoc_url=None, openapi_url=None)
+    http.add_middleware(BodyLimit)
 
     @http.get("/healthz")
     async def healthz() -> JSONResponse:
