@@ -26,12 +26,12 @@ def check_lease(settings: Settings, senders: Iterable[Sender]) -> None:
     (the database restarting), and a send outliving it could be taken and sent again."""
     lease = settings.outbox_stale_seconds
     for sender in senders:
-        longest = sender.longest_send
+        longest = getattr(sender, "longest_send", 0.0)
         if lease < longest:
             raise ValueError(
                 f"OUTBOX_STALE_SECONDS={lease:g} is shorter than one {sender.channel} send can "
                 f"take: {longest:g} s (SEND_TIMEOUT_SECONDS={settings.send_timeout_seconds:g} "
-                f"for each of {sender.attempts} attempts, and the pauses between); set "
+                f"for each of {getattr(sender, 'attempts', 1)} attempts, and the pauses between); set "
                 f"OUTBOX_STALE_SECONDS to at least {ceil(longest)} or lower SEND_TIMEOUT_SECONDS"
             )
 
