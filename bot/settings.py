@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     smsgate_rate: float = 1.0
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
+    sms_split_operators: str = "beeline"
     outbox_stale_seconds: float = 120.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
@@ -136,6 +137,13 @@ class Settings(BaseSettings):
         if any(day < 1 for day in days):
             raise ValueError("TENDER_REMINDER_DAYS: each at least 1")
         return ",".join(str(day) for day in sorted(set(days), reverse=True))
+
+    @property
+    def split_operators(self) -> frozenset[str]:
+        """SMS_SPLIT_OPERATORS as a set of operator codes."""
+        return frozenset(
+            o.strip().lower() for o in self.sms_split_operators.split(",") if o.strip()
+        )
 
     @property
     def reminder_days(self) -> tuple[int, ...]:
