@@ -33,6 +33,7 @@ from bot.conversation.messages import Reply
 from bot.delivery.claim import Claimed, claim
 from bot.delivery.elsewhere import MOVED, send_elsewhere
 from bot.delivery.pace import Pace
+from bot.delivery.quiet import QuietHours
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
 from bot.delivery.windows import reserve
@@ -79,6 +80,7 @@ class OutboxWorker:
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
         lease: timedelta = LEASE,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.sessions = sessions
         self._engine = sessions.kw["bind"]
@@ -93,6 +95,7 @@ class OutboxWorker:
         # how long a claim holds unless renewed: past it, its process stopped working on it
         self.lease = lease
         self._held: set[int] = set()  # claimed by this worker, outcome not yet written
+        self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
@@ -200,7 +203,8 @@ class OutboxWorker:
             return []
         size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
-        claimed = await claim(self.sessions, sender.channel, size, self.lease, route)
+        quiet = self.quiet is not None and self.quiet.now()
+        claimed = await claim(self.sessions, sender.channel, size, self.lease, route, quiet)
         self._held.update(message.id for message in claimed)
         return claimed
 

@@ -1,7 +1,7 @@
 """outbox leases: a claim lasts until `lease_until`, renewed while its process works on it
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
