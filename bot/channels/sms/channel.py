@@ -146,7 +146,15 @@ class SmsChannel:
         gateway, which takes no answer) every reply goes through the outbox."""
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
-            handled = await apply_sms_command(session, self.settings, CODE, phone, command, key)
+            handled = await apply_sms_command(
+                session,
+                self.settings,
+                CODE,
+                phone,
+                command,
+                key,
+                self.conversation.phone_channels,
+            )
             address = await remember_route(session, phone, route)
             if handled is not None:
                 replies = [Reply(handled.reply)] if handled.reply else []
