@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     smsgate_rate: float = 1.0
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
+    sms_split_operators: str = "beeline"
     whatsapp_token: str | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: str | None = None
@@ -149,6 +150,13 @@ class Settings(BaseSettings):
         if any(day < 1 for day in days):
             raise ValueError("TENDER_REMINDER_DAYS: each at least 1")
         return ",".join(str(day) for day in sorted(set(days), reverse=True))
+
+    @property
+    def split_operators(self) -> frozenset[str]:
+        """SMS_SPLIT_OPERATORS as a set of operator codes."""
+        return frozenset(
+            o.strip().lower() for o in self.sms_split_operators.split(",") if o.strip()
+        )
 
     @property
     def reminder_days(self) -> tuple[int, ...]:
