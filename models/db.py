@@ -127,10 +127,19 @@ def alembic_config() -> Config:
     return config
 
 
+# the key of the PostgreSQL advisory lock migrations run under ("kenesh" in ASCII)
+MIGRATION_LOCK = 0x6B656E657368
+
+
 async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply every migration not yet applied (up to `revision`)."""
+    """Apply every migration not yet applied (up to `revision`). Several processes starting
+    together apply them once: on PostgreSQL the first takes an advisory lock for the
+    transaction and the others wait, then find nothing left to do; SQLite's BEGIN IMMEDIATE
+    already lets one writer in at a time."""
 
     def _upgrade(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
