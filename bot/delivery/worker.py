@@ -7,8 +7,9 @@ if the process dies mid-send, at most that one message is sent again after a res
 Each channel has its own lane: its own claims, sized to half a second of its rate, so a slow
 channel (SMS at 1 a second) never holds back a fast one. Claims are pipelined: the next batch is
 claimed while the last half of the current one is still being paced out, so the provider's rate
-is used without a gap between batches. Each claim reserves its send slots in the shared
-`send_windows` row of its channel, so all processes together stay within the rate.
+is used without a gap between batches. Every request to a provider, retries included, takes a
+slot from its channel's `Pace`, reserved in the shared `send_windows` row, so all processes
+together stay within the rate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -28,7 +30,7 @@ from bot.delivery.claim import Claimed, claim
 from bot.delivery.pace import Pace
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender
-from bot.delivery.windows import reserve
+from bot.delivery.windows import hold, reserve
 from bot.metrics import Metrics
 from bot.phones import mask_phones
 from models import OutboxMessage, OutboxStatus
@@ -175,15 +177,11 @@ class OutboxWorker:
             await lane.room.wait()
 
     async def _dispatch(self, claimed: list[Claimed]) -> list[asyncio.Task[bool]]:
-        """Reserve the batch's send slots, then start one task per address (each after the
-        address's previous one, so its messages keep their order across batches)."""
+        """Start one task per address (each after the address's previous one, so its messages
+        keep their order across batches)."""
         per_channel: dict[str, int] = defaultdict(int)
         for item in claimed:
             per_channel[item.channel] += 1
-        for channel, count in per_channel.items():
-            pace = self.pace(channel)
-            if pace.interval:
-                pace.grant(await reserve(self._engine, channel, count, pace.interval))
         by_address: dict[int, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_address[item.address_id].append(item)
@@ -251,15 +249,18 @@ class OutboxWorker:
         if channel not in self._paces:
             sender = self.senders[channel]
             self._paces[channel] = Pace(
-                getattr(sender, "rate", None), getattr(sender, "per_address_interval", 0.0)
+                getattr(sender, "rate", None),
+                getattr(sender, "per_address_interval", 0.0),
+                reserve=partial(reserve, self._engine, channel),
+                hold=partial(hold, self._engine, channel),
             )
         return self._paces[channel]
 
     async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
-        await self.pace(message.channel).wait(message.address)
+        gate = self.pace(message.channel).gate(message.address)
         try:
-            return await self.senders[message.channel].send(message.address, reply)
+            return await self.senders[message.channel].send(message.address, reply, gate)
         except Exception as error:  # a sender bug must not stop the worker or lose the message
             log.exception("sender %s raised on message %s", message.channel, message.id)
             return Delivery(Outcome.retry, error=f"{type(error).__name__}")
