@@ -91,8 +91,8 @@ class Pace:
         the order they asked, each when its slot comes."""
         if self.per_address:
             ready = self._last.get(address, -math.inf) + self.per_address
-            while (delay := max(ready, self.hold_until) - time.time()) > 0:
-                await asyncio.sleep(delay)
+            while (delay := max(ready, self.hold_until) - time.time()) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(delay)  # (a 429 may push hold_until on meanwhile)
         if self.configured:
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(turn)
@@ -116,7 +116,7 @@ class Pace:
         waiters = self._waiters
         while waiters:
             slot = await self._take()
-            while (delay := max(slot, self._ring_free()) - time.time()) > 0:
+            while (delay := max(slot, self._ring_free()) - time.time()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(delay)  # (the loop may wake a hair early: sleep again)
             now = time.time()
             if slot < self.hold_until or now - slot > LATE:

@@ -113,6 +113,16 @@ async def supports_of(session: AsyncSession, need_id: int) -> int:
     )
 
 
+async def supports(session: AsyncSession, person: Person, need: Need) -> bool:
+    """Whether `person` supports `need` already."""
+    found = await session.scalar(
+        select(NeedSupport.id).where(
+            NeedSupport.need_id == need.id, NeedSupport.person_id == person.id
+        )
+    )
+    return found is not None
+
+
 async def support_need(session: AsyncSession, person: Person, need: Need) -> bool:
     """Add the person's support; False if they already support it (or reported it)."""
     if need.reporter_id == person.id:

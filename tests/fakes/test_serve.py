@@ -8,8 +8,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from tests.fakes.serve import parse_args, serving
 from tests.fakes.request_log import read_log, summarize
+from tests.fakes.serve import parse_args, serving
 from tests.fakes.test_telegram_limits import make_bot, send_all
 from tests.processes import free_port
 

@@ -13,7 +13,7 @@ from bot.conversation.folding import fold
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Option
 from bot.i18n import N_
-from models import Municipality
+from models import Municipality, MunicipalityKind
 
 LEVELS = ("place1", "place2", "place3")
 
@@ -66,14 +66,24 @@ class PickPlace(Choose):
     def __init__(self, level: int, prompt: str, after: str, **kwargs: Any) -> None:
         self.level = level
         self.after_name = after
+        self.default_prompt = prompt
         super().__init__(
             LEVELS[level],
-            prompt,
+            self._prompt,
             self._options,
             search=self._search,
             next=self._next,
             **kwargs,
         )
+
+    async def _prompt(self, ctx: Context) -> str:
+        # A district found by search skips a level: what is listed under it is ayil aimaks and
+        # towns, whatever the level, so the question names what is listed.
+        if self.level > 0:
+            parent = await ctx.session.get(Municipality, int(ctx.answers[LEVELS[self.level - 1]]))
+            if parent is not None and parent.kind in PROMPT_UNDER:
+                return ctx.t(PROMPT_UNDER[parent.kind])
+        return ctx.t(self.default_prompt)
 
     async def _search(self, ctx: Context, text: str) -> Sequence[Option]:
         return await search_places(ctx, text, leaves_only=self.level == len(LEVELS) - 1)
@@ -98,6 +108,14 @@ class PickPlace(Choose):
         return LEVELS[self.level + 1]
 
 
+AYIL_AIMAK_OR_TOWN = N_("Choose your ayil aimak or town.")
+# what is listed under a unit of each kind
+PROMPT_UNDER = {
+    MunicipalityKind.oblast: N_("Choose your district or town."),
+    MunicipalityKind.rayon: AYIL_AIMAK_OR_TOWN,
+}
+
+
 def place_steps(after: str = FINISH, **kwargs: Any) -> list[PickPlace]:
     """The three levels of choosing a municipality; then `after` (a step name, or the end)."""
     return [
@@ -105,7 +123,7 @@ def place_steps(after: str = FINISH, **kwargs: Any) -> list[PickPlace]:
             0, N_("Choose your region, or type the name of your village or town."), after, **kwargs
         ),
         PickPlace(1, N_("Choose your district or town."), after, **kwargs),
-        PickPlace(2, N_("Choose your ayil aimak or town."), after, **kwargs),
+        PickPlace(2, AYIL_AIMAK_OR_TOWN, after, **kwargs),
     ]
 
 

@@ -19,7 +19,9 @@ async def test_browsing_the_tree_region_district_municipality(app, chat) -> None
     )
     await person.choose("Кыргызча")
     await person.choose("Жалал-Абад облусу")
+    assert t("ky", "Choose your district or town.") in person.screen
     await person.choose("Сузак району")
+    assert t("ky", "Choose your ayil aimak or town.") in person.screen
     await person.choose("Барпы айыл аймагы")
     assert t("ky", CONSENT_PROMPT) in person.screen
     await person.choose(t("ky", "Yes"))
@@ -47,6 +49,9 @@ async def test_an_ambiguous_name_offers_the_matches(chat) -> None:
     assert "Suzak District (Jalal-Abad Region)" in person.screen
     await person.choose("Suzak District (Jalal-Abad Region)")
     assert "Barpy ayil aimak" in person.screen  # the district's municipalities
+    # asked for what is listed: ayil aimaks, not districts
+    assert "Choose your ayil aimak or town." in person.screen
+    assert "Choose your district" not in person.screen
 
 
 async def test_a_name_that_matches_nothing_says_so(chat) -> None:
