@@ -2,7 +2,7 @@
 second on a channel, and a gap between two messages to one address (Telegram: one a second per
 chat). Every request a sender makes, a retry included, first takes a slot here.
 
-Slots are spread evenly, `(1 + SAFETY) / rate` apart, and reserved a quarter second at a time
+Slots are spread evenly, `(1 + SAFETY) / rate` apart, and reserved half a second at a time
 (`reserve`: in the shared `send_windows` row, so every process together keeps to the rate). A
 request never goes before its slot. A process that fell behind (a busy loop, a slow database call)
 may still use a slot up to `LATE` seconds after its time, but never more than the rate's worth in
@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 SAFETY = 0.02  # seconds added to each second's worth of slots and to the per-address gap
 LATE = 0.25  # a slot missed by more than this is dropped
-CHUNK_SECONDS = 0.25  # slots reserved at a time, in seconds of the rate
-SLOWDOWN = 0.95  # a 429 lowers the rate to this share of what it was
+CHUNK_SECONDS = 0.5  # slots reserved at a time, in seconds of the rate (the next one at half)
+SLOWDOWN = 0.97  # a 429 lowers the rate to this share of what it was
 FLOOR = 0.5  # never below this share of the configured rate
-RECOVERY = 60.0  # seconds without a 429 to climb back to the configured rate
+RECOVERY = 30.0  # seconds without a 429 to climb back to the configured rate
 
 # (count, interval, not_before) -> the first slot's time (Unix seconds)
 Reserve = Callable[[int, float, float], Awaitable[float]]
