@@ -40,7 +40,8 @@ class SendStats:
 
     def log_to(self, path: str) -> None:
         """Write every send from now on to `path` (appended; see ``tests.fakes.request_log``)."""
-        self._log = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open until ``close``)
+        # line-buffered: a reader sees every answered request at once (a write per request)
+        self._log = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 (until close)
 
     def flush(self) -> None:
         """Make every logged send readable from the file."""
