@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.channels.sms.segments import count_segments, to_gsm
-from bot.i18n import text_for
+from bot.i18n import N_, text_for, translator
 from bot.settings import LANGUAGES
 from models import (
     Address,
@@ -26,6 +26,7 @@ from models import (
     Broadcast,
     BroadcastStatus,
     ConsentStatus,
+    Municipality,
     Need,
     NeedSupport,
     OutboxMessage,
@@ -35,6 +36,8 @@ from models import (
 )
 from models.base import utcnow
 from models.outbox import BULK
+
+DEFAULT_READER = "ky"  # as text_for falls back for a reader of no language
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -129,6 +132,27 @@ def _recipients(broadcast: Broadcast) -> Select:
     return select(inner).where(inner.c.rank == 1)
 
 
+KENESH = N_("Kenesh")  # the sender of a broadcast to every municipality
+
+
+async def signed_texts(session: AsyncSession, broadcast: Broadcast) -> dict[str | None, str]:
+    """What each language's readers receive: the text, after who speaks — the municipality's
+    name in their language (Kenesh for every municipality's). None: a reader of no language."""
+    unit = (
+        await session.get(Municipality, broadcast.municipality_id)
+        if broadcast.municipality_id
+        else None
+    )
+    signed = {}
+    for language in (*LANGUAGES, None):
+        tr = translator(language or DEFAULT_READER)
+        sender = unit.name(tr.language) if unit else tr.t(KENESH)
+        sender = sender[:1].upper() + sender[1:]  # "айыльный аймак Барпы" opens the message
+        # "Name: text" reads the same in the four languages
+        signed[language] = f"{sender}: {text_for(broadcast.texts, language)}"
+    return signed
+
+
 @dataclass
 class Preview:
     """Recipients per channel, those who will be skipped, and what the SMS part costs."""
@@ -147,6 +171,7 @@ async def preview(session: AsyncSession, broadcast: Broadcast) -> Preview:
         )
     )
     result, recipients = Preview(), defaultdict(int)
+    texts = await signed_texts(session, broadcast)
     for channel, language, blocked, count in rows.all():
         if blocked:
             result.skipped += count
@@ -154,7 +179,7 @@ async def preview(session: AsyncSession, broadcast: Broadcast) -> Preview:
         recipients[channel] += count
         if channel == "sms":
             result.sms_segments += (
-                count_segments(to_gsm(text_for(broadcast.texts, language))).count * count
+                count_segments(to_gsm(texts.get(language, texts[None]))).count * count
             )
     result.recipients = dict(recipients)
     return result
@@ -163,12 +188,10 @@ async def preview(session: AsyncSession, broadcast: Broadcast) -> Preview:
 async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     """Put one outbox row per recipient in the outbox (blocked addresses as skipped rows)."""
     chosen = _recipients(broadcast).subquery()
+    texts = await signed_texts(session, broadcast)
     body = case(
-        *(
-            (chosen.c.language == lang, literal(text_for(broadcast.texts, lang)))
-            for lang in LANGUAGES
-        ),
-        else_=literal(text_for(broadcast.texts, None)),
+        *((chosen.c.language == lang, literal(texts[lang])) for lang in LANGUAGES),
+        else_=literal(texts[None]),
     )
     status = case((chosen.c.blocked, OutboxStatus.skipped.value), else_=OutboxStatus.queued.value)
     error = case((chosen.c.opted_out, "opted_out"), (chosen.c.blocked, "unreachable"), else_=None)
