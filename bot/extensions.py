@@ -7,7 +7,8 @@ A domain may declare any of these names; each is a tuple:
 - `MENU`: its entries in menus (`MenuEntry`: the flow, its label, its place, who sees it);
 - `COMMANDS`: its `kenesh` subcommands (`Command`);
 - `JOBS`: what the tick does for it (`Job`);
-- `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`).
+- `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
+- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
 gathers the platform and `handlers.DOMAINS` into one `Extensions`, from which the flow registry,
@@ -28,8 +29,9 @@ from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
 from bot.settings import Settings
+from bot.web.pages import Pages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +112,7 @@ class Extensions:
     commands: tuple[Command, ...] = ()
     jobs: tuple[Job, ...] = ()
     routes: tuple[Routes, ...] = ()
+    pages: tuple[Pages, ...] = ()
 
     @classmethod
     def gather(cls, sources: Sequence[Any]) -> Extensions:
@@ -126,10 +129,12 @@ class Extensions:
             commands=tuple(found["COMMANDS"]),
             jobs=tuple(found["JOBS"]),
             routes=tuple(found["ROUTES"]),
+            pages=tuple(found["PAGES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
         _unique("menu", (m.name for m in extensions.menus))
+        _unique("pages", (p.name for p in extensions.pages))
         return extensions
 
     def flow_registry(self) -> FlowRegistry:
@@ -149,11 +154,13 @@ class Extensions:
     async def start(self, settings: Settings, *, migrate: bool = True) -> App:
         """Connect, migrate and seed the database, and build the app with these extensions."""
         return await start_app(
-            settings, self.flow_registry(), self.jobs, self.routes, migrate=migrate
+            settings, self.flow_registry(), self.jobs, self.routes, self.pages, migrate=migrate
         )
 
     def assemble(
         self, settings: Settings, engine: AsyncEngine, sessions: async_sessionmaker
     ) -> App:
         """An app with these extensions on a database that is ready (tests, benchmarks)."""
-        return assemble(settings, engine, sessions, self.flow_registry(), self.jobs, self.routes)
+        return assemble(
+            settings, engine, sessions, self.flow_registry(), self.jobs, self.routes, self.pages
+        )

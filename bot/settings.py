@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     tender_reminder_days: str = "3,1"
     report_min_group: int = 5
     secret_key: SecretStr | None = None
+    web_session_hours: float = 12.0
 
     @field_validator(
         "public_url",
@@ -113,6 +114,14 @@ class Settings(BaseSettings):
                 "SECRET_KEY: at least 32 characters; make one with: "
                 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
             )
+        return value
+
+    @field_validator("web_session_hours")
+    @classmethod
+    def _positive_hours(cls, value: float) -> float:
+        """A staff session lasts some time: more than zero hours."""
+        if value <= 0:
+            raise ValueError("WEB_SESSION_HOURS: more than 0")
         return value
 
     @field_validator("tender_reminder_days")

@@ -30,6 +30,7 @@ from models.service import (
     SurveyStatus,
 )
 from models.tender import Tender, TenderRelease, TenderReminder, TenderStatus
+from models.web import WebSession, WebSignInLink
 
 __all__ = [
     "Address",
@@ -71,6 +72,8 @@ __all__ = [
     "TenderRelease",
     "TenderReminder",
     "TenderStatus",
+    "WebSession",
+    "WebSignInLink",
     "organization_categories",
     "organization_municipalities",
 ]

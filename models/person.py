@@ -46,6 +46,11 @@ class Person(Base):
         str_enum(ConsentStatus), default=ConsentStatus.unknown
     )
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the staff member who recorded consent given at the office (assisted entry); NULL when the
+    # person gave it themselves in the bot
+    consent_recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL")
+    )
     # the NGO this person is a member of (role ngo_member once it is approved)
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True

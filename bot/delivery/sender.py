@@ -40,9 +40,9 @@ class Sender(Protocol):
 
     A channel with several ways out (SMS: Twilio and each gateway phone) has one sender per
     route: each also has `route` (its name, as in `outbox_messages.route`) and
-    `async prepare(engine) -> bool`, called before each claim: it may choose the routes of new
-    messages, and says whether this route can send now (False: an offline phone, nothing is
-    claimed). The worker gives each route its own lane, pace and shared send window.
+    `async prepare(engine) -> bool | int`, called before each claim: it may choose the routes of
+    new messages, and says whether this route can send now (False: an offline phone, nothing is
+    claimed; a number: at most that many, a trial). The worker gives each route its own lane, pace and shared send window.
     """
 
     channel: str

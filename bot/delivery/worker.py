@@ -50,7 +50,6 @@ class _Lane:
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
 MAX_RETRY_DELAY = timedelta(minutes=30)
 STALE_SENDING = timedelta(minutes=2)
-HELD_DELAY = timedelta(seconds=30)  # a message its route could not send now (phone offline)
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
 
 
@@ -144,10 +143,12 @@ class OutboxWorker:
         """One claim for lane `key`, once its sender has prepared (nothing when it cannot send)."""
         sender = self.senders[key]
         prepare = getattr(sender, "prepare", None)
-        if prepare is not None and not await prepare(self._engine):
+        ready = True if prepare is None else await prepare(self._engine)
+        if not ready:
             return []
+        size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
-        return await claim(self.sessions, sender.channel, self._claim_size(key), route)
+        return await claim(self.sessions, sender.channel, size, route)
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
@@ -281,8 +282,10 @@ class OutboxWorker:
         attempts = message.attempts
         if delivery.outcome == Outcome.sent:
             status, not_before = OutboxStatus.sent, None
-        elif delivery.outcome == Outcome.held:  # the route is down: wait, the try not counted
-            status, not_before = OutboxStatus.queued, utcnow() + HELD_DELAY
+        elif delivery.outcome == Outcome.held:
+            # the route is down: due again at once, the try not counted; its lane claims
+            # nothing while it is down (a trial now and then), and a move re-routes it
+            status, not_before = OutboxStatus.queued, None
             attempts -= 1
         elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
             status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)

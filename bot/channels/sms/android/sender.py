@@ -75,8 +75,10 @@ class GatewaySender:
             )
         return self._client
 
-    async def prepare(self, engine: AsyncEngine) -> bool:
-        """Route new SMS, then say whether this phone can send now (probing it when offline)."""
+    async def prepare(self, engine: AsyncEngine) -> bool | int:
+        """Route new SMS, then say whether this phone can send now. An offline phone is probed
+        now and then: when its API answers, one message is let through as a trial (in cloud
+        mode the server answers for a phone that is away, so only a send tells)."""
         self._engine = engine
         if self.router is not None:
             await self.router.assign(engine)  # type: ignore[attr-defined]
@@ -87,11 +89,10 @@ class GatewaySender:
         if time.monotonic() - self._probed_at < self.probe_seconds:
             return False
         self._probed_at = time.monotonic()
-        if await self.probe():
-            if await routes.record_online(engine, CODE, self.route):
-                log.info("sms phone %s is back online", self.device.name)
-            self.online = True
-        return self.online
+        if not await self.probe():
+            return False
+        self._failing = True  # a good trial send brings the phone back
+        return 1
 
     async def probe(self) -> bool:
         """Whether the phone's API answers its health check."""
@@ -133,7 +134,9 @@ class GatewaySender:
 
     async def _sent(self, provider_id: str | None) -> Delivery:
         if self._failing and self._engine is not None:  # the run of failures is over
-            await routes.record_online(self._engine, CODE, self.route)
+            if await routes.record_online(self._engine, CODE, self.route):
+                log.info("sms phone %s is back online", self.device.name)
+            self.online = True
         self._failing = False
         return Delivery(Outcome.sent, provider_id=provider_id)
 
