@@ -11,24 +11,43 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from models import Address, Base, ConsentStatus, ConversationState, Person, Role
+from models.db import insert_ignore
 
 PHONE_CHANNEL = "sms"
 RANK = {Role.resident: 0, Role.ngo_member: 1, Role.staff: 2, Role.admin: 3}
 
 
 async def link_phone(session: AsyncSession, person: Person, phone: str) -> bool:
-    """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them."""
+    """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them.
+
+    `person` is locked (it is the one talking). Two chats may share one number at the same
+    moment, in two processes: the number is claimed with one INSERT … ON CONFLICT DO NOTHING,
+    which waits for a concurrent claim to commit, and otherwise its row is locked before its
+    owner is read, so whoever comes second merges the first's record and never works on a
+    person who is gone."""
     address = await session.scalar(
         select(Address).where(Address.channel == PHONE_CHANNEL, Address.value == phone)
     )
-    if address is None:
-        session.add(Address(person_id=person.id, channel=PHONE_CHANNEL, value=phone))
-        await session.flush()
+    if address is not None and address.person_id == person.id:
+        return False  # ours already, and ours to keep: we hold our own lock
+    if address is None and await insert_ignore(
+        session, Address, person_id=person.id, channel=PHONE_CHANNEL, value=phone
+    ):
         await audit.record(session, person.id, "link_phone", "ok")
         return True
+    address = await session.scalar(
+        select(Address)
+        .where(Address.channel == PHONE_CHANNEL, Address.value == phone)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if address is None:  # its owner deleted their data meanwhile: the number is free again
+        return await link_phone(session, person, phone)
     if address.person_id == person.id:
         return False
-    other = await session.get(Person, address.person_id, with_for_update=True)
+    other = await session.get(
+        Person, address.person_id, with_for_update=True, populate_existing=True
+    )
     if other is not None:
         await merge_people(session, keep=person, other=other)
     return True
