@@ -21,6 +21,7 @@ from bot.audit import PermissionDenied
 from bot.conversation.senders import find_address, resolve_address
 from bot.phones import normalize_phone
 from bot.settings import LANGUAGES
+from bot.text import clean_text
 from models import Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore
 from models.invite import CODE_ALPHABET
@@ -99,7 +100,7 @@ async def create_service(
     if author is not None and not author.may_manage(tender.municipality_id):
         await audit.record(session, author.id, "create_service", "refused", f"tender={tender_id}")
         raise PermissionDenied("create_service", f"tender={tender_id}")
-    title = " ".join(title.split())[:300] or tender.title
+    title = " ".join(clean_text(title).split())[:300] or tender.title
     service = Service(
         tender_id=tender.id,
         organization_id=tender.awarded_organization_id,
