@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     smsgate_rate: float = 1.0
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
+    sms_split_operators: str = "beeline"
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v23.0"
+    whatsapp_rate: float = 80.0
+    whatsapp_templates: str = ""
+    whatsapp_tier: str = "1000"
     outbox_stale_seconds: float = 120.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
@@ -67,6 +77,10 @@ class Settings(BaseSettings):
         "smsgate_password",
         "smsgate_signing_key",
         "secret_key",
+        "whatsapp_token",
+        "whatsapp_phone_number_id",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
         mode="before",
     )
     @classmethod
@@ -138,9 +152,30 @@ class Settings(BaseSettings):
         return ",".join(str(day) for day in sorted(set(days), reverse=True))
 
     @property
+    def split_operators(self) -> frozenset[str]:
+        """SMS_SPLIT_OPERATORS as a set of operator codes."""
+        return frozenset(
+            o.strip().lower() for o in self.sms_split_operators.split(",") if o.strip()
+        )
+
+    @property
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("whatsapp_tier")
+    @classmethod
+    def _tier(cls, value: str) -> str:
+        """Meta's messaging-limit tiers: 250, 1000, 10000, 100000 or unlimited (1K… accepted)."""
+        spelled = value.strip().lower().replace("k", "000").replace(",", "")
+        if spelled not in ("250", "1000", "10000", "100000", "unlimited"):
+            raise ValueError("WHATSAPP_TIER: 250, 1000, 10000, 100000 or unlimited")
+        return spelled
+
+    @property
+    def whatsapp_daily_limit(self) -> int | None:
+        """WHATSAPP_TIER as people a day (None: unlimited)."""
+        return None if self.whatsapp_tier == "unlimited" else int(self.whatsapp_tier)
 
     @field_validator("default_language")
     @classmethod

@@ -47,6 +47,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_broadcast_status", "broadcast_id", "status"),
         # a channel with several routes claims per route (one SMS gateway phone)
         Index("ix_outbox_messages_route", "channel", "route", "status", "priority"),
+        # templates sent in the last 24 hours: what Meta's messaging-limit tier counts
+        Index("ix_outbox_messages_template_sent", "template", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,9 @@ class OutboxMessage(Base):
     # the provider's own word for the message's state (Twilio: queued, sent, delivered,
     # undelivered, failed), as its status callbacks report it
     provider_status: Mapped[str | None] = mapped_column(String(20))
+    # the WhatsApp template it went as (a business-initiated message outside the 24-hour
+    # window): what Meta charges for, and what its messaging-limit tier counts
+    template: Mapped[str | None] = mapped_column(String(64))
     # a transient failure puts the message back with the earliest time to try again
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.claim import Claimed, claim
+from bot.delivery.elsewhere import MOVED, send_elsewhere
 from bot.delivery.pace import Pace
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
@@ -50,8 +51,8 @@ class _Lane:
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
 MAX_RETRY_DELAY = timedelta(minutes=30)
 STALE_SENDING = timedelta(minutes=2)
-HELD_DELAY = timedelta(seconds=30)  # a message its route could not send now (phone offline)
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
+RATE_LIMITED_TRIES = 4  # sends of one message through a provider's rate-limit answers
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -90,6 +91,10 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
         self._groups: set[asyncio.Task[bool]] = set()
+
+    def channels(self) -> set[str]:
+        """The channels this worker sends on (a message moved elsewhere must go on one)."""
+        return {sender.channel for sender in self.senders.values()}
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
@@ -144,10 +149,12 @@ class OutboxWorker:
         """One claim for lane `key`, once its sender has prepared (nothing when it cannot send)."""
         sender = self.senders[key]
         prepare = getattr(sender, "prepare", None)
-        if prepare is not None and not await prepare(self._engine):
+        ready = True if prepare is None else await prepare(self._engine)
+        if not ready:
             return []
+        size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
-        return await claim(self.sessions, sender.channel, self._claim_size(key), route)
+        return await claim(self.sessions, sender.channel, size, route)
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
@@ -237,7 +244,7 @@ class OutboxWorker:
                 await self._record(message, delivery)
                 pending -= 1
                 self._done(message.lane, 1)
-                if delivery.outcome != Outcome.sent:
+                if delivery.outcome not in (Outcome.sent, Outcome.elsewhere, Outcome.later):
                     rest = [m.id for m in group[position + 1 :]]
                     blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
                     await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
@@ -268,21 +275,48 @@ class OutboxWorker:
 
     async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
-        await self.pace(message.lane).wait(message.address)
-        try:
-            return await self.senders[message.lane].send(message.address, reply)
-        except Exception as error:  # a sender bug must not stop the worker or lose the message
-            log.exception("sender %s raised on message %s", message.channel, message.id)
-            return Delivery(Outcome.retry, error=f"{type(error).__name__}")
+        pace = self.pace(message.lane)
+        sender = self.senders[message.lane]
+        send_claimed = getattr(sender, "send_claimed", None)
+        for _ in range(RATE_LIMITED_TRIES):
+            await pace.wait(message.address)
+            try:
+                if send_claimed is not None:
+                    delivery = await send_claimed(message, reply)
+                else:
+                    delivery = await sender.send(message.address, reply)
+            except Exception as error:  # a sender bug must not stop the worker or lose the message
+                log.exception("sender %s raised on message %s", message.channel, message.id)
+                return Delivery(Outcome.retry, error=f"{type(error).__name__}")
+            if delivery.outcome != Outcome.retry or delivery.retry_after is None:
+                return delivery
+            # a rate limit: the whole lane slows down, and this message waits its turn again
+            pace.pause(delivery.retry_after)
+        return delivery
 
     async def _record(self, message: Claimed, delivery: Delivery) -> None:
         """Committed right after the send, before the next message to that address goes: a
         crash can repeat at most the messages in flight (one per address)."""
+        if delivery.outcome == Outcome.elsewhere:
+            async with self.sessions() as session, session.begin():
+                where = await send_elsewhere(session, message, self.channels())
+            self.metrics.failed.labels(channel=message.channel, reason=where).inc()
+            log.info(
+                "message %s on %s: %s (%s)", message.id, message.channel, where, delivery.error
+            )
+            if where == MOVED:
+                self.wake()
+            return
         attempts = message.attempts
         if delivery.outcome == Outcome.sent:
             status, not_before = OutboxStatus.sent, None
-        elif delivery.outcome == Outcome.held:  # the route is down: wait, the try not counted
-            status, not_before = OutboxStatus.queued, utcnow() + HELD_DELAY
+        elif delivery.outcome == Outcome.held:
+            # the route is down: due again at once, the try not counted; its lane claims
+            # nothing while it is down (a trial now and then), and a move re-routes it
+            status, not_before = OutboxStatus.queued, None
+            attempts -= 1
+        elif delivery.outcome == Outcome.later:  # a daily limit: wait, the try not counted
+            status, not_before = OutboxStatus.queued, delivery.not_before
             attempts -= 1
         elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
             status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)
@@ -296,6 +330,7 @@ class OutboxWorker:
             "sent_at": utcnow() if status == OutboxStatus.sent else None,
             "not_before": not_before,
             "attempts": attempts,
+            "template": delivery.template,
         }
         blocks = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
         await self._recorder.record(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.extensions import Command, Invocation
+from bot.i18n import translator
 from bot.settings import Settings
 from bot.times import parse_local
 from handlers.broadcasts.broadcasts import (
@@ -17,6 +18,7 @@ from handlers.broadcasts.broadcasts import (
     preview,
     queue_broadcast,
     report,
+    whatsapp_lines,
 )
 from models import Audience, Broadcast, BroadcastStatus, Category, Municipality
 from models.base import utcnow
@@ -129,12 +131,14 @@ async def _send(session: AsyncSession, settings: Settings, args: argparse.Namesp
         languages=args.language,
         category_id=category_id,
     )
-    seen = await preview(session, broadcast)
+    seen = await preview(session, broadcast, settings.whatsapp_daily_limit)
     per_channel = (
         ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "nobody"
     )
     print(f"recipients: {per_channel}; skipped (opted out or unreachable): {seen.skipped}")
     print(f"SMS cost: {seen.sms_segments} segments")
+    for line in whatsapp_lines(translator("en"), seen):
+        print(line)
     if args.preview:
         await session.rollback()
         return 0

@@ -197,6 +197,23 @@ async def change_status(
     await notify.enqueue(session, reporter, status_notice(reporter, need, status, comment))
 
 
+async def change_statuses(
+    session: AsyncSession,
+    staff: Person,
+    need_ids: Sequence[int],
+    status: NeedStatus,
+    comment: str | None,
+) -> list[Need]:
+    """Several needs to one status at once, each reporter told: all of them or, if any is out
+    of the staff member's scope (refused and recorded), none."""
+    if status == NeedStatus.rejected and not comment:
+        raise ValueError("a rejection needs a reason")
+    needs = [await need_for_staff(session, staff, need_id) for need_id in dict.fromkeys(need_ids)]
+    for need in needs:
+        await change_status(session, staff, need, status, comment)
+    return needs
+
+
 def status_notice(reporter: Person, need: Need, status: NeedStatus, comment: str | None) -> str:
     """The message a reporter gets when their need changes status, in their language."""
     tr = translator(reporter.language or "ky")

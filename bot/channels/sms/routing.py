@@ -80,7 +80,8 @@ class SmsRoutes:
                         _outbox.c.route.in_(down),
                         _outbox.c.status == OutboxStatus.queued.value,
                     )
-                    .values(route=self._fallback(up))
+                    # due at once on the new route: they waited only for the dead one
+                    .values(route=self._fallback(up), not_before=None)
                 )
 
     def _choice(self, usable: list[str]) -> ColumnElement[str]:
