@@ -11,6 +11,7 @@ from functools import lru_cache
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.delivery.quiet import parse_span
 from models.db import async_url
 
 LANGUAGES = ("ky", "ru", "uz", "en")
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
     sms_split_operators: str = "beeline"
+    quiet_hours: str = "20:00-09:00"
     whatsapp_token: str | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: str | None = None
@@ -136,6 +138,13 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("WEB_SESSION_HOURS: more than 0")
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_span(cls, value: str) -> str:
+        """HH:MM-HH:MM in TIMEZONE, or empty."""
+        parse_span(value)
+        return value.strip()
 
     @field_validator("tender_reminder_days")
     @classmethod

@@ -14,7 +14,8 @@ from models.base import Base, UTCDateTime, str_enum, utcnow
 # Priorities: lower goes first.
 LIVE = 0  # replies in a live conversation go before everything else
 NOTICE = 10  # one person's news: a status change, an alert, an invitation
-BULK = 100  # broadcasts
+URGENT = 90  # bulk that goes in quiet hours too: an urgent broadcast
+BULK = 100  # broadcasts, tender alerts and reminders, survey invitations: held in quiet hours
 FILE_REPLY = "reply_file"  # the kind of a reply carrying a file (a report): bytes dropped once sent
 # the kind of the confirmation of STOP where it goes through the outbox (the SMS gateway): the one
 # message that still goes to an address that has just opted out

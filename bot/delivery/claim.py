@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
-from models.outbox import FAREWELL
+from models.outbox import BULK, FAREWELL
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,16 @@ class Claimed:
 
 
 async def claim(
-    sessions: async_sessionmaker, channel: str, limit: int, route: str | None = None
+    sessions: async_sessionmaker,
+    channel: str,
+    limit: int,
+    route: str | None = None,
+    quiet: bool = False,
 ) -> list[Claimed]:
     """Take up to `limit` due messages of `channel` (of its `route`, when it has several), most
     urgent first (rows locked with SKIP LOCKED: several processes never take the same one);
-    messages to addresses that can no longer receive are marked skipped instead."""
+    messages to addresses that can no longer receive are marked skipped instead. In `quiet`
+    hours bulk waits (priority BULK and after)."""
     now = utcnow()
     outbox, addresses, people = OutboxMessage.__table__, Address.__table__, Person.__table__
     async with sessions() as session, session.begin():
@@ -74,6 +79,7 @@ async def claim(
                     outbox.c.status == OutboxStatus.queued.value,
                     outbox.c.channel == channel,
                     *([outbox.c.route == route] if route else []),
+                    *([outbox.c.priority < BULK] if quiet else []),
                     or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
                 )
                 .order_by(outbox.c.priority, outbox.c.id)

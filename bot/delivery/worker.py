@@ -28,6 +28,7 @@ from bot.conversation.messages import Reply
 from bot.delivery.claim import Claimed, claim
 from bot.delivery.elsewhere import MOVED, send_elsewhere
 from bot.delivery.pace import Pace
+from bot.delivery.quiet import QuietHours
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
 from bot.delivery.windows import reserve
@@ -74,6 +75,7 @@ class OutboxWorker:
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
         stale: timedelta = STALE_SENDING,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.sessions = sessions
         self._engine = sessions.kw["bind"]
@@ -87,6 +89,7 @@ class OutboxWorker:
         self.metrics = metrics or Metrics()
         # a message `sending` for longer than this was taken by a process that died
         self.stale = stale
+        self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
@@ -154,7 +157,8 @@ class OutboxWorker:
             return []
         size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
-        return await claim(self.sessions, sender.channel, size, route)
+        quiet = self.quiet is not None and self.quiet.now()
+        return await claim(self.sessions, sender.channel, size, route, quiet)
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]

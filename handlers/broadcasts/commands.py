@@ -71,6 +71,9 @@ def arguments(broadcast: argparse.ArgumentParser) -> None:
         "--at", help="local time to send, YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (TIMEZONE)"
     )
     send.add_argument("--preview", action="store_true", help="only show recipients and cost")
+    send.add_argument(
+        "--urgent", action="store_true", help="send in quiet hours too (QUIET_HOURS); audited"
+    )
     for name in ("cancel", "report"):
         action = actions.add_parser(name, help=f"{name} a broadcast")
         action.add_argument("id", type=int)
@@ -130,6 +133,7 @@ async def _send(session: AsyncSession, settings: Settings, args: argparse.Namesp
         channels=args.channel,
         languages=args.language,
         category_id=category_id,
+        urgent=args.urgent,
     )
     seen = await preview(session, broadcast, settings.whatsapp_daily_limit)
     per_channel = (
