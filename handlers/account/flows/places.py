@@ -11,7 +11,7 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH
 from bot.conversation.folding import fold
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Choose, Option
+from bot.conversation.steps import Choose, Option, Text, resolve
 from bot.i18n import N_
 from models import Municipality, MunicipalityKind
 
@@ -63,7 +63,7 @@ async def search_places(ctx: Context, text: str, leaves_only: bool = False) -> S
 class PickPlace(Choose):
     """One level of the place tree; a pick clears the deeper levels' answers."""
 
-    def __init__(self, level: int, prompt: str, after: str, **kwargs: Any) -> None:
+    def __init__(self, level: int, prompt: Text, after: str, **kwargs: Any) -> None:
         self.level = level
         self.after_name = after
         self.default_prompt = prompt
@@ -83,7 +83,7 @@ class PickPlace(Choose):
             parent = await ctx.session.get(Municipality, int(ctx.answers[LEVELS[self.level - 1]]))
             if parent is not None and parent.kind in PROMPT_UNDER:
                 return ctx.t(PROMPT_UNDER[parent.kind])
-        return ctx.t(self.default_prompt)
+        return await resolve(self.default_prompt, ctx)  # a msgid, or a function of ctx
 
     async def _search(self, ctx: Context, text: str) -> Sequence[Option]:
         return await search_places(ctx, text, leaves_only=self.level == len(LEVELS) - 1)
