@@ -46,6 +46,7 @@ REFUSED = [
     (["surveys", "results", "999"], "999"),
     (["surveys", "close", "999"], "no survey 999"),
     (["web"], "required"),
+    (["whatsapp"], "required"),
 ]
 
 
