@@ -52,7 +52,8 @@ async def seed(invocation: Invocation) -> int:
     except (ReferenceDataError, OSError) as error:
         print(f"kenesh seed: {error}", file=sys.stderr)
         return 1
-    print(f"municipalities: {places.added} added, {places.updated} updated")
+    merged = f", {places.merged} merged into their successor" if places.merged else ""
+    print(f"municipalities: {places.added} added, {places.updated} updated{merged}")
     print(f"categories: {kinds.added} added, {kinds.updated} updated")
     return 0
 

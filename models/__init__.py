@@ -6,7 +6,7 @@ from models.broadcast import Audience, Broadcast, BroadcastStatus
 from models.category import Category
 from models.conversation import ConversationState, ProcessedInbound
 from models.invite import Invite
-from models.municipality import Municipality, MunicipalityKind
+from models.municipality import Municipality, MunicipalityKind, UnlistedPlace
 from models.need import Need, NeedStatus, NeedStatusChange, NeedSupport
 from models.ngo import (
     Organization,
@@ -70,6 +70,7 @@ __all__ = [
     "TenderRelease",
     "TenderReminder",
     "TenderStatus",
+    "UnlistedPlace",
     "organization_categories",
     "organization_municipalities",
 ]

@@ -29,6 +29,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Everything a test may write; reference data (municipalities, categories) stays.
 MUTABLE_TABLES = (
     "audit_events",
+    "unlisted_places",
     "outbox_messages",
     "broadcasts",
     "send_windows",
