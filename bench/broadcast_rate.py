@@ -137,6 +137,7 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
             "TWILIO_FROM": "+996700000001",
             "TWILIO_API_URL": twilio,
             "PUBLIC_URL": "http://127.0.0.1:9",
+            "SECRET_KEY": "bench-secret-key-of-at-least-32-characters",
             "TELEGRAM_WEBHOOK_SECRET": "bench-secret",  # a public URL means webhook mode
             "SMS_RATE": str(run.sms_rate),
         }

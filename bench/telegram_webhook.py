@@ -132,6 +132,7 @@ async def run_kenesh(
         "TELEGRAM_API_URL": fake.base_url,
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "PUBLIC_URL": "https://bench.example",
+        "SECRET_KEY": "bench-secret-key-of-at-least-32-characters",
         "HTTP_PORT": str(port),
         "LOG_LEVEL": "WARNING",
         "TELEGRAM_RATE": "100000",  # this measures inbound handling, not the sending limit

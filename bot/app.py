@@ -17,6 +17,7 @@ from bot.metrics import Metrics
 from bot.reference import seed_if_empty
 from bot.schedule import Job
 from bot.settings import Settings
+from bot.web.pages import Pages
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 log = logging.getLogger("kenesh")
@@ -27,8 +28,8 @@ Routes = Callable[["App"], APIRouter]
 
 @dataclass
 class App:
-    """A running Kenesh: settings, database, the conversation engine; the tick's jobs and the
-    HTTP routes the domains declared."""
+    """A running Kenesh: settings, database, the conversation engine; the tick's jobs, the
+    HTTP routes and the workspace pages the domains declared."""
 
     settings: Settings
     engine: AsyncEngine
@@ -37,6 +38,7 @@ class App:
     metrics: Metrics = field(default_factory=Metrics)
     jobs: Sequence[Job] = ()
     routes: Sequence[Routes] = ()
+    pages: Sequence[Pages] = ()
 
     async def close(self) -> None:
         """Release database connections."""
@@ -50,11 +52,14 @@ def assemble(
     flows: FlowRegistry,
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
+    pages: Sequence[Pages] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
     conversation = Conversation(sessions, settings, flows, metrics=metrics, asides=ASIDES)
-    return App(settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes))
+    return App(
+        settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes), tuple(pages)
+    )
 
 
 async def start_app(
@@ -62,6 +67,7 @@ async def start_app(
     flows: FlowRegistry,
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
+    pages: Sequence[Pages] = (),
     *,
     migrate: bool = True,
 ) -> App:
@@ -73,4 +79,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages)

@@ -23,9 +23,16 @@ from bot.settings import LANGUAGES
 ROOT = LOCALES.parent
 SOURCES = ("bot", "handlers", "models")
 KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "tn": (1, 2)}
+# Workspace templates (`templates/*.html` of bot/web and of each domain) call `_` and `tn`.
+TEMPLATE_KEYWORDS = {"_": None, "tn": (1, 2)}
+METHODS = [
+    ("**.py", "python"),
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
+]
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+# a placeholder's name; a Kyrgyz case ending after a colon (`{time:дан}`) is the same placeholder
+PLACEHOLDER = re.compile(r"\{([a-z_]*)(?::[^{}]*)?\}")
 
 
 def extract() -> Catalog:
@@ -33,7 +40,10 @@ def extract() -> Catalog:
     catalog = Catalog(project="Kenesh", domain=DOMAIN, charset="utf-8")
     for source in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / source, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / source,
+            method_map=METHODS,
+            keywords={**KEYWORDS, **TEMPLATE_KEYWORDS},
+            options_map={"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
         ):
             catalog.add(
                 message,

@@ -8,8 +8,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
 from bot import wiring
-from bot.extensions import Command, Extensions, Invocation
+from bot.extensions import BAD_ARGUMENTS, Command, Extensions, Invocation
 from bot.settings import get_settings
 
 DESCRIPTION = "Kenesh: the chatbot for municipal social procurement."
@@ -29,13 +32,21 @@ def main(argv: Sequence[str] | None = None, extensions: Extensions | None = None
     extensions = extensions or wiring.load()
     args = build_parser(extensions.commands).parse_args(argv)
     command = next(c for c in extensions.commands if c.name == args.command)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # one line per bad setting, no traceback
+        for problem in error.errors():
+            print(f"kenesh: {_setting_problem(problem)}", file=sys.stderr)
+        return BAD_ARGUMENTS
+    level = settings.log_level.upper()
+    if command.log_level and "log_level" not in settings.model_fields_set:
+        level = command.log_level
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    if settings.log_level.upper() != "DEBUG":
+    if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
     invocation = Invocation(args, settings, extensions)
     try:
@@ -44,8 +55,15 @@ def main(argv: Sequence[str] | None = None, extensions: Extensions | None = None
     except KeyboardInterrupt:
         return 130
     except ValueError as error:
-        print(f"kenesh: {error}", file=sys.stderr)
-        return 2
+        print(f"kenesh {command.name}: {error}", file=sys.stderr)
+        return BAD_ARGUMENTS
+
+
+def _setting_problem(problem: ErrorDetails) -> str:
+    """A bad setting in one line: its name, then what is wrong with it."""
+    name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+    message = problem["msg"].removeprefix("Value error, ")
+    return message if message.startswith(name) else f"{name}: {message}"
 
 
 async def _run(command: Command, invocation: Invocation) -> int:

@@ -10,29 +10,44 @@ from pathlib import Path
 import uvicorn
 
 from bot.channels.simulator import Simulator
-from bot.extensions import Command, Invocation
+from bot.extensions import Command, Invocation, positive_days
 from bot.http import create_http_app
 from bot.identity.invites import create_invite
+from bot.keys import require_secret_key
 from bot.reference import (
     CATEGORIES_CSV,
     MUNICIPALITIES_CSV,
-    ReferenceDataError,
     seed_categories,
     seed_municipalities,
 )
 from bot.runtime import Runtime
 from models import Role
-from models.db import create_engine, upgrade_database
+from models.db import (
+    create_engine,
+    create_sessionmaker,
+    database_revision,
+    migrations_between,
+    upgrade_database,
+)
 
 
 async def db_upgrade(invocation: Invocation) -> int:
-    """Apply migrations."""
+    """Apply migrations, and say which: created, upgraded from one revision to another, or
+    already up to date."""
     engine = create_engine(invocation.settings.database_url)
     try:
+        before = await database_revision(engine)
         await upgrade_database(engine)
+        after = await database_revision(engine)
     finally:
         await engine.dispose()
-    print("database is up to date")
+    applied = migrations_between(before, after)
+    if before is None:
+        print(f"database created: {applied} migrations applied, now at revision {after}")
+    elif applied:
+        print(f"database upgraded from revision {before} to {after}: {applied} migrations applied")
+    else:
+        print(f"database is up to date (revision {after}); nothing to do")
     return 0
 
 
@@ -42,16 +57,23 @@ def _db_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def seed(invocation: Invocation) -> int:
-    """Load reference CSVs; rows are matched by code, so running it twice changes nothing."""
+    """Load reference CSVs; rows are matched by code, so running it twice changes nothing.
+    Not through the app, whose start loads the bundled files into an empty database: the
+    counts printed are what this command did."""
     args = invocation.args
-    app = await invocation.app()
+    for path in (args.municipalities, args.categories):
+        if path is not None and not path.is_file():
+            raise ValueError(f"{path}: no such file")
+    engine = create_engine(invocation.settings.database_url)
     try:
-        async with app.sessions() as session, session.begin():
+        await upgrade_database(engine)
+        async with create_sessionmaker(engine)() as session, session.begin():
             places = await seed_municipalities(session, args.municipalities or MUNICIPALITIES_CSV)
             kinds = await seed_categories(session, args.categories or CATEGORIES_CSV)
-    except (ReferenceDataError, OSError) as error:
-        print(f"kenesh seed: {error}", file=sys.stderr)
-        return 1
+    except OSError as error:
+        raise ValueError(f"{error.filename}: {error.strerror}") from None
+    finally:
+        await engine.dispose()
     merged = f", {places.merged} merged into their successor" if places.merged else ""
     print(f"municipalities: {places.added} added, {places.updated} updated{merged}")
     print(f"categories: {kinds.added} added, {kinds.updated} updated")
@@ -68,6 +90,8 @@ def _seed_arguments(parser: argparse.ArgumentParser) -> None:
 async def invite(invocation: Invocation) -> int:
     """Create a one-time invite code and print it."""
     args, settings = invocation.args, invocation.settings
+    if args.role == Role.admin and args.municipality:
+        raise ValueError("an admin acts for every municipality: leave out --municipality")
     app = await invocation.app()
     async with app.sessions() as session, session.begin():
         created = await create_invite(
@@ -79,8 +103,8 @@ async def invite(invocation: Invocation) -> int:
 
 def _invite_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", required=True, choices=["staff", "admin"])
-    parser.add_argument("--municipality", help="municipality code (required for staff)")
-    parser.add_argument("--days", type=int, help="days until the code expires")
+    parser.add_argument("--municipality", help="municipality code (staff only, required)")
+    parser.add_argument("--days", type=positive_days, help="days until the code expires (≥ 1)")
 
 
 async def chat(invocation: Invocation) -> int:
@@ -121,6 +145,7 @@ def _print(messages: list[str]) -> None:
 async def serve(invocation: Invocation) -> int:
     """Run the HTTP app, the channels and the outbox worker until stopped."""
     settings = invocation.settings
+    require_secret_key(settings)  # before anything starts: a clear refusal, exit status 2
     app = await invocation.app()
     runtime = Runtime(app)
     try:
@@ -139,7 +164,13 @@ async def serve(invocation: Invocation) -> int:
 
 COMMANDS = (
     Command("serve", "run the HTTP app and the channels (applies migrations)", serve),
-    Command("chat", "talk to the bot in the terminal (simulator channel)", chat, _chat_arguments),
+    Command(
+        "chat",
+        "talk to the bot in the terminal (simulator channel)",
+        chat,
+        _chat_arguments,
+        log_level="WARNING",  # log lines (on stderr) would break into the conversation
+    ),
     Command("db", "database commands", db_upgrade, _db_arguments),
     Command("seed", "load municipalities and categories (idempotent)", seed, _seed_arguments),
     Command("invite", "print a one-time code that grants a role", invite, _invite_arguments),

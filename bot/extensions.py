@@ -7,7 +7,8 @@ A domain may declare any of these names; each is a tuple:
 - `MENU`: its entries in menus (`MenuEntry`: the flow, its label, its place, who sees it);
 - `COMMANDS`: its `kenesh` subcommands (`Command`);
 - `JOBS`: what the tick does for it (`Job`);
-- `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`).
+- `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
+- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
 gathers the platform and `handlers.DOMAINS` into one `Extensions`, from which the flow registry,
@@ -28,24 +29,46 @@ from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
 from bot.settings import Settings
+from bot.web.pages import Pages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
 
+# The exit statuses of every `kenesh` command (the README's "Exit status" says the same):
+DONE = 0
+INVALID = 1  # a check's answer: `kenesh tenders validate` found the package invalid
+BAD_ARGUMENTS = 2  # refused, nothing done: argparse's own status, and every refusal of ours
+
+
+def positive_days(text: str) -> int:
+    """An argparse type: a whole number of days, at least 1 (refused with status 2)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: at least 1 day")
+    return days
+
+
 @dataclass(frozen=True)
 class Command:
     """A `kenesh NAME …` subcommand: `arguments` adds its options (or its actions, as
     subparsers) to its parser, `run` does it and returns the exit status. A `ValueError` it
-    raises is printed as `kenesh: …` with exit status 2."""
+    raises is a bad argument (an unknown id or code, a time past, a file that cannot be read
+    or is refused): printed as `kenesh NAME: …` with exit status BAD_ARGUMENTS, like
+    argparse's own refusals.
+    `log_level` is the level it logs at when LOG_LEVEL is not set (the simulator: warnings)."""
 
     name: str
     help: str
     run: Callable[[Invocation], Awaitable[int]]
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+    log_level: str | None = None
 
 
 @dataclass
@@ -89,6 +112,7 @@ class Extensions:
     commands: tuple[Command, ...] = ()
     jobs: tuple[Job, ...] = ()
     routes: tuple[Routes, ...] = ()
+    pages: tuple[Pages, ...] = ()
 
     @classmethod
     def gather(cls, sources: Sequence[Any]) -> Extensions:
@@ -105,10 +129,12 @@ class Extensions:
             commands=tuple(found["COMMANDS"]),
             jobs=tuple(found["JOBS"]),
             routes=tuple(found["ROUTES"]),
+            pages=tuple(found["PAGES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
         _unique("menu", (m.name for m in extensions.menus))
+        _unique("pages", (p.name for p in extensions.pages))
         return extensions
 
     def flow_registry(self) -> FlowRegistry:
@@ -128,11 +154,13 @@ class Extensions:
     async def start(self, settings: Settings, *, migrate: bool = True) -> App:
         """Connect, migrate and seed the database, and build the app with these extensions."""
         return await start_app(
-            settings, self.flow_registry(), self.jobs, self.routes, migrate=migrate
+            settings, self.flow_registry(), self.jobs, self.routes, self.pages, migrate=migrate
         )
 
     def assemble(
         self, settings: Settings, engine: AsyncEngine, sessions: async_sessionmaker
     ) -> App:
         """An app with these extensions on a database that is ready (tests, benchmarks)."""
-        return assemble(settings, engine, sessions, self.flow_registry(), self.jobs, self.routes)
+        return assemble(
+            settings, engine, sessions, self.flow_registry(), self.jobs, self.routes, self.pages
+        )

@@ -1,5 +1,5 @@
-"""The HTTP application (FastAPI): health and metrics, the routes each domain declared, and
-those of each connected channel (its webhooks)."""
+"""The HTTP application (FastAPI): health and metrics, the routes each domain declared, those
+of each connected channel (its webhooks), and the staff workspace at /staff/."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from bot.app import App
+from bot.bodies import BodyLimit
 from bot.channels.base import Channel
 from bot.metrics import CONTENT_TYPE
+from bot.web.access import PREFIX
+from bot.web.workspace import create_workspace
 
 log = logging.getLogger("kenesh.http")
 
@@ -20,6 +23,7 @@ log = logging.getLogger("kenesh.http")
 def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
     """The FastAPI app serving `app`: its domains' routes and those of each connected channel."""
     http = FastAPI(title="Kenesh", docs_url=None, redoc_url=None, openapi_url=None)
+    http.add_middleware(BodyLimit)
 
     @http.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -40,4 +44,5 @@ def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
         http.include_router(channel.router())
     for routes in app.routes:
         http.include_router(routes(app))
+    http.mount(PREFIX, create_workspace(app))
     return http

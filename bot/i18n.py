@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -11,6 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from bot import kyrgyz
 from bot.settings import LANGUAGES
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
@@ -45,6 +48,37 @@ def _translations(language: str) -> Translations:
     return Translations(compiled, domain=DOMAIN)
 
 
+# Each language's name as a word of the reader's sentence ("кыргыз тилинде", "кыргызский
+# язык"), never an endonym inside another language's text.
+LANGUAGE_WORDS = {"ky": N_("Kyrgyz"), "ru": N_("Russian"), "uz": N_("Uzbek"), "en": N_("English")}
+
+
+def language_name(language: str, reader: Translator) -> str:
+    """The name of `language` in the reader's language."""
+    return reader.t(LANGUAGE_WORDS[language])
+
+
+class _Formatter(string.Formatter):
+    """str.format, and a Kyrgyz case ending after a placeholder's colon: `{time:дан}` is the
+    value with the ending its last sound and vowel call for ("10:00дон", "10:30дан")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec in kyrgyz.CASES:
+            return kyrgyz.inflect(value, format_spec)
+        return super().format_field(value, format_spec)
+
+
+FORMATTER = _Formatter()
+_INFLECTED = re.compile(r"\{\w*:[^{}]+\}")
+
+
+def fill(template: str, /, **values: Any) -> str:
+    """`template` with `values` filled in; the Python formatter only where an ending is asked."""
+    if ":" in template and _INFLECTED.search(template):
+        return FORMATTER.format(template, **values)
+    return template.format(**values)
+
+
 class Translator:
     """Translates for one reader. Placeholders use str.format: `t("Hello {name}", name=…)`."""
 
@@ -57,11 +91,11 @@ class Translator:
     def t(self, message: str, **values: Any) -> str:
         """`message` in this language, with `values` filled in."""
         text = self._catalog.gettext(message)
-        return text.format(**values) if values else text
+        return fill(text, **values) if values else text
 
     def tn(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """The form of `singular`/`plural` that goes with the number `n` (`{n}` is filled in)."""
-        return self._catalog.ngettext(singular, plural, n).format(n=n, **values)
+        return fill(self._catalog.ngettext(singular, plural, n), n=n, **values)
 
     def tp(self, context: str, message: str) -> str:
         """`message` as translated in `context` (used for keywords)."""

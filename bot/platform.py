@@ -1,9 +1,16 @@
 """What the platform itself declares through the domains' extension points (`bot.extensions`):
-its commands and its job of the tick."""
+its commands, its job of the tick, the bot's way into the web workspace and its audit log page."""
 
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS as PLATFORM_COMMANDS
 from bot.delivery.prune import PRUNE
+from bot.web import bot_flow
+from bot.web.audit_log import PAGES as AUDIT
+from bot.web.commands import COMMAND as WEB
 
+COMMANDS = (*PLATFORM_COMMANDS, WEB)
 JOBS = (PRUNE,)
+FLOWS = (bot_flow.build,)
+MENU = (bot_flow.ENTRY,)
+PAGES = (AUDIT,)
 
-__all__ = ["COMMANDS", "JOBS"]
+__all__ = ["COMMANDS", "FLOWS", "JOBS", "MENU", "PAGES"]

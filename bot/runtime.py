@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App
 from bot.channels import REGISTRY
 from bot.channels.base import Channel
+from bot.delivery.sender import lane_of
 from bot.delivery.worker import OutboxWorker
 from bot.schedule import Tick
 
@@ -38,7 +39,9 @@ class Runtime:
                     app.conversation, self.worker.wake
                 )
         self.worker.senders = {
-            channel.sender.channel: channel.sender for channel in self.channels.values()
+            lane_of(sender): sender
+            for channel in self.channels.values()
+            for sender in getattr(channel, "senders", [channel.sender])
         }
 
     async def start(self) -> None:

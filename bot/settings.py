@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.db import async_url
@@ -41,9 +41,19 @@ class Settings(BaseSettings):
     telegram_rate: float = 30.0
     telegram_paid_broadcast: bool = False
     sms_rate: float = 1.0
+    smsgate_url: str | None = None
+    smsgate_username: str | None = None
+    smsgate_password: str | None = None
+    smsgate_signing_key: str | None = None
+    smsgate_devices: str = ""
+    smsgate_rate: float = 1.0
+    smsgate_offline: str = "wait"
+    sms_bulk_route: str = "last"
     outbox_stale_seconds: float = 120.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
+    secret_key: SecretStr | None = None
+    web_session_hours: float = 12.0
 
     @field_validator(
         "public_url",
@@ -52,6 +62,11 @@ class Settings(BaseSettings):
         "twilio_account_sid",
         "twilio_auth_token",
         "twilio_from",
+        "smsgate_url",
+        "smsgate_username",
+        "smsgate_password",
+        "smsgate_signing_key",
+        "secret_key",
         mode="before",
     )
     @classmethod
@@ -71,6 +86,41 @@ class Settings(BaseSettings):
         """Telegram accepts 1–256 characters of A–Z, a–z, 0–9, _ and -."""
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("smsgate_offline")
+    @classmethod
+    def _offline_policy(cls, value: str) -> str:
+        """What becomes of a gateway phone's messages while it is offline."""
+        if value not in ("wait", "move"):
+            raise ValueError("SMSGATE_OFFLINE: wait (for the phone) or move (to another route)")
+        return value
+
+    @field_validator("sms_bulk_route")
+    @classmethod
+    def _bulk_route(cls, value: str) -> str:
+        """How bulk SMS (broadcasts, alerts, reminders, invitations) leave."""
+        if value not in ("last", "twilio", "android"):
+            raise ValueError("SMS_BULK_ROUTE: last, twilio or android")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A key short enough to guess signs nothing: at least 32 characters."""
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError(
+                "SECRET_KEY: at least 32 characters; make one with: "
+                'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        return value
+
+    @field_validator("web_session_hours")
+    @classmethod
+    def _positive_hours(cls, value: float) -> float:
+        """A staff session lasts some time: more than zero hours."""
+        if value <= 0:
+            raise ValueError("WEB_SESSION_HOURS: more than 0")
         return value
 
     @field_validator("tender_reminder_days")

@@ -16,7 +16,7 @@ from models.ngo import (
     organization_municipalities,
 )
 from models.outbox import OutboxMessage, OutboxStatus
-from models.pace import SendWindow
+from models.pace import RouteState, SendWindow
 from models.person import Address, ConsentStatus, Person, Role
 from models.service import (
     ApiKey,
@@ -30,6 +30,7 @@ from models.service import (
     SurveyStatus,
 )
 from models.tender import Tender, TenderRelease, TenderReminder, TenderStatus
+from models.web import WebSession, WebSignInLink
 
 __all__ = [
     "Address",
@@ -58,6 +59,7 @@ __all__ = [
     "ProcessedInbound",
     "QuestionKind",
     "Role",
+    "RouteState",
     "SendWindow",
     "Service",
     "Subscription",
@@ -71,6 +73,8 @@ __all__ = [
     "TenderReminder",
     "TenderStatus",
     "UnlistedPlace",
+    "WebSession",
+    "WebSignInLink",
     "organization_categories",
     "organization_municipalities",
 ]

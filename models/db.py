@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -109,6 +111,15 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def _sqlite_foreign_keys(connection: Connection, value: str) -> None:
+    """PRAGMA foreign_keys on the driver's connection, outside any transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={value}")
+    finally:
+        cursor.close()
+
+
 def alembic_config() -> Config:
     """The Alembic configuration, built in code so no alembic.ini has to be found on disk."""
     config = Config()
@@ -124,5 +135,35 @@ async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite copies a table and drops the old one. With foreign
+            # keys on, that drop would first delete every row referring to the table, cascading
+            # into conversations, supports, histories. They go off for the migration only (the
+            # pragma has no effect inside a transaction, so it is set before one begins).
+            await connection.run_sync(_sqlite_foreign_keys, "OFF")
+        try:
+            async with connection.begin():
+                await connection.run_sync(_upgrade)
+        finally:
+            if sqlite:
+                await connection.run_sync(_sqlite_foreign_keys, "ON")
+
+
+async def database_revision(engine: AsyncEngine) -> str | None:
+    """The migration the database is at; None for a database without Kenesh's tables."""
+
+    def _current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+def migrations_between(old: str | None, new: str | None) -> int:
+    """How many migrations lead from revision `old` (None: an empty database) to `new`."""
+    if new is None or old == new:
+        return 0
+    script = ScriptDirectory.from_config(alembic_config())
+    return sum(1 for _ in script.iterate_revisions(new, old or "base"))

@@ -50,8 +50,22 @@ class Need(Base):
     place: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.new)
     staff_comment: Mapped[str | None] = mapped_column(Text)
+    # Moderation: what others (priorities, Open311, public pages) read instead of `description`,
+    # which staff still see. `hidden`: no text at all; `redacted`: set, shown in its place.
+    hidden: Mapped[bool] = mapped_column(default=False)
+    redacted: Mapped[str | None] = mapped_column(Text)
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
+    moderated_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def public_description(self) -> str | None:
+        """The text others may read: None when hidden, the redacted text when there is one."""
+        if self.hidden:
+            return None
+        return self.redacted if self.redacted is not None else self.description
 
     @property
     def reference(self) -> str:

@@ -16,6 +16,9 @@ LIVE = 0  # replies in a live conversation go before everything else
 NOTICE = 10  # one person's news: a status change, an alert, an invitation
 BULK = 100  # broadcasts
 FILE_REPLY = "reply_file"  # the kind of a reply carrying a file (a report): bytes dropped once sent
+# the kind of the confirmation of STOP where it goes through the outbox (the SMS gateway): the one
+# message that still goes to an address that has just opted out
+FAREWELL = "farewell"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -42,6 +45,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_pending", "status", "channel", "priority"),
         # progress and "is anything of this broadcast still waiting?" without reading its rows
         Index("ix_outbox_messages_broadcast_status", "broadcast_id", "status"),
+        # a channel with several routes claims per route (one SMS gateway phone)
+        Index("ix_outbox_messages_route", "channel", "route", "status", "priority"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +55,9 @@ class OutboxMessage(Base):
         ForeignKey("addresses.id", ondelete="SET NULL"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
+    # which of the channel's routes sends it (SMS: "twilio", "android:NAME"), chosen just before
+    # it is claimed; None on channels with one route, and until then
+    route: Mapped[str | None] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(32), default="notice")

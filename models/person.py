@@ -48,6 +48,11 @@ class Person(Base):
         str_enum(ConsentStatus), default=ConsentStatus.unknown
     )
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the staff member who recorded consent given at the office (assisted entry); NULL when the
+    # person gave it themselves in the bot
+    consent_recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL")
+    )
     # the NGO this person is a member of (role ngo_member once it is approved)
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
@@ -86,6 +91,9 @@ class Address(Base):
     # person writes again.
     unreachable: Mapped[bool] = mapped_column(default=False)
     opted_out: Mapped[bool] = mapped_column(default=False)
+    # the provider route this address last wrote through, where a channel has several (SMS:
+    # "twilio", or "android:NAME" for one gateway phone): replies leave the way they came
+    route: Mapped[str | None] = mapped_column(String(32))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -30,9 +30,12 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 MUTABLE_TABLES = (
     "audit_events",
     "unlisted_places",
+    "web_sessions",
+    "web_sign_in_links",
     "outbox_messages",
     "broadcasts",
     "send_windows",
+    "route_states",
     "survey_answers",
     "survey_invitations",
     "survey_questions",

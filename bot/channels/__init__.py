@@ -5,19 +5,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.channels.base import ChannelRegistry, ChannelType
 from bot.channels.simulator import SIMULATOR
 from bot.channels.sms import SMS
 from bot.channels.telegram import TELEGRAM
 
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+
 REGISTRY = ChannelRegistry([SIMULATOR, TELEGRAM, SMS])
 
 
-def channel_name(code: str) -> str:
-    """What people call a channel they are reached on ("SMS", "Telegram"); the code of any
-    other (the simulator, one since removed)."""
+def channel_name(code: str, tr: Translator | None = None) -> str:
+    """What people call a channel ("SMS", "Telegram", the terminal simulator), in the reader's
+    language with `tr`; never the bare code but for a channel since removed."""
     known = REGISTRY.get(code)
-    return known.name if known is not None and known.connect is not None else code
+    if known is None:
+        return code
+    return tr.t(known.name) if tr is not None else known.name
 
 
 def reachable() -> list[ChannelType]:

@@ -21,7 +21,8 @@ from bot.settings import Settings
 
 
 class Channel(Protocol):
-    """A channel connected in one process."""
+    """A channel connected in one process. A channel with several ways out (SMS: Twilio and
+    each gateway phone) also has `senders`, one per route; `sender` is then the first."""
 
     sender: Sender
 

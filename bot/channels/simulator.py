@@ -12,12 +12,13 @@ from sqlalchemy import select
 from bot.channels.base import ChannelType
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Capabilities, Inbound, Location, Photo, Reply
+from bot.i18n import N_
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import utcnow
 
 SIMULATOR = ChannelType(
     code="sim",
-    name="Terminal simulator",
+    name=N_("Terminal simulator"),  # the other channels' names are the same in every language
     capabilities=Capabilities(
         buttons=False,
         photos=True,

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from bot.text import clean_text
+
 # Choice ids the core reserves: the skip button of an optional question, "more" of a long list.
 SKIP = "__skip"
 MORE = "__more"
+DEDUP_KEY_LENGTH = 128  # processed_inbound.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,20 @@ class Inbound:
     contact_phone: str | None = None
     contact_verified: bool = True
     dedup_key: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever a channel passes on is cleaned here, once for every channel: a NUL byte or a
+        # lone surrogate would fail the insert of the turn on PostgreSQL, forever.
+        for name in ("address", "text", "choice", "token", "contact_phone"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean_text(value))
+        if self.photo is not None:
+            object.__setattr__(self, "photo", Photo(clean_text(self.photo.ref)))
+        if self.dedup_key is not None and len(self.dedup_key) > DEDUP_KEY_LENGTH:
+            # a provider id longer than its column: its digest is as unique, and fits
+            digest = hashlib.sha256(self.dedup_key.encode("utf-8", "replace")).hexdigest()
+            object.__setattr__(self, "dedup_key", digest)
 
 
 @dataclass(frozen=True, slots=True)

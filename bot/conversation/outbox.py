@@ -15,7 +15,11 @@ from models.outbox import FILE_REPLY, LIVE
 
 
 def reply_rows(
-    person: Person, address: Address, replies: list[Reply], hold: timedelta | None = None
+    person: Person,
+    address: Address,
+    replies: list[Reply],
+    hold: timedelta | None = None,
+    kind: str = "reply",
 ) -> list[dict[str, Any]]:
     """Outbox rows for a conversation's replies, in order."""
     not_before = utcnow() + hold if hold else None
@@ -26,7 +30,7 @@ def reply_rows(
             "channel": address.channel,
             "body": reply.text,
             "payload": reply.to_payload(),
-            "kind": FILE_REPLY if reply.document is not None else "reply",
+            "kind": FILE_REPLY if reply.document is not None else kind,
             "priority": LIVE,
             "status": OutboxStatus.queued.value,
             "attempts": 0,
@@ -44,9 +48,10 @@ async def queue_replies(
     address: Address,
     replies: list[Reply],
     hold: timedelta | None = None,
+    kind: str = "reply",
 ) -> list[int]:
     """Queue a conversation's replies for the address the person wrote from, in order; their ids."""
-    rows = reply_rows(person, address, replies, hold)
+    rows = reply_rows(person, address, replies, hold, kind)
     if not rows:
         return []
     table = OutboxMessage.__table__

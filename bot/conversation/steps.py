@@ -15,10 +15,15 @@ from bot.conversation.folding import fold, normalize_spaces
 from bot.conversation.messages import MORE, SKIP, Choice, Inbound, Reply, Request
 from bot.i18n import N_
 from bot.phones import normalize_phone
+from bot.text import typed_number
 from bot.times import parse_local
 from models.base import utcnow
 
 REQUEST_LABELS = {"location": N_("📍 Share location"), "contact": N_("📱 Share my phone number")}
+
+# What the columns answers go to hold (needs.photo_ref, needs.place).
+PHOTO_REF_LENGTH = 512
+PLACE_LENGTH = 300
 
 Text = str | Callable[[Context], str | Awaitable[str]]
 
@@ -117,6 +122,13 @@ class Step:
         raise NotImplementedError
 
 
+def too_long(ctx: Context, text: str, limit: int) -> str:
+    """The hint for an answer longer than `limit` characters."""
+    return ctx.t(
+        N_("That is too long: {length} characters, at most {n} fit."), length=len(text), n=limit
+    )
+
+
 def _skip_choice(ctx: Context) -> Choice:
     return Choice(id=SKIP, label=ctx.t(N_("Skip")), key="0")
 
@@ -153,13 +165,7 @@ class Ask(Step):
                 ctx.t(N_("That is too short: write at least {n} characters."), n=self.min_length)
             )
         if len(text) > self.max_length:
-            raise Invalid(
-                ctx.t(
-                    N_("That is too long: {length} characters, at most {n} fit."),
-                    length=len(text),
-                    n=self.max_length,
-                )
-            )
+            raise Invalid(too_long(ctx, text, self.max_length))
         return text
 
 
@@ -185,6 +191,8 @@ class AskPhoto(Step):
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         if message.photo is not None:
+            if len(message.photo.ref) > PHOTO_REF_LENGTH:  # no real file id or MMS link is
+                raise Invalid(ctx.t(N_("That photo could not be kept. Send another, or skip.")))
             return message.photo.ref
         if ctx.is_skip(message):
             return None
@@ -201,13 +209,18 @@ class AskPlace(Step):
 
     async def accept(self, ctx: Context, message: Inbound) -> Any:
         if message.location is not None:
-            return {"latitude": message.location.latitude, "longitude": message.location.longitude}
+            latitude, longitude = message.location.latitude, message.location.longitude
+            if not (abs(latitude) <= 90 and abs(longitude) <= 180):  # NaN fails too
+                raise Invalid(ctx.t(N_("That location is not on the map. Share it again.")))
+            return {"latitude": latitude, "longitude": longitude}
         if ctx.is_skip(message):
             return None
         text = normalize_spaces(message.text)
         if len(text) < 2:
             raise Invalid(ctx.t(N_("Write the village and street, or skip this step.")))
-        return {"place": text[:300]}
+        if len(text) > PLACE_LENGTH:
+            raise Invalid(too_long(ctx, text, PLACE_LENGTH))
+        return {"place": text}
 
 
 class AskContact(Step):
@@ -305,8 +318,8 @@ class Choose(Step):
         text = normalize_spaces(message.text)
         if not text:
             raise Invalid(ctx.t(N_("Please choose one of the options.")))
-        if text.isdigit():
-            number = int(text)
+        number = typed_number(text)
+        if number is not None:
             if number == 0 and more:
                 return self._turn_page(ctx, options)
             if 1 <= number <= len(shown):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from models import Address, OutboxMessage, OutboxStatus
 from models.base import utcnow
+from models.outbox import FAREWELL
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class Claimed:
 
     id: int
     channel: str
+    lane: str  # the worker's lane: the route, or the channel
     body: str
     payload: dict[str, Any] | None
     attempts: int
@@ -26,10 +28,12 @@ class Claimed:
     address: str
 
 
-async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[Claimed]:
-    """Take up to `limit` due messages of `channel`, most urgent first (rows locked with SKIP
-    LOCKED: several processes never take the same one); messages to addresses that can no
-    longer receive are marked skipped instead."""
+async def claim(
+    sessions: async_sessionmaker, channel: str, limit: int, route: str | None = None
+) -> list[Claimed]:
+    """Take up to `limit` due messages of `channel` (of its `route`, when it has several), most
+    urgent first (rows locked with SKIP LOCKED: several processes never take the same one);
+    messages to addresses that can no longer receive are marked skipped instead."""
     now = utcnow()
     outbox, addresses = OutboxMessage.__table__, Address.__table__
     async with sessions() as session, session.begin():
@@ -41,6 +45,7 @@ async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[
                     outbox.c.body,
                     outbox.c.payload,
                     outbox.c.attempts,
+                    outbox.c.kind,
                     addresses.c.id.label("address_id"),
                     addresses.c.value,
                     addresses.c.opted_out,
@@ -50,6 +55,7 @@ async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[
                 .where(
                     outbox.c.status == OutboxStatus.queued.value,
                     outbox.c.channel == channel,
+                    *([outbox.c.route == route] if route else []),
                     or_(outbox.c.not_before.is_(None), outbox.c.not_before <= now),
                 )
                 .order_by(outbox.c.priority, outbox.c.id)
@@ -59,7 +65,8 @@ async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[
         ).all()
         claimed, skipped = [], defaultdict(list)
         for row in rows:
-            if row.address_id is None or row.opted_out or row.unreachable:
+            stopped = row.opted_out and row.kind != FAREWELL  # STOP's confirmation still goes
+            if row.address_id is None or stopped or row.unreachable:
                 reason = (
                     "no address"
                     if row.address_id is None
@@ -71,6 +78,7 @@ async def claim(sessions: async_sessionmaker, channel: str, limit: int) -> list[
                     Claimed(
                         row.id,
                         row.channel,
+                        route or row.channel,
                         row.body,
                         row.payload,
                         row.attempts + 1,

@@ -22,6 +22,7 @@ RECORD = (
         error=bindparam("error"),
         provider_id=bindparam("provider_id"),
         sent_at=bindparam("sent_at"),
+        attempts=bindparam("attempts"),
         not_before=func.coalesce(
             bindparam("not_before", type_=UTCDateTime()), _outbox.c.not_before
         ),

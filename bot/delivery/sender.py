@@ -14,7 +14,8 @@ class Outcome(enum.StrEnum):
 
     sent: the provider took it · unreachable: the address cannot receive (blocked, deactivated) ·
     opted_out: the recipient unsubscribed (SMS STOP) · failed: a permanent error, retrying will
-    not help · retry: a transient error, try later.
+    not help · retry: a transient error, try later · held: the route cannot send now (its phone
+    is offline): back to the queue without counting an attempt, to wait or move to another route.
     """
 
     sent = "sent"
@@ -22,6 +23,7 @@ class Outcome(enum.StrEnum):
     opted_out = "opted_out"
     failed = "failed"
     retry = "retry"
+    held = "held"
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,24 @@ class Delivery:
 
 
 class Sender(Protocol):
-    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself."""
+    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself.
+
+    A channel with several ways out (SMS: Twilio and each gateway phone) has one sender per
+    route: each also has `route` (its name, as in `outbox_messages.route`) and
+    `async prepare(engine) -> bool | int`, called before each claim: it may choose the routes of
+    new messages, and says whether this route can send now (False: an offline phone, nothing is
+    claimed; a number: at most that many, a trial). The worker gives each route its own lane, pace and shared send window.
+    """
 
     channel: str
-    rate: float | None  # messages a second on this channel (None: no limit)
+    rate: float | None  # messages a second on this channel or route (None: no limit)
     per_address_interval: float  # seconds between two messages to one address
 
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send `reply` to `address` (a chat id, a phone number)."""
         ...
+
+
+def lane_of(sender: Sender) -> str:
+    """The worker's lane for a sender: its route, or its channel when that has one route."""
+    return getattr(sender, "route", None) or sender.channel

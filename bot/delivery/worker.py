@@ -4,8 +4,9 @@ Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several processe
 outbox without sending a message twice. A row is marked `sending` before the provider is called:
 if the process dies mid-send, at most that one message is sent again after a restart.
 
-Each channel has its own lane: its own claims, sized to half a second of its rate, so a slow
-channel (SMS at 1 a second) never holds back a fast one. Claims are pipelined: the next batch is
+Each channel has its own lane — each route, where a channel has several (Twilio and every SMS
+gateway phone): its own claims, sized to half a second of its rate, so a slow channel (SMS at 1
+a second) or a phone that went offline never holds back another. Claims are pipelined: the next batch is
 claimed while the last half of the current one is still being paced out, so the provider's rate
 is used without a gap between batches. Each claim reserves its send slots in the shared
 `send_windows` row of its channel, so all processes together stay within the rate.
@@ -27,7 +28,7 @@ from bot.conversation.messages import Reply
 from bot.delivery.claim import Claimed, claim
 from bot.delivery.pace import Pace
 from bot.delivery.recorder import Recorder
-from bot.delivery.sender import Delivery, Outcome, Sender
+from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
 from bot.delivery.windows import reserve
 from bot.metrics import Metrics
 from bot.phones import mask_phones
@@ -75,7 +76,7 @@ class OutboxWorker:
         self.sessions = sessions
         self._engine = sessions.kw["bind"]
         self._recorder = Recorder(self._engine)
-        self.senders = {sender.channel: sender for sender in senders}
+        self.senders = {lane_of(sender): sender for sender in senders}  # by lane
         self._paces: dict[str, Pace] = {}
         self.batch = batch
         self.idle_seconds = idle_seconds
@@ -91,8 +92,8 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
-        for channel in self.senders:
-            self._lanes[channel].wake.set()
+        for lane in self.senders:
+            self._lanes[lane].wake.set()
 
     async def start(self) -> None:
         """Recover rows a dead process left `sending`, then run in the background."""
@@ -117,7 +118,7 @@ class OutboxWorker:
                 update(OutboxMessage)
                 .where(
                     OutboxMessage.status == OutboxStatus.sending,
-                    OutboxMessage.channel.in_(list(self.senders)),
+                    OutboxMessage.channel.in_({s.channel for s in self.senders.values()}),
                     OutboxMessage.sent_at.is_(None),
                     OutboxMessage.not_before < utcnow() - self.stale,
                 )
@@ -127,7 +128,7 @@ class OutboxWorker:
 
     async def _run(self) -> None:
         await asyncio.gather(
-            self._recover_now_and_then(), *(self._run_lane(channel) for channel in self.senders)
+            self._recover_now_and_then(), *(self._run_lane(lane) for lane in self.senders)
         )
 
     async def _recover_now_and_then(self) -> None:
@@ -138,12 +139,23 @@ class OutboxWorker:
             except Exception:
                 log.exception("recovering stale messages failed; trying again later")
 
+    async def _claim(self, key: str) -> list[Claimed]:
+        """One claim for lane `key`, once its sender has prepared (nothing when it cannot send)."""
+        sender = self.senders[key]
+        prepare = getattr(sender, "prepare", None)
+        ready = True if prepare is None else await prepare(self._engine)
+        if not ready:
+            return []
+        size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
+        route = getattr(sender, "route", None)
+        return await claim(self.sessions, sender.channel, size, route)
+
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
         while True:
             lane.wake.clear()  # before looking: a wake during the batch is not lost
             try:
-                claimed = await claim(self.sessions, channel, self._claim_size(channel))
+                claimed = await self._claim(channel)
                 if claimed:
                     await self._dispatch(claimed)
             except Exception:
@@ -161,8 +173,8 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Claim one batch per channel and send all of it; the number of messages handled."""
         claimed = []
-        for channel in self.senders:
-            claimed += await claim(self.sessions, channel, self._claim_size(channel))
+        for lane in self.senders:
+            claimed += await self._claim(lane)
         if claimed:
             await asyncio.gather(*await self._dispatch(claimed))
         return len(claimed)
@@ -177,9 +189,9 @@ class OutboxWorker:
     async def _dispatch(self, claimed: list[Claimed]) -> list[asyncio.Task[bool]]:
         """Reserve the batch's send slots, then start one task per address (each after the
         address's previous one, so its messages keep their order across batches)."""
-        per_channel: dict[str, int] = defaultdict(int)
+        per_channel: dict[str, int] = defaultdict(int)  # per lane
         for item in claimed:
-            per_channel[item.channel] += 1
+            per_channel[item.lane] += 1
         for channel, count in per_channel.items():
             pace = self.pace(channel)
             if pace.interval:
@@ -225,7 +237,7 @@ class OutboxWorker:
                 delivery = await self._send(message)
                 await self._record(message, delivery)
                 pending -= 1
-                self._done(message.channel, 1)
+                self._done(message.lane, 1)
                 if delivery.outcome != Outcome.sent:
                     rest = [m.id for m in group[position + 1 :]]
                     blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
@@ -236,7 +248,7 @@ class OutboxWorker:
             log.exception("sending to address %s failed", group[0].address_id)
             return False
         finally:
-            self._done(group[0].channel, pending)
+            self._done(group[0].lane, pending)
 
     def _claim_size(self, channel: str) -> int:
         """About half a second's worth of the channel's sends: a live reply queued behind a bulk
@@ -257,9 +269,9 @@ class OutboxWorker:
 
     async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
-        await self.pace(message.channel).wait(message.address)
+        await self.pace(message.lane).wait(message.address)
         try:
-            return await self.senders[message.channel].send(message.address, reply)
+            return await self.senders[message.lane].send(message.address, reply)
         except Exception as error:  # a sender bug must not stop the worker or lose the message
             log.exception("sender %s raised on message %s", message.channel, message.id)
             return Delivery(Outcome.retry, error=f"{type(error).__name__}")
@@ -267,8 +279,14 @@ class OutboxWorker:
     async def _record(self, message: Claimed, delivery: Delivery) -> None:
         """Committed right after the send, before the next message to that address goes: a
         crash can repeat at most the messages in flight (one per address)."""
+        attempts = message.attempts
         if delivery.outcome == Outcome.sent:
             status, not_before = OutboxStatus.sent, None
+        elif delivery.outcome == Outcome.held:
+            # the route is down: due again at once, the try not counted; its lane claims
+            # nothing while it is down (a trial now and then), and a move re-routes it
+            status, not_before = OutboxStatus.queued, None
+            attempts -= 1
         elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
             status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)
         else:
@@ -280,6 +298,7 @@ class OutboxWorker:
             "provider_id": delivery.provider_id,
             "sent_at": utcnow() if status == OutboxStatus.sent else None,
             "not_before": not_before,
+            "attempts": attempts,
         }
         blocks = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
         await self._recorder.record(

@@ -34,11 +34,17 @@ def parse_texts(items: list[str]) -> dict[str, str]:
 
 
 def local_time(text: str, zone: str) -> datetime:
-    """A local "YYYY-MM-DD HH:MM" as an aware datetime."""
+    """A local "YYYY-MM-DD HH:MM" (or "DD.MM.YYYY HH:MM") in the future, as an aware datetime:
+    a past time is refused, as the bot refuses it, rather than sent at once."""
     try:
-        return parse_local(text, zone)
+        moment = parse_local(text, zone)
     except ValueError:
-        raise ValueError(f"--at {text!r}: write it as YYYY-MM-DD HH:MM") from None
+        raise ValueError(
+            f"--at {text!r}: write it as YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM"
+        ) from None
+    if moment <= utcnow():
+        raise ValueError(f"--at {text!r} has passed ({zone}); leave out --at to send now")
+    return moment
 
 
 def arguments(broadcast: argparse.ArgumentParser) -> None:
@@ -59,7 +65,9 @@ def arguments(broadcast: argparse.ArgumentParser) -> None:
     send.add_argument("--channel", action="append", help="only this channel (repeatable)")
     send.add_argument("--language", action="append", help="only readers of this language")
     send.add_argument("--category", help="only people who reported or support this category")
-    send.add_argument("--at", help="local time to send, YYYY-MM-DD HH:MM (TIMEZONE)")
+    send.add_argument(
+        "--at", help="local time to send, YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (TIMEZONE)"
+    )
     send.add_argument("--preview", action="store_true", help="only show recipients and cost")
     for name in ("cancel", "report"):
         action = actions.add_parser(name, help=f"{name} a broadcast")

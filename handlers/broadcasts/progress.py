@@ -114,7 +114,7 @@ def describe(tr: Translator, figures: dict[str, Figures], compact: bool = False)
         return [figures_line(tr, total)]
     lines = []
     for channel, seen in sorted(figures.items()):
-        lines.append(f"{channel_name(channel)} — {figures_line(tr, seen)}")
+        lines.append(f"{channel_name(channel, tr)} — {figures_line(tr, seen)}")
         if seen.failed:
             lines.append(f"  {tr.t(FAILED)}: {_reasons(tr, seen.failed, {})}")
         if seen.skipped:

@@ -23,7 +23,8 @@ def arguments(open311: argparse.ArgumentParser) -> None:
 
 
 async def run(invocation: Invocation) -> int:
-    """Run one `kenesh open311` action; a refused one prints why and returns 1."""
+    """Run one `kenesh open311` action; a refused one (a name taken, unknown or revoked
+    already) is a bad argument: it prints why, exit status 2."""
     args = invocation.args
     app = await invocation.app()
     try:
@@ -35,8 +36,7 @@ async def run(invocation: Invocation) -> int:
             else:
                 rows = await list_api_keys(session)
     except ApiKeyError as error:
-        print(f"kenesh open311: {error}", file=sys.stderr)
-        return 1
+        raise ValueError(str(error)) from None
     if args.action == "key":
         # stdout carries only the key, for scripts; it is not stored and cannot be shown again
         print(key)

@@ -113,6 +113,16 @@ async def supports_of(session: AsyncSession, need_id: int) -> int:
     )
 
 
+async def supports(session: AsyncSession, person: Person, need: Need) -> bool:
+    """Whether `person` supports `need` already."""
+    found = await session.scalar(
+        select(NeedSupport.id).where(
+            NeedSupport.need_id == need.id, NeedSupport.person_id == person.id
+        )
+    )
+    return found is not None
+
+
 async def support_need(session: AsyncSession, person: Person, need: Need) -> bool:
     """Add the person's support; False if they already support it (or reported it)."""
     if need.reporter_id == person.id:
@@ -185,6 +195,23 @@ async def change_status(
     if reporter is None:
         return
     await notify.enqueue(session, reporter, status_notice(reporter, need, status, comment))
+
+
+async def change_statuses(
+    session: AsyncSession,
+    staff: Person,
+    need_ids: Sequence[int],
+    status: NeedStatus,
+    comment: str | None,
+) -> list[Need]:
+    """Several needs to one status at once, each reporter told: all of them or, if any is out
+    of the staff member's scope (refused and recorded), none."""
+    if status == NeedStatus.rejected and not comment:
+        raise ValueError("a rejection needs a reason")
+    needs = [await need_for_staff(session, staff, need_id) for need_id in dict.fromkeys(need_ids)]
+    for need in needs:
+        await change_status(session, staff, need, status, comment)
+    return needs
 
 
 def status_notice(reporter: Person, need: Need, status: NeedStatus, comment: str | None) -> str:

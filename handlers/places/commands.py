@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from bot.extensions import Command, Invocation
 from handlers.places.register import (
@@ -41,7 +40,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(invocation: Invocation) -> int:
-    """Run one `kenesh municipalities` action; a refused one prints why and returns 1."""
+    """Run one `kenesh municipalities` action; a refused one (an unknown code, a unit merged
+    already, …) is a bad argument: it prints why, exit status 2, and nothing changes."""
     args = invocation.args
     app = await invocation.app()
     names = {lang: getattr(args, f"name_{lang}", None) for lang in ("ky", "ru", "en", "uz")}
@@ -61,8 +61,7 @@ async def run(invocation: Invocation) -> int:
                 change = await rename_unit(session, args.code, names, args.new_code)
             _report(change, {u.id: u for u in await units(session)})
     except RegisterError as error:
-        print(f"kenesh municipalities: {error}", file=sys.stderr)
-        return 1
+        raise ValueError(str(error)) from None
     return 0
 
 

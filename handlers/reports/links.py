@@ -5,8 +5,8 @@ An SMS cannot hold a chart or a spreadsheet, so staff on SMS get the summary and
 municipality or service, language, who asked, until when) in 34 bytes with an HMAC, so a link
 costs about 80 characters. Nothing is stored: the report is made again when the link is
 opened, and the asker's scope is checked again then (a staff member who lost the role gets
-403). The HMAC key is derived from TWILIO_AUTH_TOKEN, the secret every SMS set-up already has;
-without it (no SMS) there are no links.
+403). The HMAC key is derived from SECRET_KEY (`bot.keys`), so rotating a provider's
+credentials leaves the links working; a new SECRET_KEY voids them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.app import App
 from bot.audit import PermissionDenied
+from bot.keys import signing_key
 from bot.settings import LANGUAGES, Settings
 from handlers.reports.build import gather_report, render_files
 from handlers.reports.kinds import ReportKind
@@ -57,12 +58,9 @@ class Grant:
     language: str
 
 
-def link_key(settings: Settings) -> bytes | None:
-    """The links' HMAC key, derived from TWILIO_AUTH_TOKEN (None: no SMS, no links)."""
-    if not settings.twilio_auth_token:
-        return None
-    secret = settings.twilio_auth_token.encode()
-    return hmac.new(secret, b"kenesh report links", hashlib.sha256).digest()
+def link_key(settings: Settings) -> bytes:
+    """The links' HMAC key, derived from SECRET_KEY."""
+    return signing_key(settings, "report links")
 
 
 def _mac(key: bytes, body: bytes) -> bytes:
@@ -108,11 +106,10 @@ def verify(key: bytes, token: str, zone: str, now: datetime | None = None) -> Gr
 
 
 def report_links(settings: Settings, grant: Grant) -> tuple[str, str] | None:
-    """(chart URL, spreadsheet URL) for `grant`, or None when links cannot be made."""
-    key = link_key(settings)
-    if key is None or not settings.public_url:
+    """(chart URL, spreadsheet URL) for `grant`, or None without a public address."""
+    if not settings.public_url:
         return None
-    token = sign(key, grant, utcnow() + TTL)
+    token = sign(link_key(settings), grant, utcnow() + TTL)
     base = settings.public_url.rstrip("/") + PATH + token
     return f"{base}.png", f"{base}.xlsx"
 
@@ -133,11 +130,10 @@ NOT_FOUND = Download(404, b"not found")
 async def download(sessions: async_sessionmaker, settings: Settings, filename: str) -> Download:
     """The file behind `PATH + filename`, made now; 404 for a bad or old link, 403 when the
     asker may no longer see it (refusal audited)."""
-    key = link_key(settings)
     token, _, extension = filename.rpartition(".")
-    if key is None or extension not in MEDIA:
+    if extension not in MEDIA:
         return NOT_FOUND
-    grant = verify(key, token, settings.timezone)
+    grant = verify(link_key(settings), token, settings.timezone)
     if grant is None:
         return NOT_FOUND
     async with sessions() as session, session.begin():
@@ -154,10 +150,10 @@ async def download(sessions: async_sessionmaker, settings: Settings, filename: s
 
 
 def links_routes(app: App) -> APIRouter:
-    """`GET /reports/{token}.png|xlsx`, when links can be made (TWILIO_AUTH_TOKEN is set)."""
+    """`GET /reports/{token}.png|xlsx`, when links can be made (PUBLIC_URL is set)."""
     router = APIRouter()
     sessions, settings = app.sessions, app.settings
-    if link_key(settings) is None:
+    if not settings.public_url:
         return router
 
     @router.get(PATH + "{filename}")

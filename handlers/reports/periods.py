@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, case
 
+from bot.times import parse_date
+
 DAILY_UP_TO = 62  # days; longer periods are counted by month
 MONTHLY_UP_TO = 36  # months; longer ones by year
 MAX_DAYS = 366 * 10  # a custom period longer than this is refused
@@ -118,16 +120,7 @@ def preset_period(preset: Preset, zone: str, today: date | None = None) -> Perio
 
 def parse_day(text: str) -> date | None:
     """A date typed as 2026-05-31 (also 2026.05.31, 2026/05/31, or 31.05.2026); None if not one."""
-    cleaned = text.strip().replace("/", "-").replace(".", "-").replace(" ", "")
-    parts = cleaned.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    if len(parts[0]) != 4:  # day first, as Kyrgyz and Russian dates are written
-        parts.reverse()
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return None
+    return parse_date(text)
 
 
 def bucket_index(column: ColumnElement[datetime], buckets: list[Bucket]) -> ColumnElement[int]:

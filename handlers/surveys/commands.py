@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.extensions import Command, Invocation
+from bot.extensions import Command, Invocation, positive_days
 from bot.settings import Settings
 from bot.times import local_time
 from handlers.surveys.results import results
@@ -46,11 +46,16 @@ def survey_arguments(surveys: argparse.ArgumentParser) -> None:
     load.add_argument("file", type=Path)
     load.add_argument("service_id", type=int)
     when = load.add_mutually_exclusive_group()
-    when.add_argument("--at", help="local time of the invitations, YYYY-MM-DD HH:MM (TIMEZONE)")
+    when.add_argument(
+        "--at",
+        help="local time of the invitations, YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (TIMEZONE)",
+    )
     when.add_argument("--now", action="store_true", help="send the invitations at once")
     remind = load.add_mutually_exclusive_group()
     remind.add_argument("--remind-at", help="local time of the one reminder")
-    remind.add_argument("--remind-after-days", type=int, help="the reminder N days later")
+    remind.add_argument(
+        "--remind-after-days", type=positive_days, help="the reminder N days later (≥ 1)"
+    )
     shown = survey_actions.add_parser("results", help="a survey's anonymous figures as JSON")
     shown.add_argument("survey_id", type=int)
     close = survey_actions.add_parser("close", help="take no more answers, send no reminder")

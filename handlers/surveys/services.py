@@ -92,8 +92,10 @@ async def create_service(
     only their municipality's tenders (refused and audited otherwise); `author` None is an
     operator at the command line."""
     tender = await session.get(Tender, tender_id)
-    if tender is None or tender.status != TenderStatus.awarded:
-        raise ServiceError("the tender is not awarded")
+    if tender is None:
+        raise ServiceError(f"there is no tender {tender_id}")
+    if tender.status != TenderStatus.awarded:
+        raise ServiceError(f"tender {tender_id} is {tender.status}, not awarded")
     if author is not None and not author.may_manage(tender.municipality_id):
         await audit.record(session, author.id, "create_service", "refused", f"tender={tender_id}")
         raise PermissionDenied("create_service", f"tender={tender_id}")

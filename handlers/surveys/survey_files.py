@@ -57,11 +57,13 @@ class SurveyFile:
 
 
 def parse_local(text: str, zone: str) -> datetime:
-    """'YYYY-MM-DD HH:MM' in `zone`, as an aware datetime."""
+    """'YYYY-MM-DD HH:MM' (or 'DD.MM.YYYY HH:MM') in `zone`, as an aware datetime."""
     try:
         return times.parse_local(str(text), zone)
     except ValueError:
-        raise SurveyFileError(f"{text!r}: write times like 2026-12-01 10:00") from None
+        raise SurveyFileError(
+            f"{text!r}: write times like 2026-12-01 10:00 or 01.12.2026 10:00"
+        ) from None
 
 
 def _texts(value: Any, where: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.extensions import Command, Invocation
+from bot.extensions import BAD_ARGUMENTS, INVALID, Command, Invocation
 from handlers.tenders.ocds.importer import ImportRefused, import_package
 from handlers.tenders.ocds.package import build_package, dump_package, package_uri
 from handlers.tenders.ocds.validate import validate_package
@@ -38,14 +38,21 @@ async def run(invocation: Invocation) -> int:
     raise AssertionError(args.action)
 
 
+class NotJson(ValueError):
+    """The file was read and is not JSON: for `validate`, an answer (invalid), not a refusal."""
+
+
 def read_json(path: Path) -> Any:
-    """The JSON in `path`; ValueError with a readable reason otherwise."""
+    """The JSON in `path`. ValueError (exit status 2) when it cannot be read; NotJson when it
+    is not JSON."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes()
     except OSError as error:
         raise ValueError(f"{path}: {error.strerror or error}") from None
+    try:
+        return json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: not JSON ({error})") from None
+        raise NotJson(f"{path}: not JSON ({error})") from None
 
 
 async def export(invocation: Invocation, output: Path | None) -> int:
@@ -73,26 +80,22 @@ def validate(path: Path) -> int:
     """Print the schema errors of the package in `path`; 1 when there are any."""
     try:
         data = read_json(path)
-    except ValueError as error:
+    except NotJson as error:
         print(f"kenesh tenders validate: {error}", file=sys.stderr)
-        return 1
+        return INVALID
     errors = validate_package(data)
     for error in errors:
         print(error)
     if errors:
         print(f"{path}: not valid OCDS 1.1.5 ({len(errors)} errors)", file=sys.stderr)
-        return 1
+        return INVALID
     print(f"{path}: valid OCDS 1.1.5 release package, {len(data['releases'])} releases")
     return 0
 
 
 async def import_file(invocation: Invocation, path: Path) -> int:
     """Import the package in one transaction: all of it, or nothing with every reason."""
-    try:
-        data = read_json(path)
-    except ValueError as error:
-        print(f"kenesh tenders import: {error}", file=sys.stderr)
-        return 1
+    data = read_json(path)  # a file not JSON is refused like an invalid one: status 2
     app = await invocation.app()
     try:
         async with app.sessions() as session, session.begin():
@@ -101,7 +104,7 @@ async def import_file(invocation: Invocation, path: Path) -> int:
         print(f"kenesh tenders import: {path} refused, nothing imported:", file=sys.stderr)
         for error in refused.errors:
             print(f"  {error}", file=sys.stderr)
-        return 1
+        return BAD_ARGUMENTS
     for note in summary.notes:
         print(f"note: {note}")
     print(summary)

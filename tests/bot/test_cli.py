@@ -13,6 +13,7 @@ import urllib.request
 from sqlalchemy import select as sql_select
 
 from bot.i18n import translator
+from bot.reference import CATEGORIES_CSV, MUNICIPALITIES_CSV
 from models import Need, NeedStatus
 from models.db import create_engine, create_sessionmaker
 from tests.processes import KENESH, free_port, kenesh, lines
@@ -147,9 +148,17 @@ async def test_killed_mid_conversation_resumes_at_the_same_question(cli_env) -> 
 
 
 async def test_seed_is_idempotent_and_reports_bad_files(cli_env, tmp_path) -> None:
-    first = kenesh(cli_env, "seed")
+    created = kenesh(cli_env, "db", "upgrade")  # a new database: it says it made it
+    assert re.fullmatch(
+        r"database created: [1-9]\d* migrations applied, now at revision \d{4}\n", created.stdout
+    ), created.stdout
+    first = kenesh(cli_env, "seed")  # what it loaded, not "0 added"
     assert first.returncode == 0, first.stderr
-    assert "municipalities: 0 added, 0 updated" in first.stdout  # loaded on first start already
+    places = MUNICIPALITIES_CSV.read_text(encoding="utf-8").count("\n") - 1
+    kinds = CATEGORIES_CSV.read_text(encoding="utf-8").count("\n") - 1
+    assert first.stdout == (
+        f"municipalities: {places} added, 0 updated\ncategories: {kinds} added, 0 updated\n"
+    )
     custom = tmp_path / "places.csv"
     custom.write_text(
         "code,kind,parent_code,name_ky,name_ru,name_en\n"
@@ -164,7 +173,7 @@ async def test_seed_is_idempotent_and_reports_bad_files(cli_env, tmp_path) -> No
         "code,kind,parent_code,name_ky,name_ru,name_en\nX,village,,a,b,c\n", encoding="utf-8"
     )
     bad = kenesh(cli_env, "seed", "--municipalities", str(custom))
-    assert bad.returncode == 1 and "places.csv:2: unknown kind 'village'" in bad.stderr
+    assert bad.returncode == 2 and "places.csv:2: unknown kind 'village'" in bad.stderr
 
 
 async def test_invite_refuses_what_it_cannot_grant(cli_env) -> None:
@@ -174,7 +183,10 @@ async def test_invite_refuses_what_it_cannot_grant(cli_env) -> None:
     assert unknown.returncode == 2 and "no municipality with code 'NOWHERE'" in unknown.stderr
     oblast = kenesh(cli_env, "invite", "--role", "staff", "--municipality", "JA")
     assert oblast.returncode == 2 and "not a municipality" in oblast.stderr
-    assert kenesh(cli_env, "db", "upgrade").stdout.strip() == "database is up to date"
+    assert re.fullmatch(
+        r"database is up to date \(revision \d{4}\); nothing to do\n",
+        kenesh(cli_env, "db", "upgrade").stdout,
+    )
 
 
 async def test_serve_answers_healthz(cli_env) -> None:

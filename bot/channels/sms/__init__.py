@@ -1,11 +1,12 @@
-"""SMS through Twilio: a signed webhook in, TwiML or the REST API out, opt-out words, SMS-sized
-messages."""
+"""SMS through Twilio and through Android gateway phones: signed webhooks in, TwiML or the REST
+APIs out, one route per way out, opt-out words, SMS-sized messages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from bot.channels.base import Channel, ChannelType
+from bot.channels.sms.android.devices import gateway_configured
 from bot.channels.sms.channel import SmsChannel
 from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.conversation.engine import Conversation
@@ -13,7 +14,7 @@ from bot.settings import Settings
 
 
 def _enabled(settings: Settings) -> bool:
-    return bool(settings.twilio_account_sid)
+    return bool(settings.twilio_account_sid) or gateway_configured(settings)
 
 
 def _connect(conversation: Conversation, wake: Callable[[], None]) -> Channel:
@@ -24,10 +25,10 @@ SMS = ChannelType(
     code=CODE,
     name="SMS",
     capabilities=CAPABILITIES,
-    redact=("TWILIO_AUTH_TOKEN",),
+    redact=("TWILIO_AUTH_TOKEN", "SMSGATE_PASSWORD", "SMSGATE_SIGNING_KEY"),
     enabled=_enabled,
     connect=_connect,
-    off="no TWILIO_ACCOUNT_SID: SMS is off",
+    off="no TWILIO_ACCOUNT_SID and no SMSGATE_URL / SMSGATE_DEVICES: SMS is off",
 )
 
 __all__ = ["SMS"]

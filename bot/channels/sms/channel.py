@@ -1,4 +1,6 @@
-"""The SMS channel: Twilio's signed webhook in, TwiML replies out, delivery statuses stored."""
+"""The SMS channel: Twilio's signed webhook in, TwiML replies out, delivery statuses stored; and
+the Android gateway's phones beside it (`android/`). Either, or both, may be configured: an SMS
+is an SMS, on the one `sms` address of its number, whichever route it came by."""
 
 from __future__ import annotations
 
@@ -10,21 +12,30 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.bodies import read_body
+from bot.channels.sms.android.devices import configured_devices, gateway_configured
+from bot.channels.sms.android.gateway import Gateway
 from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.channels.sms.optout import sms_command
 from bot.channels.sms.render import combine
+from bot.channels.sms.routing import TWILIO, SmsRoutes
 from bot.channels.sms.segments import to_gsm
 from bot.channels.sms.sender import STATUS_PATH, UNSUBSCRIBED, TwilioSender, status_callback
 from bot.channels.sms.stop import apply_sms_command
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Inbound, Photo, Reply
+from bot.conversation.outbox import queue_replies
+from bot.conversation.senders import find_address
+from bot.delivery.sender import Sender
 from bot.phones import normalize_phone
 from bot.settings import Settings
-from models import Address, OutboxMessage, OutboxStatus
+from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
+from models.outbox import FAREWELL
 
 log = logging.getLogger("kenesh.sms")
 
@@ -32,12 +43,16 @@ INBOUND_PATH = "/sms/twilio"
 # Replies go out in the webhook response; if that response never reaches Twilio, the delivery
 # worker sends them through the REST API after this long.
 TWIML_HOLD = timedelta(seconds=60)
+# A form of Twilio's: a Body of 1,600 characters at 12 bytes each percent-encoded, ten media
+# URLs and the rest fit in this with room to spare.
+BODY_LIMIT = 32 * 1024
 FINAL = {"delivered": OutboxStatus.delivered, "sent": OutboxStatus.sent}
 FAILED = {"undelivered", "failed"}
 
 
 class SmsChannel:
-    """Inbound SMS and Twilio's status callbacks."""
+    """Inbound SMS (Twilio's webhook, the gateway phones' webhook), Twilio's status callbacks,
+    and a sender per route."""
 
     def __init__(
         self,
@@ -45,28 +60,52 @@ class SmsChannel:
         conversation: Conversation,
         wake: Callable[[], None] = lambda: None,
     ) -> None:
-        if not settings.public_url:
+        self.twilio = bool(settings.twilio_account_sid)
+        if self.twilio and not settings.public_url:
             raise ValueError("SMS needs PUBLIC_URL: Twilio signs requests for the public address")
         self.settings = settings
         self.conversation = conversation
         self.sessions = conversation.sessions
         self.wake = wake
-        self.sender = TwilioSender(settings)
+        devices = configured_devices(settings) if gateway_configured(settings) else []
+        self.routes = SmsRoutes(settings, devices, twilio=self.twilio)
+        self.senders: list[Sender] = []
+        self.twilio_sender: TwilioSender | None = None
+        if self.twilio:
+            self.twilio_sender = TwilioSender(settings, router=self.routes)
+            self.senders.append(self.twilio_sender)
+        self.gateway = Gateway(self, self.routes, devices) if devices else None
+        if self.gateway is not None:
+            self.senders += self.gateway.senders
+        if not self.senders:
+            raise ValueError("SMS needs TWILIO_ACCOUNT_SID or SMSGATE_URL / SMSGATE_DEVICES")
+        self.sender = self.senders[0]
         self.validator = RequestValidator(settings.twilio_auth_token or "")
 
     def router(self) -> APIRouter:
-        """Twilio's two webhooks: incoming messages and delivery reports."""
-        return webhook_router(self)
+        """Twilio's two webhooks (incoming messages and delivery reports) and the gateway's."""
+        router = APIRouter()
+        if self.twilio:
+            router.include_router(webhook_router(self))
+        if self.gateway is not None:
+            router.include_router(self.gateway.router())
+        return router
 
     async def start(self) -> None:
-        """Nothing to start: Twilio calls the webhooks."""
+        """Twilio calls its webhooks by itself; the gateway's phones are told where to post
+        their events (PUBLIC_URL/sms/android) when there is a public URL."""
+        if self.gateway is not None and self.settings.public_url:
+            await self.gateway.register(self.settings.public_url)
 
     async def stop(self) -> None:
-        """Nothing to stop: Twilio stops calling when the server goes."""
+        """Nothing to stop: the providers stop calling when the server goes."""
 
     async def close(self) -> None:
-        """Close the REST client's connections."""
-        await self.sender.close()
+        """Close the REST clients' connections."""
+        if self.twilio_sender is not None:
+            await self.twilio_sender.close()
+        if self.gateway is not None:
+            await self.gateway.close()
 
     def signed(self, path: str, params: dict[str, str], signature: str) -> bool:
         """Whether Twilio signed this request (checked against the public URL, so it holds
@@ -81,25 +120,59 @@ class SmsChannel:
             log.warning("sms: a message from an unusable number was ignored")
             return str(MessagingResponse())
         sid = params.get("MessageSid") or params.get("SmsSid") or None
-        text = params.get("Body", "")
-        photo = _media(params)
-        command = sms_command(text) if photo is None else None
-        async with self.sessions() as session, session.begin():
-            handled = await apply_sms_command(session, self.settings, CODE, phone, command, sid)
-        if handled is not None:
-            replies = [Reply(handled.reply)] if handled.reply else []
-            if handled.resume:
-                replies += await self.conversation.reopen(CODE, phone, CAPABILITIES)
-            return str(self._twiml(replies, []))
         queued: list[int] = []
-        inbound = Inbound(CODE, phone, text=text, photo=photo, dedup_key=sid)
-        replies = await self.conversation.handle(
-            inbound, CAPABILITIES, queue_replies=True, queued=queued, hold=TWIML_HOLD
+        replies = await self.take(
+            phone, params.get("Body", ""), _media(params), sid, TWILIO, queued=queued
         )
         response = self._twiml(replies, queued)
         if queued:
             await self._answered(queued)
         return str(response)
+
+    async def take(
+        self,
+        phone: str,
+        text: str,
+        photo: Photo | None,
+        key: str | None,
+        route: str,
+        queued: list[int] | None = None,
+    ) -> list[Reply]:
+        """One inbound SMS, whichever route it came by: STOP/START/HELP first, then the
+        conversation. The route becomes the address's, so replies leave the way it came.
+
+        With `queued` (Twilio) the replies are answered in the webhook response: the
+        conversation's are queued held back, their ids put in `queued`. Without it (the
+        gateway, which takes no answer) every reply goes through the outbox."""
+        command = sms_command(text) if photo is None else None
+        async with self.sessions() as session, session.begin():
+            handled = await apply_sms_command(session, self.settings, CODE, phone, command, key)
+            address = await remember_route(session, phone, route)
+            if handled is not None:
+                replies = [Reply(handled.reply)] if handled.reply else []
+                if queued is None and replies:
+                    person = await session.get(Person, address.person_id)
+                    kind = FAREWELL if address.opted_out else "reply"
+                    await queue_replies(session, person, address, replies, kind=kind)
+        if handled is not None:
+            if handled.resume:
+                again = await self.conversation.reopen(CODE, phone, CAPABILITIES)
+                if queued is None and again:
+                    await self._queue(phone, again)
+                replies += again
+            return replies
+        inbound = Inbound(CODE, phone, text=text, photo=photo, dedup_key=key)
+        hold = TWIML_HOLD if queued is not None else None
+        return await self.conversation.handle(
+            inbound, CAPABILITIES, queue_replies=True, queued=queued, hold=hold
+        )
+
+    async def _queue(self, phone: str, replies: list[Reply]) -> None:
+        async with self.sessions() as session, session.begin():
+            address = await find_address(session, CODE, phone)
+            if address is not None:
+                person = await session.get(Person, address.person_id)
+                await queue_replies(session, person, address, replies)
 
     def _twiml(self, replies: list[Reply], ids: list[int]) -> MessagingResponse:
         response = MessagingResponse()
@@ -146,10 +219,20 @@ class SmsChannel:
                 table.update().where(where).values(**values).returning(table.c.address_id)
             )
             addresses = {row for row in result.scalars().all() if row is not None}
-            if error and error.isdigit() and int(error) == UNSUBSCRIBED and addresses:
+            if error == str(UNSUBSCRIBED) and addresses:
                 await session.execute(
                     update(Address).where(Address.id.in_(addresses)).values(opted_out=True)
                 )
+
+
+async def remember_route(session: AsyncSession, phone: str, route: str) -> Address:
+    """The SMS address of `phone` (it exists: the opt-out check made it), now on `route`."""
+    address = await find_address(session, CODE, phone)
+    if address is None:
+        raise LookupError("the sms address vanished")
+    if address.route != route:
+        address.route = route
+    return address
 
 
 def _media(params: dict[str, str]) -> Photo | None:
@@ -167,7 +250,11 @@ def webhook_router(sms: SmsChannel) -> APIRouter:
     router = APIRouter()
 
     async def signed_form(request: Request) -> dict[str, str] | None:
-        params = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        body = await read_body(request, BODY_LIMIT)
+        if not body.isascii():  # Twilio percent-encodes its forms: raw bytes are not from it
+            log.warning("sms webhook: refused a body that is not a URL-encoded form")
+            return None
+        params = dict(parse_qsl(body.decode("ascii"), keep_blank_values=True))
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if not sms.signed(path, params, request.headers.get("X-Twilio-Signature", "")):
             log.warning("sms webhook: refused a request without a valid Twilio signature")
@@ -189,7 +276,7 @@ def webhook_router(sms: SmsChannel) -> APIRouter:
         if params is None:
             return Response("forbidden", status_code=403)
         ids = request.query_params.get("outbox", "")
-        await sms.status(params, [int(i) for i in ids.split(",") if i.isdigit()])
+        await sms.status(params, [int(i) for i in ids.split(",") if i.isascii() and i.isdigit()])
         return Response(status_code=204)
 
     return router

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels.sms.kind import CODE
 from bot.channels.sms.render import render_text
+from bot.channels.sms.routing import SmsRoutes
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome
 from bot.settings import Settings
@@ -31,11 +33,17 @@ def status_callback(settings: Settings, query: str = "") -> str | None:
 
 
 class TwilioSender:
-    """Sends one reply as one SMS (or MMS when it has a photo URL)."""
+    """Sends one reply as one SMS (or MMS when it has a photo URL); its route is `twilio`."""
 
     channel = CODE
+    route = "twilio"
 
-    def __init__(self, settings: Settings, backoff: tuple[float, ...] = BACKOFF) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backoff: tuple[float, ...] = BACKOFF,
+        router: SmsRoutes | None = None,
+    ) -> None:
         if not (
             settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
         ):
@@ -45,6 +53,15 @@ class TwilioSender:
         self.per_address_interval = 0.0
         self.backoff = backoff  # quick retries of a 429, 5xx or network error
         self._client: Client | None = None
+        # chooses the routes of new SMS before each claim (alone, Twilio takes them all)
+        self.router = router
+
+    async def prepare(self, engine: AsyncEngine) -> bool:
+        """Route new SMS before a claim; Twilio itself is always there to take them."""
+        if self.router is None:
+            self.router = SmsRoutes(self.settings, [], twilio=True)
+        await self.router.assign(engine)
+        return True
 
     @property
     def client(self) -> Client:

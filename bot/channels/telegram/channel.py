@@ -11,7 +11,6 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.telegram import TelegramAPIServer
@@ -20,11 +19,13 @@ from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message,
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from bot.bodies import read_body
 from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.kind import CAPABILITIES, CODE
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.session import JsonSession
+from bot.channels.telegram.updates import BODY_LIMIT, NotAnUpdate, Refusals, parse_update
 from bot.conversation.batch import GroupCommit
 from bot.conversation.engine import Conversation
 from bot.i18n import N_, translator
@@ -146,9 +147,9 @@ class TelegramChannel:
             commands = [BotCommand(command=name, description=tr.t(text)) for name, text in COMMANDS]
             await self.bot.set_my_commands(commands, language_code=language)
 
-    async def feed_webhook(self, data: dict[str, Any]) -> None:
-        """Handle one update posted to the webhook."""
-        update = Update.model_validate(data, context={"bot": self.bot})
+    async def feed_webhook(self, body: bytes) -> None:
+        """Handle one update posted to the webhook (NotAnUpdate when it is not one)."""
+        update = parse_update(body, self.bot)
         await self.dispatcher.feed_update(self.bot, update)
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
@@ -201,6 +202,7 @@ def webhook_router(channel: TelegramChannel) -> APIRouter:
     """The webhook route, refusing requests without the right secret token (401)."""
     router = APIRouter()
     secret = (channel.settings.telegram_webhook_secret or "").encode()
+    refusals = Refusals()
 
     @router.post(WEBHOOK_PATH)
     async def telegram_webhook(request: Request) -> JSONResponse:
@@ -209,11 +211,12 @@ def webhook_router(channel: TelegramChannel) -> APIRouter:
         if not secret or not hmac.compare_digest(given, secret):
             log.warning("telegram webhook: refused a request without the right secret token")
             return JSONResponse({"ok": False, "error": "unauthorized"}, status_code=401)
+        body = await read_body(request, BODY_LIMIT)
         try:
-            data = await request.json()
-        except ValueError:
-            return JSONResponse({"ok": False, "error": "not JSON"}, status_code=400)
-        await channel.feed_webhook(data)
+            await channel.feed_webhook(body)
+        except NotAnUpdate as refused:
+            refusals.log(body, refused.reason)
+            return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
         return JSONResponse({"ok": True})
 
     return router

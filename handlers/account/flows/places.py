@@ -17,10 +17,10 @@ from bot import audit
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step
+from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, resolve
 from bot.i18n import N_
 from handlers.places.search import descendants, label, search
-from models import ConsentStatus, Municipality, UnlistedPlace
+from models import ConsentStatus, Municipality, MunicipalityKind, UnlistedPlace
 
 LEVELS = ("place1", "place2", "place3")
 CONFIRM, NAME = "place_ok", "place_name"
@@ -94,14 +94,24 @@ class PickPlace(Choose):
         self.level = level
         self.after_name = after
         self.resident = resident
+        self.default_prompt = prompt
         super().__init__(
             LEVELS[level],
-            prompt,
+            self._prompt,
             self._options,
             search=self._search,
             next=self._next,
             **kwargs,
         )
+
+    async def _prompt(self, ctx: Context) -> str:
+        # A district found by search skips a level: what is listed under it is ayil aimaks and
+        # towns, whatever the level, so the question names what is listed.
+        if self.level > 0:
+            parent = await ctx.session.get(Municipality, int(ctx.answers[LEVELS[self.level - 1]]))
+            if parent is not None and parent.kind in PROMPT_UNDER:
+                return ctx.t(PROMPT_UNDER[parent.kind])
+        return await resolve(self.default_prompt, ctx)
 
     async def _search(self, ctx: Context, text: str) -> Sequence[Option]:
         parent = ctx.answers.get(LEVELS[self.level - 1]) if self.level else None
@@ -218,6 +228,14 @@ class PickPlace(Choose):
         return self.after_name
 
 
+AYIL_AIMAK_OR_TOWN = N_("Choose your ayil aimak or town.")
+# what is listed under a unit of each kind
+PROMPT_UNDER = {
+    MunicipalityKind.oblast: N_("Choose your district or town."),
+    MunicipalityKind.rayon: AYIL_AIMAK_OR_TOWN,
+}
+
+
 async def _confirm_prompt(ctx: Context) -> str:
     units = await _all(ctx)
     by_id = {u.id: u for u in units}
@@ -279,7 +297,7 @@ def place_steps(after: str = FINISH, **kwargs: Any) -> list[Step]:
     return [
         PickPlace(0, _first_prompt, after, resident=True, **kwargs),
         PickPlace(1, N_("Choose your district or town."), after, resident=True, **kwargs),
-        PickPlace(2, N_("Choose your ayil aimak or town."), after, resident=True, **kwargs),
+        PickPlace(2, AYIL_AIMAK_OR_TOWN, after, resident=True, **kwargs),
         Ask(
             NAME,
             N_("Write the name of your village: we will tell the administrators."),

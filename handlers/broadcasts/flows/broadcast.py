@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.channels import channel_name
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
@@ -62,7 +63,13 @@ def _draft(ctx: Context) -> Broadcast:
 
 async def _preview(ctx: Context) -> str:
     seen = await preview(ctx.session, _draft(ctx))
-    channels = ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "0"
+    channels = (
+        ", ".join(
+            f"{channel_name(channel, ctx.translator)} {n}"
+            for channel, n in sorted(seen.recipients.items())
+        )
+        or "0"
+    )
     counts = ctx.t(
         N_(
             "Recipients: {channels}. Skipped (stopped or unreachable): {skipped}. SMS cost: {segments} segments. Send it?"

@@ -10,7 +10,7 @@ from bot.channels import channel_name, reachable
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Option, Reask, Step, translated_options
-from bot.i18n import LANGUAGE_NAMES, N_
+from bot.i18n import LANGUAGE_NAMES, N_, language_name
 from bot.settings import LANGUAGES
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
 from handlers.needs.flows.categories import category_options
@@ -61,9 +61,11 @@ async def describe_audience(ctx: Context) -> str:
     parts = [ctx.t(audience), where]
     filters = filters_of(ctx)
     if filters["channels"]:
-        parts.append(", ".join(channel_name(c) for c in filters["channels"]))
+        parts.append(", ".join(channel_name(c, ctx.translator) for c in filters["channels"]))
     if filters["languages"]:
-        parts.append(", ".join(LANGUAGE_NAMES[lang] for lang in filters["languages"]))
+        parts.append(
+            ", ".join(language_name(lang, ctx.translator) for lang in filters["languages"])
+        )
     if filters["category_id"]:
         category = await ctx.session.get(Category, filters["category_id"])
         parts.append(category.name(ctx.language) if category else "?")
@@ -108,7 +110,7 @@ class ChooseFilter(Choose):
 
 
 async def _channels(ctx: Context) -> Sequence[Option]:
-    return [Option(kind.code, kind.name) for kind in reachable()]
+    return [Option(kind.code, channel_name(kind.code, ctx.translator)) for kind in reachable()]
 
 
 async def _reader_languages(ctx: Context) -> Sequence[Option]:

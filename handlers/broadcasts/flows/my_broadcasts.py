@@ -10,6 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask, translated_options
+from bot.delivery.routes import offline_waiting, route_name
 from bot.i18n import N_, text_for
 from bot.text import shorten
 from bot.times import local_time
@@ -72,6 +73,16 @@ async def _progress(ctx: Context) -> str:
     )
     text = shorten(text_for(broadcast.texts, ctx.language), 30 if ctx.caps.compact else 120)
     figures = describe(ctx.translator, await progress(ctx.session, broadcast.id), ctx.caps.compact)
+    for route, count in await offline_waiting(ctx.session, broadcast.id):
+        figures.append(
+            ctx.tn(
+                "{route} is offline since {time}: {n} message waits for it.",
+                "{route} is offline since {time}: {n} messages wait for it.",
+                count,
+                route=route_name(route.route),
+                time=local_time(route.since, ctx.settings.timezone),
+            )
+        )
     if ctx.caps.compact:
         return "\n".join([heading, *figures])
     return "\n".join([heading, f"“{text}”", _when(ctx, broadcast), "", *figures])

@@ -10,7 +10,15 @@ from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
 from bot.text import shorten
 from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
-from handlers.needs.needs import STATUS_NAMES, category_name, priorities, support_need, supports_of
+from handlers.needs.moderation import public_text
+from handlers.needs.needs import (
+    STATUS_NAMES,
+    category_name,
+    priorities,
+    support_need,
+    supports,
+    supports_of,
+)
 from models import ConsentStatus, Need
 
 
@@ -27,7 +35,7 @@ async def _options(ctx: Context) -> Sequence[Option]:
     return [
         Option(
             str(need.id),
-            f"{need.reference} · ▲{count} · {shorten(need.description, width)}",
+            f"{need.reference} · ▲{count} · {shorten(public_text(need, ctx.translator), width)}",
             aliases=(need.reference,),
         )
         for need, count in rows
@@ -60,7 +68,9 @@ async def _describe(ctx: Context) -> str:
     return "\n".join(
         [
             f"{need.reference} · {category} · {ctx.t(STATUS_NAMES[need.status])}",
-            shorten(need.description, 90) if ctx.caps.compact else need.description,
+            shorten(public_text(need, ctx.translator), 90)
+            if ctx.caps.compact
+            else public_text(need, ctx.translator),
             ctx.tn("Supported by {n} person.", "Supported by {n} people.", count),
         ]
     )
@@ -72,6 +82,28 @@ async def _support_prompt(ctx: Context) -> str:
 
 def _may_support(ctx: Context) -> bool:
     return ctx.person.consent == ConsentStatus.given
+
+
+ALREADY_SUPPORTS = N_("You already support this need.")
+OWN_NEED = N_("You reported this need yourself, so your voice is already counted.")
+CLOSED = N_("This need is closed and can no longer be supported.")
+
+
+async def _support_state(ctx: Context) -> str | None:
+    """Why this person cannot support the chosen need (a msgid), or None when they can: the
+    reporter and a supporter are shown where they stand instead of the question."""
+    need = await ctx.session.get(Need, int(ctx.answers["need"]))
+    if need is None or not need.status.is_open:
+        return CLOSED
+    if need.reporter_id == ctx.person.id:
+        return OWN_NEED
+    if await supports(ctx.session, ctx.person, need):
+        return ALREADY_SUPPORTS
+    return None
+
+
+async def _asks_support(ctx: Context) -> bool:
+    return _may_support(ctx) and "need" in ctx.answers and await _support_state(ctx) is None
 
 
 async def _finish(ctx: Context) -> str | None:
@@ -88,13 +120,17 @@ async def _finish(ctx: Context) -> str | None:
             )
         )
         return None
-    if not ctx.answers.get("support"):
+    if "support" not in ctx.answers:  # not asked: where they stand
+        state = await _support_state(ctx)
+        ctx.say(await _describe(ctx))
+        ctx.say(ctx.t(state or ALREADY_SUPPORTS))
+        return None
+    if not ctx.answers["support"]:
         return None
     need = await ctx.session.get(Need, int(ctx.answers["need"]))
-    if need is None or not need.status.is_open:
-        ctx.say(ctx.t(N_("This need is closed and can no longer be supported.")))
-    elif need.reporter_id == ctx.person.id:
-        ctx.say(ctx.t(N_("You reported this need yourself, so your voice is already counted.")))
+    state = await _support_state(ctx)  # it may have changed while they read
+    if need is None or state is not None:
+        ctx.say(ctx.t(state or CLOSED))
     elif await support_need(ctx.session, ctx.person, need):
         count = await supports_of(ctx.session, need.id)
         ctx.say(
@@ -105,7 +141,7 @@ async def _finish(ctx: Context) -> str | None:
             )
         )
     else:
-        ctx.say(ctx.t(N_("You already support this need.")))
+        ctx.say(ctx.t(ALREADY_SUPPORTS))
     return None
 
 
@@ -119,7 +155,7 @@ def build() -> Flow:
             Confirm(
                 "support",
                 _support_prompt,
-                when=lambda ctx: _may_support(ctx) and "need" in ctx.answers,
+                when=_asks_support,
             ),
         ],
         _finish,

@@ -35,7 +35,7 @@ class RequestFilter:
 def request_id(text: str) -> int | None:
     """The need id in a service_request_id: our N-000123, or the bare number 123."""
     text = text.strip()
-    if text.isdigit() and 0 < len(text) <= 9:
+    if text.isascii() and text.isdigit() and 0 < len(text) <= 9:
         return int(text)
     return parse_reference(text)
 

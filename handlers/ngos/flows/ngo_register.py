@@ -32,6 +32,7 @@ from bot.i18n import N_
 from bot.identity.linking import PHONE_CHANNEL
 from bot.identity.people import addresses_of
 from bot.phones import normalize_phone
+from bot.text import typed_number
 from handlers.account.flows.places import PickPlace, chosen_in, municipality_name
 from handlers.needs.flows.categories import category_options
 from handlers.ngos.inn import InnProblem, InvalidInn, check_organization_inn
@@ -92,8 +93,9 @@ class AskPhone(AskContact):
         typed = message.text.strip()
         if message.choice in known:
             return message.choice
-        if typed.isdigit() and 1 <= int(typed) <= len(known):
-            return known[int(typed) - 1]
+        number = typed_number(typed)
+        if number is not None and 1 <= number <= len(known):
+            return known[number - 1]
         phone = normalize_phone(message.contact_phone or typed)
         if phone is None:
             raise Invalid(

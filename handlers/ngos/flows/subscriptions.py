@@ -51,7 +51,7 @@ async def _lines(ctx: Context) -> list[str]:
             [
                 await municipality_name(ctx, s.municipality_id),
                 await names_of_sectors(ctx, [s.category_id]),
-                channel_name(s.channel),
+                channel_name(s.channel, ctx.translator),
             ]
         )
         lines.append(f"{line} ({ctx.t(PAUSED)})" if s.paused else line)
@@ -143,7 +143,7 @@ async def _channels(ctx: Context) -> Sequence[Option]:
     """The channels the person can be reached on, the one they are writing from first."""
     found = await subscription_channels(ctx.session, ctx.person)
     ordered = sorted(found, key=lambda channel: channel != ctx.address.channel)
-    return [Option(c, channel_name(c)) for c in ordered]
+    return [Option(c, channel_name(c, ctx.translator)) for c in ordered]
 
 
 async def _several_channels(ctx: Context) -> bool:
@@ -162,7 +162,7 @@ async def _confirm_prompt(ctx: Context) -> str:
             places=await names_of_places(ctx, _picked(ctx)),
         ),
         ctx.t(N_("Sectors: {names}"), names=await names_of_sectors(ctx, answers["sectors"])),
-        ctx.t(N_("Channel: {channel}"), channel=channel_name(_chosen_channel(ctx))),
+        ctx.t(N_("Channel: {channel}"), channel=channel_name(_chosen_channel(ctx), ctx.translator)),
         "",
         ctx.t(N_("Subscribe to tenders of every one of these sectors in each municipality?")),
     ]
@@ -172,7 +172,7 @@ async def _confirm_prompt(ctx: Context) -> str:
 def _short_confirm(ctx: Context) -> str:
     return ctx.t(
         N_("Subscribe to tenders of the chosen municipalities and sectors, on {channel}?"),
-        channel=channel_name(_chosen_channel(ctx)),
+        channel=channel_name(_chosen_channel(ctx), ctx.translator),
     )
 
 

@@ -27,7 +27,7 @@ from bot.conversation.steps import (
     Step,
     translated_options,
 )
-from bot.i18n import LANGUAGE_NAMES, N_, text_for
+from bot.i18n import LANGUAGE_NAMES, N_, language_name, text_for
 from bot.settings import LANGUAGES
 from bot.times import local_time
 from handlers.surveys.surveys import (
@@ -137,7 +137,7 @@ async def _languages(ctx: Context) -> Sequence[Option]:
 async def _translate_prompt(ctx: Context) -> str:
     original, items = _original(ctx)
     kind, index = items[len(_done(ctx))]
-    language = LANGUAGE_NAMES[ctx.answers["s_language"]]
+    language = language_name(ctx.answers["s_language"], ctx.translator)
     if kind == "title":
         text = ctx.answers["s_title"][original]
         return ctx.t(N_("In {language}, the title: “{text}”"), language=language, text=text)

@@ -12,7 +12,7 @@ from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option, translated_options
 from bot.i18n import N_
-from bot.text import shorten
+from bot.text import shorten, typed_number
 from bot.times import local_time
 from handlers.tenders.flows.tender_actions import (
     AWARD,
@@ -54,7 +54,7 @@ def parse_tender_reference(text: str) -> int | None:
     if not compact.startswith("T"):
         return None
     digits = compact[1:].lstrip("-")
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+    return typed_number(digits) if len(digits) <= 9 else None
 
 
 async def _tender_options(ctx: Context) -> Sequence[Option]:

@@ -98,6 +98,7 @@ def serve(env: dict[str, str], telegram: FakeTelegram, twilio: FakeTwilio) -> su
         "TWILIO_FROM": "+996700000001",
         "TWILIO_API_URL": twilio.base_url,
         "PUBLIC_URL": "http://127.0.0.1:9",
+        "SECRET_KEY": "crash-test-secret-key-of-32-characters",
         "TELEGRAM_WEBHOOK_SECRET": "crash-test-secret",  # a public URL means webhook mode
         "SMS_RATE": str(RATE),
         "OUTBOX_STALE_SECONDS": "2",

@@ -97,7 +97,7 @@ async def test_progress_counts_every_outcome_by_channel(app) -> None:
     assert (sim.waiting, sim.sent, sim.delivered) == (1, 3, 2)
     assert (dict(sim.failed), dict(sim.skipped)) == ({"twilio 30003": 1}, {"unreachable": 1})
     assert describe(translator("en"), figures) == [
-        "sim — waiting: 1, sent: 3 (delivered: 2), failed: 1, skipped: 1",
+        "Terminal simulator — waiting: 1, sent: 3 (delivered: 2), failed: 1, skipped: 1",
         "  failed: twilio 30003 (1)",
         "  skipped: unreachable (1)",
     ]
@@ -144,7 +144,7 @@ async def test_the_author_gets_one_report_once_the_outbox_has_drained(app) -> No
         ru.t(
             "Announcement {id} has finished: “{text}”", id=broadcast.id, text="Собрание в пятницу"
         ),
-        f"sim — {ru.t('sent')}: 2 ({ru.t('delivered')}: 1), {ru.t('failed')}: 1, "
+        f"{ru.t('Terminal simulator')} — {ru.t('sent')}: 2 ({ru.t('delivered')}: 1), {ru.t('failed')}: 1, "
         f"{ru.t('skipped')}: 0",
         f"  {ru.t('failed')}: sim 500 (1)",
     ]
@@ -176,7 +176,7 @@ async def test_a_cancelled_broadcast_reports_once_nothing_is_in_flight(app) -> N
     [message] = await reports_to(app, author)
     assert message.body.splitlines() == [
         f"Announcement {broadcast.id} was cancelled: “Sports day”",
-        "sim — sent: 0 (delivered: 0), failed: 0, skipped: 3",
+        "Terminal simulator — sent: 0 (delivered: 0), failed: 0, skipped: 3",
         "  skipped: announcement cancelled (3)",
     ]
 

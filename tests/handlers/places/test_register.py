@@ -90,4 +90,4 @@ async def test_the_operator_finds_a_code_by_oblast_or_by_name(cli_env) -> None:
     merged = kenesh(cli_env, "municipalities", "list", "--search", "Oruktu")
     assert "JA-ALABUKA-ALABUKA\tayil_aimak" in merged.stdout  # an old name: its successor
     wrong = kenesh(cli_env, "municipalities", "list", "--oblast", "XX")
-    assert wrong.returncode == 1 and "no municipality has the code 'XX'" in wrong.stderr
+    assert wrong.returncode == 2 and "no municipality has the code 'XX'" in wrong.stderr

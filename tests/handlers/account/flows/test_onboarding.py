@@ -19,7 +19,9 @@ async def test_browsing_the_tree_region_district_municipality(app, chat) -> None
     )
     await person.choose("Кыргызча")
     await person.choose("Жалал-Абад облусу")
+    assert t("ky", "Choose your district or town.") in person.screen
     await person.choose("Сузак району")
+    assert t("ky", "Choose your ayil aimak or town.") in person.screen
     await person.choose("Барпы айыл аймагы")
     assert t("ky", CONSENT_PROMPT) in person.screen
     await person.choose(t("ky", "Yes"))
@@ -51,6 +53,9 @@ async def test_a_name_of_a_town_and_its_district_offers_the_town_then_the_distri
     assert "Then write the name again, or choose your region." in person.screen
     await person.choose("Suzak District (Jalal-Abad Region)")  # the other find comes first
     assert "Barpy ayil aimak" in person.screen  # the district's municipalities
+    # asked for what is listed: ayil aimaks, not districts
+    assert "Choose your ayil aimak or town." in person.screen
+    assert "Choose your district" not in person.screen
 
 
 async def test_a_refusal_keeps_only_the_refusal(app, chat) -> None:

@@ -27,7 +27,7 @@ async def test_staff_announce_now_in_two_languages(app, chat) -> None:
     await staff.choose("Now")
     # the three residents and the officer themselves (a resident of Barpy too)
     assert (
-        "Recipients: sim 4. Skipped (stopped or unreachable): 0. SMS cost: 0 segments."
+        "Recipients: Terminal simulator 4. Skipped (stopped or unreachable): 0. SMS cost: 0 segments."
         in staff.screen
     )
     await staff.choose("Yes")

@@ -60,25 +60,30 @@ async def test_filters_narrow_the_preview(app) -> None:
 
     everyone = await preview_with(staff)
     assert "Residents · Barpy ayil aimak" in everyone
-    assert "Recipients: sim 2, sms 1, telegram 2. Skipped (stopped or unreachable): 0." in everyone
+    assert (
+        "Recipients: Terminal simulator 2, SMS 1, Telegram 2. Skipped (stopped or unreachable): 0."
+        in everyone
+    )
 
     sms = await preview_with(staff, "Only one channel", "SMS")
     assert "Residents · Barpy ayil aimak · SMS" in sms
-    assert "Recipients: sms 1. Skipped (stopped or unreachable): 0. SMS cost: 1 segments." in sms
+    assert "Recipients: SMS 1. Skipped (stopped or unreachable): 0. SMS cost: 1 segments." in sms
 
     languages = await preview_with(
         staff, "Only some languages", "Кыргызча", "Only some languages", "Русский"
     )
-    assert "Residents · Barpy ayil aimak · Кыргызча, Русский" in languages
-    assert "Recipients: sms 1, telegram 2." in languages
+    assert "Residents · Barpy ayil aimak · Kyrgyz, Russian" in languages  # in the reader's words
+    assert "Recipients: SMS 1, Telegram 2." in languages
 
     category = "Only people who reported or supported a need in a category"
     water = await preview_with(staff, category, "Water supply")
     assert "Residents · Barpy ayil aimak · Water supply" in water
-    assert "Recipients: sim 1, telegram 1." in water  # the reporter and the supporter
+    assert (
+        "Recipients: Terminal simulator 1, Telegram 1." in water
+    )  # the reporter and the supporter
 
     removed = await preview_with(staff, "Only one channel", "SMS", "Remove the filters")
-    assert "Recipients: sim 2, sms 1, telegram 2." in removed
+    assert "Recipients: Terminal simulator 2, SMS 1, Telegram 2." in removed
 
     await staff.choose("Announcement (staff)")
     await staff.choose("Residents")
@@ -114,7 +119,7 @@ async def test_staff_reach_only_their_municipality(app) -> None:
     await staff.say("Only for Barpy.")
     await staff.choose("That's all, continue")
     await staff.choose("Now")
-    assert "Recipients: sim 2." in staff.screen  # the resident and the officer
+    assert "Recipients: Terminal simulator 2." in staff.screen  # the resident and the officer
     await staff.choose("Yes")
     home = await municipality(app, HOME)
     async with app.sessions() as session:
@@ -148,7 +153,9 @@ async def test_admins_choose_one_municipality_or_all(app) -> None:
     await admin.say("For everyone in the country.")
     await admin.choose("That's all, continue")
     await admin.choose("Now")
-    assert "Recipients: sim 4." in admin.screen  # both municipalities, the admin included
+    assert (
+        "Recipients: Terminal simulator 4." in admin.screen
+    )  # both municipalities, the admin included
     await admin.choose("No")
 
     await admin.choose("Announcement (staff)")
@@ -160,7 +167,7 @@ async def test_admins_choose_one_municipality_or_all(app) -> None:
     await admin.say("Only for Pokrovka.")
     await admin.choose("That's all, continue")
     await admin.choose("Now")
-    assert "Residents · Pokrovka ayil aimak\nRecipients: sim 2." in admin.screen
+    assert "Residents · Pokrovka ayil aimak\nRecipients: Terminal simulator 2." in admin.screen
     await admin.choose("Yes")
     assert "is on its way to 2 people." in admin.screen
     elsewhere = await municipality(app, ELSEWHERE)

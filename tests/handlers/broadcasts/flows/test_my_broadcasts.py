@@ -94,7 +94,7 @@ async def test_progress_shows_what_the_outbox_holds(app) -> None:
     assert "“Public hearing on the budget on Friday at 10:00.”" in staff.screen
     assert "Sending since " in staff.screen
     # the officer's own copy was shown (delivered) by the simulator when they last wrote
-    assert "sim — sent: 1 (delivered: 1), failed: 0, skipped: 1" in staff.screen
+    assert "Terminal simulator — sent: 1 (delivered: 1), failed: 0, skipped: 1" in staff.screen
     assert "  skipped: stopped (1)" in staff.screen
     assert "Telegram — waiting: 2, sent: 2 (delivered: 1), failed: 1, skipped: 0" in staff.screen
     assert "  failed: telegram 400: chat not found (1)" in staff.screen

@@ -46,12 +46,17 @@ async def test_me_too_counts_once(app, chat) -> None:
     need = await create_need(app, reporter, description="Bus stop has no roof")
     person = chat("supporter")
     await onboard(person)
-    for _ in range(2):
-        await person.choose("Priorities of my community")
-        await person.say(need.reference)
-        assert "Do you support this need too?" in person.screen
-        await person.choose("Yes")
+    await person.choose("Priorities of my community")
+    await person.say(need.reference)
+    assert "Do you support this need too?" in person.screen
+    await person.choose("Yes")
+    assert "Thank you! 1 person now supports this need." in person.screen
+    await person.choose("Priorities of my community")
+    await person.say(need.reference)  # not asked again: told where they stand
+    assert "Do you support this need too?" not in person.screen
+    assert "Bus stop has no roof" in person.screen
     assert "You already support this need." in person.screen
+    assert "Main menu" in person.screen
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(NeedSupport)) == 1
 
@@ -62,8 +67,9 @@ async def test_a_reporter_cannot_support_their_own_need(app, chat) -> None:
     stored = await person.person()
     need = await create_need(app, stored, description="My own need")
     await person.choose("Priorities of my community")
-    await person.say(need.reference)
-    await person.choose("Yes")
+    await person.say(need.reference)  # not invited to support their own need
+    assert "Do you support this need too?" not in person.screen
+    assert "My own need" in person.screen
     assert "You reported this need yourself" in person.screen
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(NeedSupport)) == 0

@@ -63,7 +63,7 @@ async def test_a_key_is_printed_once_and_stored_as_its_sha256(cli_env) -> None:
     assert key not in repr([row.name, row.key_hash, row.created_at])
 
     again = kenesh(cli_env, "open311", "key", "city-portal")
-    assert again.returncode == 1 and again.stdout == ""
+    assert again.returncode == 2 and again.stdout == ""
     assert "an API key named 'city-portal' exists already" in again.stderr
     other = kenesh(cli_env, "open311", "key", "school-app").stdout.strip()
     assert other != key
@@ -104,6 +104,6 @@ async def test_the_commands_key_works_against_kenesh_serve_until_revoked(cli_env
     [need] = await stored(cli_env["DATABASE_URL"], Need)
     assert need.reference == reference and need.reporter_id is None
     again = kenesh(cli_env, "open311", "revoke", "city-portal")
-    assert again.returncode == 1 and "revoked already" in again.stderr
+    assert again.returncode == 2 and "revoked already" in again.stderr
     unknown = kenesh(cli_env, "open311", "revoke", "nobody")
-    assert unknown.returncode == 1 and "no API key is named 'nobody'" in unknown.stderr
+    assert unknown.returncode == 2 and "no API key is named 'nobody'" in unknown.stderr

@@ -33,7 +33,7 @@ async def test_a_member_subscribes_lists_removes_pauses_and_resumes(app, chat) -
     await member.choose(youth.name_en)
     await member.choose("That's all, continue")
     assert "Where should the alerts come?" in member.screen
-    assert member.key_of("sim") == "1"  # the channel in use first
+    assert member.key_of("Terminal simulator") == "1"  # the channel in use first
     await member.choose("SMS")
     assert "Channel: SMS" in member.screen
     await member.choose("Yes")
@@ -73,7 +73,7 @@ async def test_with_one_channel_none_is_asked_and_saying_no_changes_nothing(app,
     for answer in ("1", "1", "1", "1"):  # Barpy, continue, Education, continue
         await member.say(answer)
     assert "Where should the alerts come?" not in member.screen
-    assert "Channel: sim" in member.screen
+    assert "Channel: Terminal simulator" in member.screen  # its name, never the code
     await member.choose("No")
     assert "Nothing changed." in member.screen
     assert "You have no tender subscriptions yet." in member.screen

@@ -24,12 +24,15 @@ from tests.handlers.reports.world import MARCH, create_world
 
 PUBLIC = "https://kenesh.example"
 STAFF_PHONE = "+996555777001"
+SECRET = "a-secret-key-of-kenesh-own-32-chars-or-more"
 
 
 @pytest.fixture
 async def sms_app(database):
     await clear(database)
-    return make_app(database, public_url=PUBLIC, twilio_auth_token="twilio-secret")
+    return make_app(
+        database, public_url=PUBLIC, twilio_auth_token="twilio-secret", secret_key=SECRET
+    )
 
 
 async def sms_staff(app, municipality_id: int) -> int:
@@ -118,9 +121,36 @@ async def test_forged_damaged_or_old_links_open_nothing(sms_app) -> None:
     assert (await fetch(sms_app, f"/reports/{token}.png")).status_code == 403
 
 
-async def test_without_twilio_there_are_no_links(database) -> None:
+async def needs_report_link(app) -> str:
+    """The chart link an SMS staff member of the home municipality gets for March."""
+    world = await create_world(app)
+    await sms_staff(app, world.home_id)
+    screen = await texts(
+        app, "hi", "Reports (staff)", "Needs by category and status", "Other dates",
+        "2026-03-01", "2026-03-31",
+    )  # fmt: skip
+    return next(w for w in screen.split() if w.endswith(".png")).removeprefix(PUBLIC)
+
+
+async def test_links_outlive_new_twilio_credentials_but_not_a_new_secret_key(
+    database, sms_app
+) -> None:
+    chart = await needs_report_link(sms_app)
+    rotated = make_app(
+        database, public_url=PUBLIC, twilio_auth_token="rotated-token", secret_key=SECRET
+    )
+    assert (await fetch(rotated, chart)).status_code == 200
+    without_sms = make_app(database, public_url=PUBLIC, secret_key=SECRET)
+    assert (await fetch(without_sms, chart)).status_code == 200
+    new_key = make_app(
+        database, public_url=PUBLIC, twilio_auth_token="twilio-secret", secret_key="n" * 32
+    )
+    assert (await fetch(new_key, chart)).status_code == 404
+
+
+async def test_without_a_public_address_there_are_no_links(database) -> None:
     await clear(database)
-    app = make_app(database, public_url=PUBLIC)
+    app = make_app(database, twilio_auth_token="twilio-secret", secret_key=SECRET)
     world = await create_world(app)
     await sms_staff(app, world.home_id)
     screen = await texts(

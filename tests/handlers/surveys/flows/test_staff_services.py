@@ -52,7 +52,7 @@ async def test_staff_register_a_service_enrol_phones_and_define_a_survey(app) ->
     assert "The survey has 2 questions. Add another one?" in staff.screen
     await staff.choose("That's all")
     await staff.choose("Русский")
-    assert "In Русский, the title: “Home visits”" in staff.screen
+    assert "In Russian, the title: “Home visits”" in staff.screen  # no endonym in a sentence
     await staff.say("Посещения на дому")
     await staff.say("Как прошли посещения?")
     await staff.say("Что помогло больше всего?")

@@ -120,7 +120,7 @@ async def test_refused_imports_exit_non_zero_and_write_nothing(
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
         run = kenesh(cli_env, "tenders", "import", str(path))
-        assert run.returncode == 1, (name, run.stdout, run.stderr)
+        assert run.returncode == 2, (name, run.stdout, run.stderr)
         assert f"{path} refused, nothing imported" in run.stderr
         assert reason in run.stderr, (name, run.stderr)
         assert "ocds-zzz-1:" not in run.stderr  # the good release is not what is refused

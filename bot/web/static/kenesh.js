@@ -1,0 +1,46 @@
+// Small enhancements of the staff workspace. Every page works without them.
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  ready(function () {
+    document.documentElement.classList.add("js");
+
+    // A select in a form marked data-autosubmit sends the form when it changes (language).
+    document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+
+    // A checkbox marked data-select-all="NAME" ticks or clears every checkbox named NAME.
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      var name = all.getAttribute("data-select-all");
+      var boxes = function () {
+        return document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+      };
+      all.addEventListener("change", function () {
+        boxes().forEach(function (box) { box.checked = all.checked; });
+        count();
+      });
+      var counter = document.querySelector("[data-selected-count]");
+      function count() {
+        if (!counter) return;
+        var n = 0;
+        boxes().forEach(function (box) { if (box.checked) n++; });
+        counter.textContent = String(n);
+      }
+      boxes().forEach(function (box) { box.addEventListener("change", count); });
+      count();
+    });
+
+    // A button marked data-confirm asks first.
+    document.querySelectorAll("[data-confirm]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  });
+})();
