@@ -49,8 +49,13 @@ def words(text: str) -> list[str]:
 
 def core(text: str) -> str:
     """The name without the words that say its kind or body: "айыльный аймак Барпы" → "Барпы"."""
-    kept = [w for w in words(text) if fold(w) and fold(w) not in KIND_WORDS]
+    kept = [w for w in words(text) if fold(w) and not _is_kind_word(w)]
     return " ".join(kept)
+
+
+def _is_kind_word(word: str) -> bool:
+    # "айыл-аймагы" is two kind words joined; "Кара-Суу" is a name
+    return all(fold(part) in KIND_WORDS for part in word.split("-") if part)
 
 
 def light(text: str) -> str:

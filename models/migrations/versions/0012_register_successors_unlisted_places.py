@@ -25,10 +25,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _add_reference(table: str, column: str, referred: str) -> None:
-    """A nullable column referring to `referred`.id. On SQLite it is added in place: the batch
-    copy of a table would drop the old one, and with foreign keys on that deletes (or refuses
-    to delete) the rows that refer to it — people's addresses and conversations."""
+def add_reference(table: str, column: str, referred: str) -> None:
+    """A nullable column referring to `referred`.id, added in place (ALTER TABLE … ADD COLUMN
+    takes a REFERENCES clause on SQLite): no copy of persons or municipalities is made."""
     name = f"fk_{table}_{column}_{referred}"
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
@@ -41,7 +40,7 @@ def _add_reference(table: str, column: str, referred: str) -> None:
 
 
 def upgrade() -> None:
-    # plain ALTER TABLE … ADD COLUMN on every backend (see _add_reference)
+    # plain ALTER TABLE … ADD COLUMN on every backend, no table copied
     for column in (
         sa.Column("variants", sa.Text(), nullable=True),
         sa.Column("lsg_name", sa.String(length=300), nullable=True),
@@ -51,13 +50,13 @@ def upgrade() -> None:
         sa.Column("checked", sa.String(length=200), nullable=True),
     ):
         op.add_column("municipalities", column)
-    _add_reference("municipalities", "successor_id", "municipalities")
+    add_reference("municipalities", "successor_id", "municipalities")
     op.create_index(op.f("ix_municipalities_inn"), "municipalities", ["inn"], unique=False)
     op.create_index(
         op.f("ix_municipalities_successor_id"), "municipalities", ["successor_id"], unique=False
     )
-    _add_reference("persons", "moved_from_id", "municipalities")
-    _add_reference("api_keys", "municipality_id", "municipalities")
+    add_reference("persons", "moved_from_id", "municipalities")
+    add_reference("api_keys", "municipality_id", "municipalities")
     op.create_table(
         "unlisted_places",
         sa.Column("id", sa.Integer(), nullable=False),
