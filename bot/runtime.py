@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App
 from bot.channels import REGISTRY
 from bot.channels.base import Channel
+from bot.delivery.quiet import quiet_hours
 from bot.delivery.sender import lane_of
 from bot.delivery.worker import OutboxWorker
 from bot.schedule import Tick
@@ -31,6 +32,7 @@ class Runtime:
             [],
             metrics=app.metrics,
             stale=timedelta(seconds=settings.outbox_stale_seconds),
+            quiet=quiet_hours(settings.quiet_hours, settings.timezone),
         )
         self.channels: dict[str, Channel] = {}
         for channel_type in REGISTRY:

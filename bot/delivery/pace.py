@@ -32,6 +32,10 @@ class Pace:
         """Slots from `start` on were reserved for this process (none before it are free)."""
         self._next_slot = max(self._next_slot, start)
 
+    def pause(self, seconds: float) -> None:
+        """The provider said to slow down: no slot for anyone before `seconds` from now."""
+        self._next_slot = max(self._next_slot, time.time() + seconds)
+
     async def wait(self, address: str) -> None:
         """Return when a message may go to `address`."""
         if self.per_address:

@@ -26,7 +26,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.claim import Claimed, claim
+from bot.delivery.elsewhere import MOVED, send_elsewhere
 from bot.delivery.pace import Pace
+from bot.delivery.quiet import QuietHours
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
 from bot.delivery.windows import reserve
@@ -51,6 +53,7 @@ RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
 MAX_RETRY_DELAY = timedelta(minutes=30)
 STALE_SENDING = timedelta(minutes=2)
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
+RATE_LIMITED_TRIES = 4  # sends of one message through a provider's rate-limit answers
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -72,6 +75,7 @@ class OutboxWorker:
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
         stale: timedelta = STALE_SENDING,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.sessions = sessions
         self._engine = sessions.kw["bind"]
@@ -85,10 +89,15 @@ class OutboxWorker:
         self.metrics = metrics or Metrics()
         # a message `sending` for longer than this was taken by a process that died
         self.stale = stale
+        self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
         self._groups: set[asyncio.Task[bool]] = set()
+
+    def channels(self) -> set[str]:
+        """The channels this worker sends on (a message moved elsewhere must go on one)."""
+        return {sender.channel for sender in self.senders.values()}
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
@@ -148,7 +157,8 @@ class OutboxWorker:
             return []
         size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
-        return await claim(self.sessions, sender.channel, size, route)
+        quiet = self.quiet is not None and self.quiet.now()
+        return await claim(self.sessions, sender.channel, size, route, quiet)
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
@@ -238,7 +248,7 @@ class OutboxWorker:
                 await self._record(message, delivery)
                 pending -= 1
                 self._done(message.lane, 1)
-                if delivery.outcome != Outcome.sent:
+                if delivery.outcome not in (Outcome.sent, Outcome.elsewhere, Outcome.later):
                     rest = [m.id for m in group[position + 1 :]]
                     blocked = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
                     await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
@@ -269,16 +279,38 @@ class OutboxWorker:
 
     async def _send(self, message: Claimed) -> Delivery:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
-        await self.pace(message.lane).wait(message.address)
-        try:
-            return await self.senders[message.lane].send(message.address, reply)
-        except Exception as error:  # a sender bug must not stop the worker or lose the message
-            log.exception("sender %s raised on message %s", message.channel, message.id)
-            return Delivery(Outcome.retry, error=f"{type(error).__name__}")
+        pace = self.pace(message.lane)
+        sender = self.senders[message.lane]
+        send_claimed = getattr(sender, "send_claimed", None)
+        for _ in range(RATE_LIMITED_TRIES):
+            await pace.wait(message.address)
+            try:
+                if send_claimed is not None:
+                    delivery = await send_claimed(message, reply)
+                else:
+                    delivery = await sender.send(message.address, reply)
+            except Exception as error:  # a sender bug must not stop the worker or lose the message
+                log.exception("sender %s raised on message %s", message.channel, message.id)
+                return Delivery(Outcome.retry, error=f"{type(error).__name__}")
+            if delivery.outcome != Outcome.retry or delivery.retry_after is None:
+                return delivery
+            # a rate limit: the whole lane slows down, and this message waits its turn again
+            pace.pause(delivery.retry_after)
+        return delivery
 
     async def _record(self, message: Claimed, delivery: Delivery) -> None:
         """Committed right after the send, before the next message to that address goes: a
         crash can repeat at most the messages in flight (one per address)."""
+        if delivery.outcome == Outcome.elsewhere:
+            async with self.sessions() as session, session.begin():
+                where = await send_elsewhere(session, message, self.channels())
+            self.metrics.failed.labels(channel=message.channel, reason=where).inc()
+            log.info(
+                "message %s on %s: %s (%s)", message.id, message.channel, where, delivery.error
+            )
+            if where == MOVED:
+                self.wake()
+            return
         attempts = message.attempts
         if delivery.outcome == Outcome.sent:
             status, not_before = OutboxStatus.sent, None
@@ -286,6 +318,9 @@ class OutboxWorker:
             # the route is down: due again at once, the try not counted; its lane claims
             # nothing while it is down (a trial now and then), and a move re-routes it
             status, not_before = OutboxStatus.queued, None
+            attempts -= 1
+        elif delivery.outcome == Outcome.later:  # a daily limit: wait, the try not counted
+            status, not_before = OutboxStatus.queued, delivery.not_before
             attempts -= 1
         elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
             status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)
@@ -299,6 +334,7 @@ class OutboxWorker:
             "sent_at": utcnow() if status == OutboxStatus.sent else None,
             "not_before": not_before,
             "attempts": attempts,
+            "template": delivery.template,
         }
         blocks = delivery.outcome in (Outcome.unreachable, Outcome.opted_out)
         await self._recorder.record(

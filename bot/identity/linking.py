@@ -10,28 +10,39 @@ from sqlalchemy import Column, Table, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.channels import REGISTRY
 from models import Address, Base, ConsentStatus, ConversationState, Person, Role
 
-PHONE_CHANNEL = "sms"
+PHONE_CHANNEL = "sms"  # where a linked number is reached when no channel has it yet
 RANK = {Role.resident: 0, Role.ngo_member: 1, Role.staff: 2, Role.admin: 3}
 
 
+def phone_channels() -> frozenset[str]:
+    """The channels whose addresses are verified phone numbers (SMS, WhatsApp)."""
+    return REGISTRY.phone_channels() | {PHONE_CHANNEL}
+
+
 async def link_phone(session: AsyncSession, person: Person, phone: str) -> bool:
-    """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them."""
-    address = await session.scalar(
-        select(Address).where(Address.channel == PHONE_CHANNEL, Address.value == phone)
-    )
-    if address is None:
+    """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them.
+
+    Whoever else has that number on a phone channel (SMS, WhatsApp) is the same human: their
+    record is merged into this one."""
+    addresses = (
+        await session.scalars(
+            select(Address).where(Address.channel.in_(phone_channels()), Address.value == phone)
+        )
+    ).all()
+    if not addresses:
         session.add(Address(person_id=person.id, channel=PHONE_CHANNEL, value=phone))
         await session.flush()
         await audit.record(session, person.id, "link_phone", "ok")
         return True
-    if address.person_id == person.id:
-        return False
-    other = await session.get(Person, address.person_id, with_for_update=True)
-    if other is not None:
-        await merge_people(session, keep=person, other=other)
-    return True
+    others = sorted({a.person_id for a in addresses} - {person.id})
+    for other_id in others:
+        other = await session.get(Person, other_id, with_for_update=True)
+        if other is not None:
+            await merge_people(session, keep=person, other=other)
+    return bool(others)
 
 
 def person_columns() -> list[tuple[Table, Column]]:

@@ -6,6 +6,7 @@ of person ids, so a million recipients cost a few statements, not a million obje
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.audit import PermissionDenied
+from bot.channels.sms.kind import CODE as SMS
 from bot.channels.sms.segments import count_segments, to_gsm
-from bot.i18n import text_for
+from bot.channels.whatsapp.kind import CODE as WHATSAPP
+from bot.channels.whatsapp.sender import WINDOW
+from bot.channels.whatsapp.templates import BY_KIND
+from bot.i18n import N_, Translator, text_for
 from bot.settings import LANGUAGES
 from models import (
     Address,
@@ -34,7 +39,7 @@ from models import (
     Role,
 )
 from models.base import utcnow
-from models.outbox import BULK
+from models.outbox import BULK, URGENT
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -50,6 +55,7 @@ async def create_broadcast(
     channels: list[str] | None = None,
     languages: list[str] | None = None,
     category_id: int | None = None,
+    urgent: bool = False,
 ) -> Broadcast:
     """A broadcast, checked: staff reach only their municipality; all municipalities, admins
     only (`author` None is the command line, which is an operator's)."""
@@ -75,9 +81,18 @@ async def create_broadcast(
         category_id=category_id,
         status=BroadcastStatus.scheduled,
         send_at=send_at or utcnow(),
+        urgent=urgent,
     )
     session.add(broadcast)
     await session.flush()
+    if urgent:  # it breaks the quiet hours people were promised: who and when is kept
+        await audit.record(
+            session,
+            author.id if author else None,
+            "broadcast_urgent",
+            "ok",
+            f"broadcast={broadcast.id}",
+        )
     return broadcast
 
 
@@ -93,6 +108,7 @@ def _recipients(broadcast: Broadcast) -> Select:
             Person.language.label("language"),
             blocked.label("blocked"),
             Address.opted_out.label("opted_out"),
+            Address.last_seen_at.label("seen_at"),
             func.row_number()
             .over(
                 partition_by=Person.id,
@@ -131,33 +147,79 @@ def _recipients(broadcast: Broadcast) -> Select:
 
 @dataclass
 class Preview:
-    """Recipients per channel, those who will be skipped, and what the SMS part costs."""
+    """Recipients per channel, those who will be skipped, and what the SMS part costs; on
+    WhatsApp, who is within the 24-hour window (a free-form message) and who is not (a template
+    of `whatsapp_category`, which Meta charges), and the days the number's messaging limit
+    spreads the templates over."""
 
     recipients: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     sms_segments: int = 0
+    whatsapp_open: int = 0
+    whatsapp_closed: int = 0
+    whatsapp_category: str = BY_KIND["broadcast"].category
+    whatsapp_days: int = 1
 
 
-async def preview(session: AsyncSession, broadcast: Broadcast) -> Preview:
-    """What sending `broadcast` now would do."""
+async def preview(
+    session: AsyncSession, broadcast: Broadcast, daily_limit: int | None = None
+) -> Preview:
+    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier)."""
     chosen = _recipients(broadcast).subquery()
+    in_window = chosen.c.seen_at > utcnow() - WINDOW
     rows = await session.execute(
-        select(chosen.c.channel, chosen.c.language, chosen.c.blocked, func.count()).group_by(
-            chosen.c.channel, chosen.c.language, chosen.c.blocked
-        )
+        select(
+            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, func.count()
+        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window)
     )
     result, recipients = Preview(), defaultdict(int)
-    for channel, language, blocked, count in rows.all():
+    for channel, language, blocked, open_window, count in rows.all():
         if blocked:
             result.skipped += count
             continue
         recipients[channel] += count
-        if channel == "sms":
+        if channel == SMS:
             result.sms_segments += (
                 count_segments(to_gsm(text_for(broadcast.texts, language))).count * count
             )
+        elif channel == WHATSAPP and open_window:
+            result.whatsapp_open += count
+        elif channel == WHATSAPP:
+            result.whatsapp_closed += count
     result.recipients = dict(recipients)
+    if daily_limit and result.whatsapp_closed:
+        result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
     return result
+
+
+CATEGORIES = {"marketing": N_("marketing"), "utility": N_("utility")}
+
+
+def whatsapp_lines(tr: Translator, seen: Preview) -> list[str]:
+    """The WhatsApp part of a preview: who is within the window, who gets the template and
+    its category, and how many days the number's limit spreads it over."""
+    if not (seen.whatsapp_open or seen.whatsapp_closed):
+        return []
+    lines = [
+        tr.t(
+            N_(
+                "WhatsApp: {open} within the 24-hour window, {closed} outside it, who get a "
+                "{category} template (Meta charges for it)."
+            ),
+            open=seen.whatsapp_open,
+            closed=seen.whatsapp_closed,
+            category=tr.t(CATEGORIES[seen.whatsapp_category]),
+        )
+    ]
+    if seen.whatsapp_days > 1:
+        lines.append(
+            tr.tn(
+                "The number's messaging limit spreads the templates over {n} day.",
+                "The number's messaging limit spreads the templates over {n} days.",
+                seen.whatsapp_days,
+            )
+        )
+    return lines
 
 
 async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
@@ -184,7 +246,7 @@ async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
             chosen.c.channel,
             body,
             literal("broadcast"),
-            literal(BULK),
+            literal(URGENT if broadcast.urgent else BULK),
             status,
             error,
             literal(0),

@@ -11,7 +11,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels.sms.kind import CODE
-from bot.channels.sms.render import render_text
+from bot.channels.sms.render import bodies_for, render_text
 from bot.channels.sms.routing import SmsRoutes
 from bot.conversation.messages import Reply
 from bot.delivery.sender import Delivery, Outcome
@@ -89,10 +89,20 @@ class TwilioSender:
             extra["status_callback"] = callback
         if reply.photo is not None and reply.photo.ref.startswith("http"):
             extra["media_url"] = [reply.photo.ref]
+        delivery = Delivery(Outcome.sent)
+        for body in bodies_for(address, render_text(reply), self.settings.split_operators):
+            delivery = await self._send_one(address, body, extra)
+            if delivery.outcome != Outcome.sent:
+                break
+            extra.pop("media_url", None)  # the photo goes with the first part only
+        return delivery
+
+    async def _send_one(self, address: str, body: str, extra: dict[str, object]) -> Delivery:
+        reason = ""
         for pause in (*self.backoff, None):
             try:
                 message = await self.client.messages.create_async(
-                    to=address, body=render_text(reply), **self.sender_fields(), **extra
+                    to=address, body=body, **self.sender_fields(), **extra
                 )
                 break
             except TwilioRestException as error:

@@ -17,7 +17,7 @@ from bot import audit
 from bot.conversation.context import Context
 from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, resolve
+from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, Text, resolve
 from bot.i18n import N_
 from handlers.places.search import descendants, label, search
 from models import ConsentStatus, Municipality, MunicipalityKind, UnlistedPlace
@@ -89,7 +89,7 @@ class PickPlace(Choose):
     top level and always among a rayon's ayil aimaks."""
 
     def __init__(
-        self, level: int, prompt: Any, after: str, resident: bool = False, **kwargs: Any
+        self, level: int, prompt: Text, after: str, resident: bool = False, **kwargs: Any
     ) -> None:
         self.level = level
         self.after_name = after
@@ -111,7 +111,7 @@ class PickPlace(Choose):
             parent = await ctx.session.get(Municipality, int(ctx.answers[LEVELS[self.level - 1]]))
             if parent is not None and parent.kind in PROMPT_UNDER:
                 return ctx.t(PROMPT_UNDER[parent.kind])
-        return await resolve(self.default_prompt, ctx)
+        return await resolve(self.default_prompt, ctx)  # a msgid, or a function of ctx
 
     async def _search(self, ctx: Context, text: str) -> Sequence[Option]:
         parent = ctx.answers.get(LEVELS[self.level - 1]) if self.level else None
