@@ -7,8 +7,8 @@ INN as procurement names it, a point, and the official source it was checked aga
 people typed that the register lacks are kept for admins (`unlisted_places`). An Open311 key
 may be bound to one municipality.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
