@@ -47,6 +47,7 @@ REFUSED = [
     (["surveys", "close", "999"], "no survey 999"),
     (["web"], "required"),
     (["whatsapp"], "required"),
+    (["municipalities"], "required"),
 ]
 
 
