@@ -128,7 +128,9 @@ async def onboard(
     await chat.choose(t(language, "Yes" if consent else "No"))
 
 
-async def create_resident(app: App, address: str, language: str = "en", code: str = HOME) -> Person:
+async def create_resident(
+    app: App, address: str, language: str = "en", code: str = HOME, channel: str = "sim"
+) -> Person:
     """A resident who has been through onboarding, made directly in the database."""
     from models import Address
 
@@ -142,7 +144,7 @@ async def create_resident(app: App, address: str, language: str = "en", code: st
         )
         session.add(person)
         await session.flush()
-        session.add(Address(person_id=person.id, channel="sim", value=address))
+        session.add(Address(person_id=person.id, channel=channel, value=address))
     return person
 
 

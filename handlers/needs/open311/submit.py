@@ -11,13 +11,17 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.bodies import BodyTooLarge, read_body
 from bot.i18n import N_, translator
+from bot.text import clean_text
 from handlers.needs.needs import save_need
 from handlers.needs.open311.formats import Open311Error
 from handlers.needs.open311.keys import find_api_key
 from handlers.needs.open311.queries import category_by_code, jurisdiction
 from models import ApiKey, Need
 
+# A description of 4,000 characters, every one escaped (\\uXXXX or %XX%XX%XX), and the rest.
+BODY_LIMIT = 64 * 1024
 DESCRIPTION_LENGTH = 4000  # the spec's limit
 ADDRESS_LENGTH = 300  # needs.place
 MEDIA_URL_LENGTH = 512  # needs.photo_ref
@@ -28,25 +32,29 @@ NOTICE = N_("Thank you! Your report has been sent to the municipality. Its numbe
 async def read_fields(request: Request) -> dict[str, str]:
     """The POSTed fields: form-encoded as the spec says, or one JSON object. Only the body is
     read, so an api_key never travels in a URL that access logs keep."""
-    body = await request.body()
+    try:
+        body = await read_body(request, BODY_LIMIT)
+    except BodyTooLarge:
+        raise Open311Error(413, f"the body is larger than {BODY_LIMIT} bytes") from None
     kind = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
             data = json.loads(body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Open311Error(400, "the body is not valid JSON") from None
         if not isinstance(data, dict):
             raise Open311Error(400, "the JSON body must be an object of fields")
-        return {str(k): _text(k, v) for k, v in data.items() if v is not None}
+        return {clean_text(str(k)): _text(k, v) for k, v in data.items() if v is not None}
     if kind in ("", "application/x-www-form-urlencoded"):
-        return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+        fields = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        return {clean_text(k): clean_text(v) for k, v in fields}
     raise Open311Error(400, "send the fields form-encoded (application/x-www-form-urlencoded)")
 
 
 def _text(name: str, value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Open311Error(400, f"{name} must be a string or a number")
-    return str(value)
+    return clean_text(str(value))
 
 
 async def check_api_key(session: AsyncSession, given: str) -> ApiKey:
