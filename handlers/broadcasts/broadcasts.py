@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.channels.sms.kind import CODE as SMS
+from bot.channels.sms.operators import operator_of, splits
+from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
 from bot.i18n import N_, Translator, text_for, translator
-from bot.settings import LANGUAGES
+from bot.settings import LANGUAGES, get_settings
 from bot.text import clean_text
 from models import (
     Address,
@@ -114,6 +116,7 @@ def _recipients(broadcast: Broadcast) -> Select:
             Person.language.label("language"),
             blocked.label("blocked"),
             Address.opted_out.label("opted_out"),
+            Address.value.label("address"),
             Address.last_seen_at.label("seen_at"),
             func.row_number()
             .over(
@@ -182,6 +185,8 @@ class Preview:
     recipients: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     sms_segments: int = 0
+    # SMS that will really go, per operator (split ones counted part by part)
+    sms_by_operator: dict[str, int] = field(default_factory=dict)
     whatsapp_open: int = 0
     whatsapp_closed: int = 0
     whatsapp_category: str = BY_KIND["broadcast"].category
@@ -189,32 +194,46 @@ class Preview:
 
 
 async def preview(
-    session: AsyncSession, broadcast: Broadcast, daily_limit: int | None = None
+    session: AsyncSession,
+    broadcast: Broadcast,
+    daily_limit: int | None = None,
+    split_operators: frozenset[str] | None = None,
 ) -> Preview:
-    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier)."""
+    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier;
+    `split_operators`: SMS_SPLIT_OPERATORS, whose numbers get a long SMS in single parts)."""
     chosen = _recipients(broadcast).subquery()
     in_window = chosen.c.seen_at > utcnow() - WINDOW
+    # the operator is in the number: +996 and three digits (only SMS numbers are grouped so)
+    prefix = case((chosen.c.channel == SMS, func.substr(chosen.c.address, 1, 7)), else_="")
     rows = await session.execute(
         select(
-            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, func.count()
-        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window)
+            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix, func.count()
+        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix)
     )
     result, recipients = Preview(), defaultdict(int)
     texts = await signed_texts(session, broadcast)
-    for channel, language, blocked, open_window, count in rows.all():
+    by_operator: dict[str, int] = defaultdict(int)
+    split = get_settings().split_operators if split_operators is None else split_operators
+    for channel, language, blocked, open_window, number, count in rows.all():
         if blocked:
             result.skipped += count
             continue
         recipients[channel] += count
         if channel == SMS:
-            result.sms_segments += (
-                count_segments(to_gsm(texts.get(language, texts[None]))).count * count
-            )
+            text = to_gsm(texts.get(language, texts[None]))
+            sample = (number or "") + "000000"  # a whole number of that prefix
+            if splits(sample, split):  # separate single SMS, each one segment
+                cost = len(split_parts(text)) * count
+            else:
+                cost = count_segments(text).count * count
+            result.sms_segments += cost
+            by_operator[operator_of(sample)] += cost
         elif channel == WHATSAPP and open_window:
             result.whatsapp_open += count
         elif channel == WHATSAPP:
             result.whatsapp_closed += count
     result.recipients = dict(recipients)
+    result.sms_by_operator = dict(by_operator)
     if daily_limit and result.whatsapp_closed:
         result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
     return result
