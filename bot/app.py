@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.channels import REGISTRY
 from bot.conversation.engine import Conversation
 from bot.conversation.flow import FlowRegistry
 from bot.identity.asides import ASIDES
@@ -56,7 +57,14 @@ def assemble(
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
-    conversation = Conversation(sessions, settings, flows, metrics=metrics, asides=ASIDES)
+    conversation = Conversation(
+        sessions,
+        settings,
+        flows,
+        metrics=metrics,
+        asides=ASIDES,
+        phone_channels=REGISTRY.phone_channels(),
+    )
     return App(
         settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes), tuple(pages)
     )

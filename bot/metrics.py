@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from models import OutboxMessage
+from models import OutboxMessage, OutboxStatus, RouteState
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -59,16 +59,43 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.route_online = Gauge(
+            "kenesh_route_online",
+            "Whether a route of a channel (an SMS gateway phone) can send: 1 online, 0 offline",
+            ["channel", "route"],
+            registry=self.registry,
+        )
+        self.route_waiting = Gauge(
+            "kenesh_route_waiting",
+            "Messages queued for a route of a channel (Twilio, an SMS gateway phone)",
+            ["channel", "route"],
+            registry=self.registry,
+        )
+
     async def render(self, sessions: async_sessionmaker) -> bytes:
-        """The text exposition, with the outbox depth read now."""
+        """The text exposition, with the outbox depth and the routes' states read now."""
+        outbox = OutboxMessage
         async with sessions() as session:
             rows = await session.execute(
-                select(OutboxMessage.channel, OutboxMessage.status, func.count()).group_by(
-                    OutboxMessage.channel, OutboxMessage.status
+                select(outbox.channel, outbox.status, func.count()).group_by(
+                    outbox.channel, outbox.status
                 )
             )
             counts = rows.all()
+            states = (await session.execute(select(RouteState))).scalars().all()
+            waiting = await session.execute(
+                select(outbox.channel, outbox.route, func.count())
+                .where(outbox.status == OutboxStatus.queued, outbox.route.is_not(None))
+                .group_by(outbox.channel, outbox.route)
+            )
+            per_route = waiting.all()
         self.depth.clear()
         for channel, status, count in counts:
             self.depth.labels(channel=channel, state=str(status)).set(count)
+        self.route_online.clear()
+        for state in states:
+            self.route_online.labels(channel=state.channel, route=state.route).set(state.online)
+        self.route_waiting.clear()
+        for channel, route, count in per_route:
+            self.route_waiting.labels(channel=channel, route=route).set(count)
         return generate_latest(self.registry)

@@ -1,14 +1,17 @@
 """What the platform itself declares through the domains' extension points (`bot.extensions`):
-its commands, its job of the tick, and the bot's way into the web workspace."""
+its commands, its job of the tick, the bot's way into the web workspace and its audit log page."""
 
+from bot.channels.whatsapp.commands import WHATSAPP_COMMAND
 from bot.commands import COMMANDS as PLATFORM_COMMANDS
 from bot.delivery.prune import PRUNE
 from bot.web import bot_flow
+from bot.web.audit_log import PAGES as AUDIT
 from bot.web.commands import COMMAND as WEB
 
-COMMANDS = (*PLATFORM_COMMANDS, WEB)
+COMMANDS = (*PLATFORM_COMMANDS, WEB, WHATSAPP_COMMAND)
 JOBS = (PRUNE,)
 FLOWS = (bot_flow.build,)
 MENU = (bot_flow.ENTRY,)
+PAGES = (AUDIT,)
 
-__all__ = ["COMMANDS", "FLOWS", "JOBS", "MENU"]
+__all__ = ["COMMANDS", "FLOWS", "JOBS", "MENU", "PAGES"]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.delivery.quiet import parse_span
 from models.db import async_url
 
 LANGUAGES = ("ky", "ru", "uz", "en")
@@ -49,9 +50,22 @@ class Settings(BaseSettings):
     smsgate_rate: float = 1.0
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
+    sms_split_operators: str = "beeline"
+    quiet_hours: str = "20:00-09:00"
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v23.0"
+    whatsapp_rate: float = 80.0
+    whatsapp_templates: str = ""
+    whatsapp_tier: str = "1000"
     outbox_stale_seconds: float = 120.0
+    send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
+    report_min_group: int = 5
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
 
@@ -67,6 +81,10 @@ class Settings(BaseSettings):
         "smsgate_password",
         "smsgate_signing_key",
         "secret_key",
+        "whatsapp_token",
+        "whatsapp_phone_number_id",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
         mode="before",
     )
     @classmethod
@@ -123,6 +141,13 @@ class Settings(BaseSettings):
             raise ValueError("WEB_SESSION_HOURS: more than 0")
         return value
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_span(cls, value: str) -> str:
+        """HH:MM-HH:MM in TIMEZONE, or empty."""
+        parse_span(value)
+        return value.strip()
+
     @field_validator("tender_reminder_days")
     @classmethod
     def _days(cls, value: str) -> str:
@@ -138,9 +163,45 @@ class Settings(BaseSettings):
         return ",".join(str(day) for day in sorted(set(days), reverse=True))
 
     @property
+    def split_operators(self) -> frozenset[str]:
+        """SMS_SPLIT_OPERATORS as a set of operator codes."""
+        return frozenset(
+            o.strip().lower() for o in self.sms_split_operators.split(",") if o.strip()
+        )
+
+    @property
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("report_min_group")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        """Fewer than one answer is no group."""
+        if value < 1:
+            raise ValueError("REPORT_MIN_GROUP: at least 1")
+        return value
+
+    @field_validator("outbox_stale_seconds", "send_timeout_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0 seconds")
+        return value
+
+    @field_validator("whatsapp_tier")
+    @classmethod
+    def _tier(cls, value: str) -> str:
+        """Meta's messaging-limit tiers: 250, 1000, 10000, 100000 or unlimited (1K… accepted)."""
+        spelled = value.strip().lower().replace("k", "000").replace(",", "")
+        if spelled not in ("250", "1000", "10000", "100000", "unlimited"):
+            raise ValueError("WHATSAPP_TIER: 250, 1000, 10000, 100000 or unlimited")
+        return spelled
+
+    @property
+    def whatsapp_daily_limit(self) -> int | None:
+        """WHATSAPP_TIER as people a day (None: unlimited)."""
+        return None if self.whatsapp_tier == "unlimited" else int(self.whatsapp_tier)
 
     @field_validator("default_language")
     @classmethod

@@ -14,7 +14,8 @@ from models.base import Base, UTCDateTime, str_enum, utcnow
 # Priorities: lower goes first.
 LIVE = 0  # replies in a live conversation go before everything else
 NOTICE = 10  # one person's news: a status change, an alert, an invitation
-BULK = 100  # broadcasts
+URGENT = 90  # bulk that goes in quiet hours too: an urgent broadcast
+BULK = 100  # broadcasts, tender alerts and reminders, survey invitations: held in quiet hours
 FILE_REPLY = "reply_file"  # the kind of a reply carrying a file (a report): bytes dropped once sent
 # the kind of the confirmation of STOP where it goes through the outbox (the SMS gateway): the one
 # message that still goes to an address that has just opted out
@@ -47,6 +48,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_broadcast_status", "broadcast_id", "status"),
         # a channel with several routes claims per route (one SMS gateway phone)
         Index("ix_outbox_messages_route", "channel", "route", "status", "priority"),
+        # templates sent in the last 24 hours: what Meta's messaging-limit tier counts
+        Index("ix_outbox_messages_template_sent", "template", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +78,13 @@ class OutboxMessage(Base):
     # the provider's own word for the message's state (Twilio: queued, sent, delivered,
     # undelivered, failed), as its status callbacks report it
     provider_status: Mapped[str | None] = mapped_column(String(20))
+    # the WhatsApp template it went as (a business-initiated message outside the 24-hour
+    # window): what Meta charges for, and what its messaging-limit tier counts
+    template: Mapped[str | None] = mapped_column(String(64))
     # a transient failure puts the message back with the earliest time to try again
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # while `sending`: the claim holds until then, and the process working on it renews it;
+    # past it, that process stopped (died) and the message goes back to the queue
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,11 +11,12 @@ from bot.channels.base import ChannelRegistry, ChannelType
 from bot.channels.simulator import SIMULATOR
 from bot.channels.sms import SMS
 from bot.channels.telegram import TELEGRAM
+from bot.channels.whatsapp import WHATSAPP
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
 
-REGISTRY = ChannelRegistry([SIMULATOR, TELEGRAM, SMS])
+REGISTRY = ChannelRegistry([SIMULATOR, TELEGRAM, SMS, WHATSAPP])
 
 
 def channel_name(code: str, tr: Translator | None = None) -> str:

@@ -64,6 +64,9 @@ class ChannelType:
     connect: Connect | None = None
     # said in the log when the channel is off: what would turn it on
     off: str = ""
+    # its addresses are phone numbers (E.164) the provider has verified as the sender's own
+    # (SMS, WhatsApp): an address of the same number on another such channel is the same person
+    phone_numbers: bool = False
 
 
 class ChannelRegistry:
@@ -89,3 +92,7 @@ class ChannelRegistry:
     def codes(self) -> list[str]:
         """Registered codes, in order."""
         return list(self._types)
+
+    def phone_channels(self) -> frozenset[str]:
+        """Codes of the channels whose addresses are verified phone numbers."""
+        return frozenset(code for code, kind in self._types.items() if kind.phone_numbers)

@@ -106,7 +106,9 @@ class GroupCommit:
             missing = [a for a in wanted if a not in found]
             if missing:  # newcomers: create them, then lock them like everyone else
                 for address in missing:
-                    await resolve_address(session, self.channel, address)
+                    await resolve_address(
+                        session, self.channel, address, conversation.phone_channels
+                    )
                 found |= await lock_senders(session, self.channel, missing)
             results: list[list[Reply] | None] = []
             turns: list[Turn] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -59,6 +59,7 @@ class Conversation:
         flows: FlowRegistry,
         metrics: Metrics | None = None,
         asides: Sequence[Aside] = (),
+        phone_channels: Collection[str] = (),
     ) -> None:
         for required in (ONBOARDING, MENU, LANGUAGE):
             if required not in flows:
@@ -68,6 +69,8 @@ class Conversation:
         self.flows = flows
         self.metrics = metrics or Metrics()
         self.asides = tuple(asides)
+        # channels whose addresses are verified phone numbers: one number, one person
+        self.phone_channels = frozenset(phone_channels)
 
     async def handle(
         self,
@@ -210,7 +213,7 @@ class Conversation:
         """Who wrote, locked for this transaction; a first message creates the person."""
         found = await lock_sender(session, message.channel, message.address)
         if found is None:
-            await resolve_address(session, message.channel, message.address)
+            await resolve_address(session, message.channel, message.address, self.phone_channels)
             found = await lock_sender(session, message.channel, message.address)
         if found is None:
             raise LookupError("the sender's address vanished")
@@ -236,6 +239,9 @@ class Conversation:
         text = message.text.strip()
         if flow is None or not flow.has_step(position.step):
             await self._start(ctx, position, self._home(ctx))
+            return
+        if _empty(message):  # a "continue" button, a sticker: nothing to answer with
+            await self._continue(ctx, position)
             return
         keyword = match_keyword(text) if message.choice is None and text else None
         if keyword is not None and keyword != "skip":
@@ -380,3 +386,14 @@ class Conversation:
             await self._ask(ctx, position, flow.step(position.step or ""))
         else:
             await self._start(ctx, position, self._home(ctx))
+
+
+def _empty(message: Inbound) -> bool:
+    """A message that carries no answer at all: the person is asked the question again."""
+    return not (
+        message.text.strip()
+        or message.choice
+        or message.photo
+        or message.location
+        or message.contact_phone
+    )

@@ -3,6 +3,8 @@ found (or created for a first message) and locked for the turn's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +21,14 @@ async def find_address(session: AsyncSession, channel: str, value: str) -> Addre
     )
 
 
-async def resolve_address(session: AsyncSession, channel: str, value: str) -> tuple[Address, bool]:
+async def resolve_address(
+    session: AsyncSession, channel: str, value: str, same_person_on: Collection[str] = ()
+) -> tuple[Address, bool]:
     """The address and whether its person is new: a first message creates both.
+
+    `same_person_on`: channels whose addresses are the same kind of verified identifier (phone
+    numbers on SMS and WhatsApp). A first message from a value known on one of them joins that
+    address's person, so one human writing both ways has one history.
 
     Two processes may see the same newcomer at once; the unique (channel, value) constraint lets
     one win and the other read the winner's row.
@@ -28,20 +36,39 @@ async def resolve_address(session: AsyncSession, channel: str, value: str) -> tu
     address = await find_address(session, channel, value)
     if address is not None:
         return address, False
+    twin = await _twin(session, channel, value, same_person_on)
     try:
         async with session.begin_nested():
-            person = Person()
-            session.add(person)
-            await session.flush()
-            address = Address(person_id=person.id, channel=channel, value=value)
+            if twin is None:
+                person = Person()
+                session.add(person)
+                await session.flush()
+            address = Address(
+                person_id=twin.person_id if twin else person.id, channel=channel, value=value
+            )
             session.add(address)
             await session.flush()
-        return address, True
+        return address, twin is None
     except IntegrityError:
         found = await find_address(session, channel, value)
         if found is None:
             raise
         return found, False
+
+
+async def _twin(
+    session: AsyncSession, channel: str, value: str, same_person_on: Collection[str]
+) -> Address | None:
+    """The oldest address of `value` on another channel of `same_person_on`."""
+    others = [code for code in same_person_on if code != channel]
+    if channel not in same_person_on or not others:
+        return None
+    return await session.scalar(
+        select(Address)
+        .where(Address.channel.in_(others), Address.value == value)
+        .order_by(Address.id)
+        .limit(1)
+    )
 
 
 async def lock_sender(

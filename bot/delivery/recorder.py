@@ -26,6 +26,7 @@ RECORD = (
         not_before=func.coalesce(
             bindparam("not_before", type_=UTCDateTime()), _outbox.c.not_before
         ),
+        template=bindparam("template"),
     )
 )
 BLOCK = {

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from models import RouteState
+from models import OutboxMessage, OutboxStatus, RouteState
 from models.base import utcnow
 
 OFFLINE_AFTER = 3  # transport failures in a row that take a route offline
@@ -30,6 +29,12 @@ class RouteStatus:
     online: bool
     since: datetime
     last_error: str | None
+
+
+def route_name(route: str) -> str:
+    """A route as staff read it: `android:barpy` is the phone "barpy"."""
+    kind, _, name = route.partition(":")
+    return f"SMS {name}" if kind == "android" and name else route.capitalize()
 
 
 async def _ensure(connection: AsyncConnection, channel: str, route: str) -> None:
@@ -51,7 +56,7 @@ async def route_status(engine: AsyncEngine, route: str) -> RouteStatus | None:
     return RouteStatus(row.route, row.channel, row.online, row.since, row.last_error)
 
 
-async def all_routes(connection: AsyncConnection | Session) -> list[RouteStatus]:
+async def all_routes(connection: AsyncConnection | AsyncSession) -> list[RouteStatus]:
     """Every recorded route, by name."""
     rows = (await connection.execute(select(_states).order_by(_states.c.route))).all()
     return [RouteStatus(r.route, r.channel, r.online, r.since, r.last_error) for r in rows]
@@ -78,7 +83,8 @@ async def record_failure(engine: AsyncEngine, channel: str, route: str, error: s
 
 
 async def record_online(engine: AsyncEngine, channel: str, route: str) -> bool:
-    """`route` answered; whether it was offline until now."""
+    """`route` answered; whether it was offline until now (its waiting messages are then due at
+    once: they waited only for it)."""
     async with engine.begin() as connection:
         await _ensure(connection, channel, route)
         result = await connection.execute(
@@ -86,9 +92,41 @@ async def record_online(engine: AsyncEngine, channel: str, route: str) -> bool:
             .where(_states.c.route == route, _states.c.online.is_(False))
             .values(online=True, failures=0, since=utcnow())
         )
+        if result.rowcount:
+            outbox = OutboxMessage.__table__
+            await connection.execute(
+                outbox.update()
+                .where(
+                    outbox.c.channel == channel,
+                    outbox.c.route == route,
+                    outbox.c.status == OutboxStatus.queued.value,
+                )
+                .values(not_before=None)
+            )
         await connection.execute(
             _states.update()
             .where(_states.c.route == route, _states.c.failures > 0)
             .values(failures=0)
         )
         return bool(result.rowcount)
+
+
+async def offline_waiting(
+    session: AsyncSession, broadcast_id: int | None = None
+) -> list[tuple[RouteStatus, int]]:
+    """Offline routes and how many messages (of one broadcast, or all) wait for them."""
+    outbox = OutboxMessage.__table__
+    query = (
+        select(_states, func.count(outbox.c.id))
+        .join(outbox, outbox.c.route == _states.c.route)
+        .where(
+            _states.c.online.is_(False),
+            outbox.c.status.in_([OutboxStatus.queued.value, OutboxStatus.sending.value]),
+        )
+        .group_by(*_states.c)
+        .order_by(_states.c.route)
+    )
+    if broadcast_id is not None:
+        query = query.where(outbox.c.broadcast_id == broadcast_id)
+    rows = (await session.execute(query)).all()
+    return [(RouteStatus(r.route, r.channel, r.online, r.since, r.last_error), r[-1]) for r in rows]

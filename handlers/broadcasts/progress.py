@@ -32,6 +32,9 @@ SKIP_REASONS = {
     "opted_out": N_("stopped"),
     "unreachable": N_("unreachable"),
     "cancelled": N_("announcement cancelled"),
+    # WhatsApp's 24-hour window was closed and the kind has no approved template
+    "no_template": N_("WhatsApp window closed, no template"),
+    "moved": N_("WhatsApp window closed, sent on another channel"),
 }
 SENT, DELIVERED, FAILED, SKIPPED, WAITING_LABEL = (
     N_("sent"),

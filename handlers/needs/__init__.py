@@ -8,6 +8,7 @@ from bot.i18n import N_
 from handlers.needs import commands
 from handlers.needs.flows import my_needs, priorities, report_need, staff_needs
 from handlers.needs.open311 import build_open311_router
+from handlers.needs.pages import PAGES as NEEDS_PAGES
 from models import ConsentStatus
 
 
@@ -31,3 +32,5 @@ MENU = (
 COMMANDS = (commands.COMMAND,)
 
 ROUTES = (build_open311_router,)
+
+PAGES = (NEEDS_PAGES,)

@@ -23,6 +23,21 @@ STATUS_NAMES = {
 }
 
 
+# How far along a need is; a change to a lower step is a step back, which staff explain.
+PROGRESS = {
+    NeedStatus.new: 0,
+    NeedStatus.received: 1,
+    NeedStatus.in_progress: 2,
+    NeedStatus.resolved: 3,
+    NeedStatus.rejected: 3,
+}
+
+
+def is_backwards(old: NeedStatus, new: NeedStatus) -> bool:
+    """Whether `new` moves a need back (in progress → received, resolved → in progress)."""
+    return PROGRESS[new] < PROGRESS[old]
+
+
 async def report_need(
     session: AsyncSession,
     person: Person,
@@ -182,6 +197,8 @@ async def change_status(
         raise PermissionDenied("change_status", f"need={need.id}")
     if status == NeedStatus.rejected and not comment:
         raise ValueError("a rejection needs a reason")
+    if is_backwards(need.status, status) and not comment:
+        raise ValueError("a step back needs a reason")
     need.status = status
     if comment:
         need.staff_comment = comment
@@ -195,6 +212,23 @@ async def change_status(
     if reporter is None:
         return
     await notify.enqueue(session, reporter, status_notice(reporter, need, status, comment))
+
+
+async def change_statuses(
+    session: AsyncSession,
+    staff: Person,
+    need_ids: Sequence[int],
+    status: NeedStatus,
+    comment: str | None,
+) -> list[Need]:
+    """Several needs to one status at once, each reporter told: all of them or, if any is out
+    of the staff member's scope (refused and recorded), none."""
+    if status == NeedStatus.rejected and not comment:
+        raise ValueError("a rejection needs a reason")
+    needs = [await need_for_staff(session, staff, need_id) for need_id in dict.fromkeys(need_ids)]
+    for need in needs:
+        await change_status(session, staff, need, status, comment)
+    return needs
 
 
 def status_notice(reporter: Person, need: Need, status: NeedStatus, comment: str | None) -> str:

@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.audit import PermissionDenied
-from bot.conversation.senders import find_address, resolve_address
+from bot.conversation.senders import resolve_address
+from bot.identity.linking import phone_channels
 from bot.phones import normalize_phone
 from bot.settings import LANGUAGES
-from models import Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
+from bot.text import clean_text
+from models import Address, Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore
 from models.invite import CODE_ALPHABET
 
@@ -99,7 +101,7 @@ async def create_service(
     if author is not None and not author.may_manage(tender.municipality_id):
         await audit.record(session, author.id, "create_service", "refused", f"tender={tender_id}")
         raise PermissionDenied("create_service", f"tender={tender_id}")
-    title = " ".join(title.split())[:300] or tender.title
+    title = " ".join(clean_text(title).split())[:300] or tender.title
     service = Service(
         tender_id=tender.id,
         organization_id=tender.awarded_organization_id,
@@ -166,11 +168,16 @@ async def beneficiary_count(session: AsyncSession, service_id: int) -> int:
 
 
 async def person_for_phone(session: AsyncSession, phone: str) -> Person:
-    """The person with this phone number (E.164); someone who never wrote is created with an
-    SMS address, as their first message would have done."""
-    address = await find_address(session, PHONE_CHANNEL, phone)
+    """The person with this phone number (E.164) on any phone channel (SMS, WhatsApp); someone
+    who never wrote is created with an SMS address, as their first message would have done."""
+    address = await session.scalar(
+        select(Address)
+        .where(Address.channel.in_(phone_channels()), Address.value == phone)
+        .order_by(Address.id)
+        .limit(1)
+    )
     if address is None:
-        address, _ = await resolve_address(session, PHONE_CHANNEL, phone)
+        address, _ = await resolve_address(session, PHONE_CHANNEL, phone, phone_channels())
     person = await session.get(Person, address.person_id)
     if person is None:
         raise LookupError(f"person of address {address.id} vanished")

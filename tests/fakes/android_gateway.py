@@ -30,7 +30,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import itertools
 import json
 import re
 import secrets
@@ -85,11 +84,16 @@ class FakeGateway:
         prefix: str = "/3rdparty/v1",
         local: bool = False,
         deliver: Deliver | None = None,
+        retry_delay: float = 10.0,
     ) -> None:
         self.username, self.password, self.signing_key = username, password, signing_key
         self.prefix = prefix
         self.local = local  # offline: connections refused rather than 503
         self.deliver = deliver or _post
+        # a webhook answered with anything but 2xx is posted again, after 10 s, 20 s, 40 s …
+        # (14 times by default); tests shorten the wait
+        self.retry_delay = retry_delay
+        self.retries = 14
         self.phones: dict[str, Phone] = {}
         self.messages: dict[str, Sent] = {}
         self.order: list[Sent] = []
@@ -97,7 +101,7 @@ class FakeGateway:
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
         self.failures: list[tuple[str, str]] = []  # (message id, reason)
         self.posted: list[tuple[str, int]] = []  # (event, status of our webhook's answer)
-        self._ids = itertools.count(1)
+        self._off_after: tuple[int, str | None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -154,6 +158,10 @@ class FakeGateway:
             else:
                 await self._listen()
 
+    def offline_after(self, count: int, device_id: str | None = None) -> None:
+        """Take the phone off once `count` messages have been accepted (mid-broadcast)."""
+        self._off_after = (count, device_id)
+
     # -- the API ---------------------------------------------------------------------------
 
     def _authorized(self, request: web.Request) -> bool:
@@ -187,6 +195,11 @@ class FakeGateway:
         sent = Sent(message_id, phone.device_id, list(body["phoneNumbers"]), text, request=body)
         self.messages[message_id] = sent
         self.order.append(sent)
+        if self._off_after and len(self.order) >= self._off_after[0]:
+            self._off_after, device = None, self._off_after[1]
+            for other in self.phones.values():  # no await: the next request already finds it off
+                if device in (None, other.device_id):
+                    other.online = False
         task = asyncio.create_task(self._process(phone, sent))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -345,9 +358,15 @@ class FakeGateway:
         for webhook in list(self.webhooks.values()):
             if webhook["event"] != event or webhook.get("deviceId") not in (None, phone.device_id):
                 continue
-            body, headers = self.signed(phone, event, payload)
-            status = await self.deliver(webhook["url"], body, headers)
-            self.posted.append((event, status))
+            delay = self.retry_delay
+            for _ in range(self.retries + 1):
+                body, headers = self.signed(phone, event, payload)  # signed anew each time
+                status = await self.deliver(webhook["url"], body, headers)
+                self.posted.append((event, status))
+                if 200 <= status < 300 or event == "sms:received":
+                    break
+                await asyncio.sleep(delay)
+                delay *= 2
             statuses.append(status)
         return statuses
 

@@ -29,6 +29,7 @@ SMS = ChannelType(
     enabled=_enabled,
     connect=_connect,
     off="no TWILIO_ACCOUNT_SID and no SMSGATE_URL / SMSGATE_DEVICES: SMS is off",
+    phone_numbers=True,
 )
 
 __all__ = ["SMS"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,9 +40,11 @@ async def apply_sms_command(
     phone: str,
     command: Command | None,
     dedup_key: str | None,
+    phone_channels: Collection[str] = (),
 ) -> Handled | None:
-    """Handle STOP/START/HELP, and silence for an opted-out number; None: a normal message."""
-    address, _ = await resolve_address(session, channel, phone)
+    """Handle STOP/START/HELP, and silence for an opted-out number; None: a normal message.
+    (`phone_channels`: where the same number is the same person, as the conversation has it.)"""
+    address, _ = await resolve_address(session, channel, phone, phone_channels)
     person = await lock_person(session, address.person_id)
     stopped = address.opted_out
     if command is None and not stopped:

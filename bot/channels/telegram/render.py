@@ -13,6 +13,7 @@ from aiogram.types import (
 )
 
 from bot.conversation.messages import Document, Reply
+from bot.text import split_text
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -33,25 +34,6 @@ class Outgoing:
     markup: Markup | None = None
     photo: str | None = None
     document: Document | None = None
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a paragraph, line or word where possible."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = limit  # no good boundary in the second half: a hard cut beats a tiny piece
-        for boundary in ("\n\n", "\n", " "):
-            position = window.rfind(boundary)
-            if position >= limit // 2:
-                cut = position
-                break
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not pieces:
-        pieces.append(rest)
-    return pieces
 
 
 def callback_data(token: str | None, choice_id: str, key: str) -> str:

@@ -14,7 +14,12 @@ from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, AskTime, Choose, Confirm, Option, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.settings import LANGUAGES
-from handlers.broadcasts.broadcasts import create_broadcast, preview, queue_broadcast
+from handlers.broadcasts.broadcasts import (
+    create_broadcast,
+    preview,
+    queue_broadcast,
+    whatsapp_lines,
+)
 from handlers.broadcasts.flows.broadcast_audience import (
     audience_steps,
     describe_audience,
@@ -62,7 +67,9 @@ def _draft(ctx: Context) -> Broadcast:
 
 
 async def _preview(ctx: Context) -> str:
-    seen = await preview(ctx.session, _draft(ctx))
+    seen = await preview(
+        ctx.session, _draft(ctx), ctx.settings.whatsapp_daily_limit, ctx.settings.split_operators
+    )
     channels = (
         ", ".join(
             f"{channel_name(channel, ctx.translator)} {n}"
@@ -78,7 +85,8 @@ async def _preview(ctx: Context) -> str:
         skipped=seen.skipped,
         segments=seen.sms_segments,
     )
-    return f"{await describe_audience(ctx)}\n{counts}"
+    lines = [await describe_audience(ctx), *whatsapp_lines(ctx.translator, seen), counts]
+    return "\n".join(lines)
 
 
 async def _finish(ctx: Context) -> str | None:

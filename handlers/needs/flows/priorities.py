@@ -10,6 +10,7 @@ from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
 from bot.text import shorten
 from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
+from handlers.needs.moderation import public_text
 from handlers.needs.needs import (
     STATUS_NAMES,
     category_name,
@@ -34,7 +35,7 @@ async def _options(ctx: Context) -> Sequence[Option]:
     return [
         Option(
             str(need.id),
-            f"{need.reference} · ▲{count} · {shorten(need.description, width)}",
+            f"{need.reference} · ▲{count} · {shorten(public_text(need, ctx.translator), width)}",
             aliases=(need.reference,),
         )
         for need, count in rows
@@ -67,7 +68,9 @@ async def _describe(ctx: Context) -> str:
     return "\n".join(
         [
             f"{need.reference} · {category} · {ctx.t(STATUS_NAMES[need.status])}",
-            shorten(need.description, 90) if ctx.caps.compact else need.description,
+            shorten(public_text(need, ctx.translator), 90)
+            if ctx.caps.compact
+            else public_text(need, ctx.translator),
             ctx.tn("Supported by {n} person.", "Supported by {n} people.", count),
         ]
     )

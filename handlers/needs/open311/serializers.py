@@ -71,7 +71,7 @@ def service_request(
         "status_notes": mask_phones(need.staff_comment),
         "service_name": category.name(language),
         "service_code": category.code,
-        "description": mask_phones(need.description),
+        "description": mask_phones(need.public_description) or "",
         "agency_responsible": municipality.name(language),
         "requested_datetime": w3_datetime(need.created_at),
         "updated_datetime": w3_datetime(need.updated_at),

@@ -29,7 +29,7 @@ from bot.conversation.steps import (
     translated_options,
 )
 from bot.i18n import N_
-from bot.identity.linking import PHONE_CHANNEL
+from bot.identity.linking import phone_channels
 from bot.identity.people import addresses_of
 from bot.phones import normalize_phone
 from bot.text import typed_number
@@ -77,7 +77,9 @@ class AskInn(Ask):
 async def known_phones(ctx: Context) -> list[str]:
     """The phone numbers the person writes from or has linked (E.164)."""
     addresses = await addresses_of(ctx.session, ctx.person.id)
-    return [a.value for a in addresses if a.channel == PHONE_CHANNEL and not a.opted_out]
+    phones = phone_channels()
+    known = [a.value for a in addresses if a.channel in phones and not a.opted_out]
+    return list(dict.fromkeys(known))  # one number on SMS and WhatsApp is one choice
 
 
 class AskPhone(AskContact):

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from android_sms_gateway import Webhook, WebhookEvent
 from android_sms_gateway.errors import APIError
 from fastapi import APIRouter
+from sqlalchemy import select
 
 from bot.channels.sms.android.devices import Device, configured_devices
-from bot.channels.sms.android.sender import GatewaySender
+from bot.channels.sms.android.sender import GatewaySender, own_message
 from bot.channels.sms.android.webhook import PATH, Event, sender_of, webhook_router
 from bot.channels.sms.kind import CODE
 from bot.delivery import routes
@@ -40,7 +41,10 @@ class Gateway:
     def __init__(self, sms: SmsChannel, router: SmsRoutes, devices: list[Device] | None = None):
         self.sms = sms
         self.devices = devices if devices is not None else configured_devices(sms.settings)
-        self.senders = [GatewaySender(device, router) for device in self.devices]
+        split = sms.settings.split_operators
+        self.senders = [
+            GatewaySender(device, router, split_operators=split) for device in self.devices
+        ]
         self._by_route = {sender.route: sender for sender in self.senders}
 
     def router(self) -> APIRouter:
@@ -51,18 +55,20 @@ class Gateway:
         """Every phone's signing key (most deployments have one)."""
         return sorted({d.signing_key for d in self.devices if d.signing_key})
 
-    async def handle(self, event: Event) -> None:
-        """One signed event from a phone."""
+    async def handle(self, event: Event) -> bool:
+        """One signed event from a phone; False when it must come again later (a report on a
+        message whose send is not recorded yet: the phone can be faster than our database)."""
         route = event.device.route
         if event.kind == "sms:received":
             await self._alive(route)
             await self._received(event)
         elif event.kind in ("sms:sent", "sms:delivered", "sms:failed"):
-            await self._status(event)
+            return await self._status(event)
         elif event.kind in ALIVE:
             await self._alive(route)
         else:
             log.info("sms gateway: %s events are not used; ignored", event.kind)
+        return True
 
     async def _alive(self, route: str) -> None:
         """A phone that talks to us is online, whatever its last sends said."""
@@ -79,11 +85,12 @@ class Gateway:
         await self.sms.take(phone, text, None, event.dedup_key(), event.device.route)
         self.sms.wake()
 
-    async def _status(self, event: Event) -> None:
-        """What a phone reports of a message it sent: the outbox row follows."""
-        message_id = str(event.payload.get("messageId") or "")
-        if not message_id:
-            return
+    async def _status(self, event: Event) -> bool:
+        """What a phone reports of a message it sent: the outbox row follows. False when no
+        row has that message yet."""
+        message_id = own_message(str(event.payload.get("messageId") or ""))
+        if message_id is None:  # a message someone else sent through the phone
+            return True
         table = OutboxMessage.__table__
         metrics = self.sms.conversation.metrics
         values: dict[str, object] = {"provider_status": event.kind.split(":")[1]}
@@ -99,7 +106,14 @@ class Gateway:
         else:  # sent: the row is already `sent`; a late report never undoes `delivered`
             where.append(table.c.status != OutboxStatus.delivered.value)
         async with self.sms.sessions() as session, session.begin():
-            await session.execute(table.update().where(*where).values(**values))
+            result = await session.execute(table.update().where(*where).values(**values))
+            if result.rowcount:
+                return True
+            known = await session.scalar(
+                select(table.c.id).where(table.c.channel == CODE, table.c.provider_id == message_id)
+            )
+        # ours, but the send is not recorded yet (the phone was quicker): it must come again
+        return known is not None
 
     async def register(self, public_url: str) -> None:
         """Make sure each phone (each distinct API) posts our events to PUBLIC_URL/sms/android."""

@@ -115,7 +115,9 @@ def webhook_router(gateway: Any) -> APIRouter:
         if event is None:
             log.warning("sms gateway webhook: a signed request that is no event of a known phone")
             return Response("not an event of a known phone", status_code=400)
-        await gateway.handle(event)
+        if not await gateway.handle(event):
+            # the phone retries (after 10 s, 20 s, 40 s …): by then the send is recorded
+            return Response("no such message yet", status_code=503)
         return Response(status_code=204)
 
     return router

@@ -16,8 +16,11 @@ from sqlalchemy import select
 
 from bot.http import create_http_app
 from bot.runtime import Runtime
-from models import OutboxMessage
+from handlers.broadcasts.broadcasts import queue_broadcast
+from models import Address, ConsentStatus, OutboxMessage, Person
+from models.base import utcnow
 from tests.conftest import Database, clear, make_app
+from tests.factories import create_home_broadcast, municipality
 from tests.fakes.android_gateway import FakeGateway
 
 PUBLIC = "https://kenesh.example"
@@ -147,7 +150,8 @@ async def start_gateway_bot(
 
 @pytest.fixture
 async def gateway() -> AsyncIterator[FakeGateway]:
-    server = FakeGateway()
+    server = FakeGateway(retry_delay=0.05)
+    server.retries = 6
     server.add_phone("dev-barpy", BARPY_PHONE)
     server.add_phone("dev-pool", POOL_PHONE)
     await server.start()
@@ -166,3 +170,32 @@ async def gateway_bot(database: Database, gateway: FakeGateway) -> AsyncIterator
 @pytest.fixture
 def texter(gateway_bot: GatewayBot):
     return lambda phone, device="dev-barpy": Texter(gateway_bot, phone, device)
+
+
+async def create_sms_residents(
+    app, count: int, route: str | None = "android:barpy", code: str = "JA-SUZAK-BARPY"
+) -> list[str]:
+    """Residents of `code` on SMS who last wrote through `route` (None: never wrote); numbers."""
+    place = await municipality(app, code)
+    numbers = [f"+99655510{i:04d}" for i in range(count)]
+    async with app.sessions() as session, session.begin():
+        for number in numbers:
+            person = Person(
+                language="ky",
+                municipality_id=place.id,
+                consent=ConsentStatus.given,
+                consent_at=utcnow(),
+            )
+            session.add(person)
+            await session.flush()
+            session.add(Address(person_id=person.id, channel="sms", value=number, route=route))
+    return numbers
+
+
+async def broadcast_to_barpy(app, text: str = "Бейшемби күнү жыйын болот.") -> int:
+    """A broadcast to Barpy's residents, queued now; its id."""
+    place = await municipality(app, "JA-SUZAK-BARPY")
+    async with app.sessions() as session, session.begin():
+        broadcast = await create_home_broadcast(session, place.id, text)
+        await queue_broadcast(session, broadcast)
+    return broadcast.id
