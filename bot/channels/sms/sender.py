@@ -102,13 +102,15 @@ class TwilioSender:
             extra["media_url"] = [reply.photo.ref]
         delivery = Delivery(Outcome.sent)
         for body in bodies_for(address, render_text(reply), self.settings.split_operators):
-            delivery = await self._send_one(address, body, extra)
+            delivery = await self._send_one(address, body, extra, gate)
             if delivery.outcome != Outcome.sent:
                 break
             extra.pop("media_url", None)  # the photo goes with the first part only
         return delivery
 
-    async def _send_one(self, address: str, body: str, extra: dict[str, object]) -> Delivery:
+    async def _send_one(
+        self, address: str, body: str, extra: dict[str, object], gate: Gate
+    ) -> Delivery:
         reason = ""
         for pause in (*self.backoff, None):
             await gate.next()
