@@ -11,6 +11,7 @@ from functools import lru_cache
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.delivery.quiet import parse_span
 from models.db import async_url
 
 LANGUAGES = ("ky", "ru", "uz", "en")
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     smsgate_rate: float = 1.0
     smsgate_offline: str = "wait"
     sms_bulk_route: str = "last"
+    sms_split_operators: str = "beeline"
+    quiet_hours: str = "20:00-09:00"
     whatsapp_token: str | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: str | None = None
@@ -59,6 +62,7 @@ class Settings(BaseSettings):
     whatsapp_templates: str = ""
     whatsapp_tier: str = "1000"
     outbox_stale_seconds: float = 120.0
+    send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     secret_key: SecretStr | None = None
@@ -136,6 +140,13 @@ class Settings(BaseSettings):
             raise ValueError("WEB_SESSION_HOURS: more than 0")
         return value
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_span(cls, value: str) -> str:
+        """HH:MM-HH:MM in TIMEZONE, or empty."""
+        parse_span(value)
+        return value.strip()
+
     @field_validator("tender_reminder_days")
     @classmethod
     def _days(cls, value: str) -> str:
@@ -151,9 +162,23 @@ class Settings(BaseSettings):
         return ",".join(str(day) for day in sorted(set(days), reverse=True))
 
     @property
+    def split_operators(self) -> frozenset[str]:
+        """SMS_SPLIT_OPERATORS as a set of operator codes."""
+        return frozenset(
+            o.strip().lower() for o in self.sms_split_operators.split(",") if o.strip()
+        )
+
+    @property
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("outbox_stale_seconds", "send_timeout_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0 seconds")
+        return value
 
     @field_validator("whatsapp_tier")
     @classmethod

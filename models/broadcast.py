@@ -53,6 +53,8 @@ class Broadcast(Base):
     # when the final report went to the author (done, or cancelled once nothing was in flight)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(String(200))
+    # urgent: goes out in quiet hours too (QUIET_HOURS hold every other broadcast)
+    urgent: Mapped[bool] = mapped_column(default=False)
 
     def summary(self) -> dict[str, Any]:
         """For logs and reports: ids only."""

@@ -14,7 +14,8 @@ from models.base import Base, UTCDateTime, str_enum, utcnow
 # Priorities: lower goes first.
 LIVE = 0  # replies in a live conversation go before everything else
 NOTICE = 10  # one person's news: a status change, an alert, an invitation
-BULK = 100  # broadcasts
+URGENT = 90  # bulk that goes in quiet hours too: an urgent broadcast
+BULK = 100  # broadcasts, tender alerts and reminders, survey invitations: held in quiet hours
 FILE_REPLY = "reply_file"  # the kind of a reply carrying a file (a report): bytes dropped once sent
 # the kind of the confirmation of STOP where it goes through the outbox (the SMS gateway): the one
 # message that still goes to an address that has just opted out
@@ -82,5 +83,8 @@ class OutboxMessage(Base):
     template: Mapped[str | None] = mapped_column(String(64))
     # a transient failure puts the message back with the earliest time to try again
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # while `sending`: the claim holds until then, and the process working on it renews it;
+    # past it, that process stopped (died) and the message goes back to the queue
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -19,6 +19,10 @@ from bot.wiring import load
 from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.factories import Chat
 
+# No quiet hours in tests unless a test sets them: bulk must not wait for the clock of the run
+# (the `kenesh` processes tests start inherit this too)
+os.environ.setdefault("QUIET_HOURS", "")
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED = REPOSITORY.parent / "shared"  # what every developer and CI run has beside the checkout
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -29,6 +33,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Everything a test may write; reference data (municipalities, categories) stays.
 MUTABLE_TABLES = (
     "audit_events",
+    "unlisted_places",
     "web_sessions",
     "web_sign_in_links",
     "outbox_messages",

@@ -19,12 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.channels.sms.kind import CODE as SMS
+from bot.channels.sms.operators import operator_of, splits
+from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
 from bot.i18n import N_, Translator, text_for
-from bot.settings import LANGUAGES
+from bot.settings import LANGUAGES, get_settings
+from bot.text import clean_text
 from models import (
     Address,
     Audience,
@@ -39,7 +42,7 @@ from models import (
     Role,
 )
 from models.base import utcnow
-from models.outbox import BULK
+from models.outbox import BULK, URGENT
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -55,10 +58,13 @@ async def create_broadcast(
     channels: list[str] | None = None,
     languages: list[str] | None = None,
     category_id: int | None = None,
+    urgent: bool = False,
 ) -> Broadcast:
     """A broadcast, checked: staff reach only their municipality; all municipalities, admins
     only (`author` None is the command line, which is an operator's)."""
-    texts = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    # typed in the bot or at the command line: cleaned like every message people send
+    texts = {lang: clean_text(text).strip() for lang, text in texts.items() if text}
+    texts = {lang: text for lang, text in texts.items() if text}
     if not texts or any(lang not in LANGUAGES for lang in texts):
         raise ValueError(f"give a text in at least one of {', '.join(LANGUAGES)}")
     if author is not None:
@@ -80,9 +86,18 @@ async def create_broadcast(
         category_id=category_id,
         status=BroadcastStatus.scheduled,
         send_at=send_at or utcnow(),
+        urgent=urgent,
     )
     session.add(broadcast)
     await session.flush()
+    if urgent:  # it breaks the quiet hours people were promised: who and when is kept
+        await audit.record(
+            session,
+            author.id if author else None,
+            "broadcast_urgent",
+            "ok",
+            f"broadcast={broadcast.id}",
+        )
     return broadcast
 
 
@@ -98,6 +113,7 @@ def _recipients(broadcast: Broadcast) -> Select:
             Person.language.label("language"),
             blocked.label("blocked"),
             Address.opted_out.label("opted_out"),
+            Address.value.label("address"),
             Address.last_seen_at.label("seen_at"),
             func.row_number()
             .over(
@@ -145,6 +161,8 @@ class Preview:
     recipients: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     sms_segments: int = 0
+    # SMS that will really go, per operator (split ones counted part by part)
+    sms_by_operator: dict[str, int] = field(default_factory=dict)
     whatsapp_open: int = 0
     whatsapp_closed: int = 0
     whatsapp_category: str = BY_KIND["broadcast"].category
@@ -152,31 +170,45 @@ class Preview:
 
 
 async def preview(
-    session: AsyncSession, broadcast: Broadcast, daily_limit: int | None = None
+    session: AsyncSession,
+    broadcast: Broadcast,
+    daily_limit: int | None = None,
+    split_operators: frozenset[str] | None = None,
 ) -> Preview:
-    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier)."""
+    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier;
+    `split_operators`: SMS_SPLIT_OPERATORS, whose numbers get a long SMS in single parts)."""
     chosen = _recipients(broadcast).subquery()
     in_window = chosen.c.seen_at > utcnow() - WINDOW
+    # the operator is in the number: +996 and three digits (only SMS numbers are grouped so)
+    prefix = case((chosen.c.channel == SMS, func.substr(chosen.c.address, 1, 7)), else_="")
     rows = await session.execute(
         select(
-            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, func.count()
-        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window)
+            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix, func.count()
+        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix)
     )
     result, recipients = Preview(), defaultdict(int)
-    for channel, language, blocked, open_window, count in rows.all():
+    by_operator: dict[str, int] = defaultdict(int)
+    split = get_settings().split_operators if split_operators is None else split_operators
+    for channel, language, blocked, open_window, number, count in rows.all():
         if blocked:
             result.skipped += count
             continue
         recipients[channel] += count
         if channel == SMS:
-            result.sms_segments += (
-                count_segments(to_gsm(text_for(broadcast.texts, language))).count * count
-            )
+            text = to_gsm(text_for(broadcast.texts, language))
+            sample = (number or "") + "000000"  # a whole number of that prefix
+            if splits(sample, split):  # separate single SMS, each one segment
+                cost = len(split_parts(text)) * count
+            else:
+                cost = count_segments(text).count * count
+            result.sms_segments += cost
+            by_operator[operator_of(sample)] += cost
         elif channel == WHATSAPP and open_window:
             result.whatsapp_open += count
         elif channel == WHATSAPP:
             result.whatsapp_closed += count
     result.recipients = dict(recipients)
+    result.sms_by_operator = dict(by_operator)
     if daily_limit and result.whatsapp_closed:
         result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
     return result
@@ -236,7 +268,7 @@ async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
             chosen.c.channel,
             body,
             literal("broadcast"),
-            literal(BULK),
+            literal(URGENT if broadcast.urgent else BULK),
             status,
             error,
             literal(0),

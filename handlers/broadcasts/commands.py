@@ -71,6 +71,9 @@ def arguments(broadcast: argparse.ArgumentParser) -> None:
         "--at", help="local time to send, YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (TIMEZONE)"
     )
     send.add_argument("--preview", action="store_true", help="only show recipients and cost")
+    send.add_argument(
+        "--urgent", action="store_true", help="send in quiet hours too (QUIET_HOURS); audited"
+    )
     for name in ("cancel", "report"):
         action = actions.add_parser(name, help=f"{name} a broadcast")
         action.add_argument("id", type=int)
@@ -130,13 +133,17 @@ async def _send(session: AsyncSession, settings: Settings, args: argparse.Namesp
         channels=args.channel,
         languages=args.language,
         category_id=category_id,
+        urgent=args.urgent,
     )
-    seen = await preview(session, broadcast, settings.whatsapp_daily_limit)
+    seen = await preview(
+        session, broadcast, settings.whatsapp_daily_limit, settings.split_operators
+    )
     per_channel = (
         ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "nobody"
     )
     print(f"recipients: {per_channel}; skipped (opted out or unreachable): {seen.skipped}")
-    print(f"SMS cost: {seen.sms_segments} segments")
+    operators = ", ".join(f"{name} {n}" for name, n in sorted(seen.sms_by_operator.items()))
+    print(f"SMS cost: {seen.sms_segments} segments" + (f" ({operators})" if operators else ""))
     for line in whatsapp_lines(translator("en"), seen):
         print(line)
     if args.preview:

@@ -44,6 +44,7 @@ from models import (
     SurveyStatus,
 )
 from models.base import utcnow
+from models.outbox import BULK
 
 IDLE_FLOWS = (None, "menu")  # where a survey may start without interrupting anything
 LATE_DAYS = 30  # beneficiaries enrolled this long after a survey went out are still invited
@@ -106,7 +107,7 @@ class _Batch:
             self.turns.append(turn)
             self.moved.add(person.id)
             replies = turn.ctx.replies
-        self.rows += notice_rows(person, address, replies, kind)
+        self.rows += notice_rows(person, address, replies, kind, priority=BULK)
 
     async def invite(self, survey: Survey, person: Person, state: ConversationState | None) -> None:
         """Invite the person, once: the invitation is recorded first."""

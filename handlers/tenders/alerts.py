@@ -31,6 +31,7 @@ from models import (
     TenderStatus,
 )
 from models.base import utcnow
+from models.outbox import BULK
 
 
 class Change(enum.StrEnum):
@@ -171,7 +172,7 @@ async def announce(
         if key not in texts:
             texts[key] = await render(session, tender, change, language, days, caps, zone=zone)
         message = await notify.enqueue(
-            session, person, texts[key], kind=f"tender_{change}", address=address
+            session, person, texts[key], kind=f"tender_{change}", address=address, priority=BULK
         )
         queued += message is not None
     return queued

@@ -21,7 +21,7 @@ from bot.channels.sms.android.devices import configured_devices, gateway_configu
 from bot.channels.sms.android.gateway import Gateway
 from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.channels.sms.optout import sms_command
-from bot.channels.sms.render import combine
+from bot.channels.sms.render import bodies_for, combine
 from bot.channels.sms.routing import TWILIO, SmsRoutes
 from bot.channels.sms.segments import to_gsm
 from bot.channels.sms.sender import STATUS_PATH, UNSUBSCRIBED, TwilioSender, status_callback
@@ -33,6 +33,7 @@ from bot.conversation.senders import find_address
 from bot.delivery.sender import Sender
 from bot.phones import normalize_phone
 from bot.settings import Settings
+from bot.text import clean_text
 from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 from models.outbox import FAREWELL
@@ -124,7 +125,7 @@ class SmsChannel:
         replies = await self.take(
             phone, params.get("Body", ""), _media(params), sid, TWILIO, queued=queued
         )
-        response = self._twiml(replies, queued)
+        response = self._twiml(replies, queued, phone)
         if queued:
             await self._answered(queued)
         return str(response)
@@ -182,7 +183,7 @@ class SmsChannel:
                 person = await session.get(Person, address.person_id)
                 await queue_replies(session, person, address, replies)
 
-    def _twiml(self, replies: list[Reply], ids: list[int]) -> MessagingResponse:
+    def _twiml(self, replies: list[Reply], ids: list[int], phone: str) -> MessagingResponse:
         response = MessagingResponse()
         for body, members in combine(replies):
             outbox = [ids[i] for i in members if i < len(ids)]
@@ -190,7 +191,8 @@ class SmsChannel:
                 self.settings, "outbox=" + ",".join(map(str, outbox)) if outbox else ""
             )
             attributes = {"action": callback} if callback else {}
-            response.message(to_gsm(body), **attributes)
+            for part in bodies_for(phone, to_gsm(body), self.settings.split_operators):
+                response.message(part, **attributes)
         return response
 
     async def _answered(self, ids: list[int]) -> None:
@@ -209,10 +211,14 @@ class SmsChannel:
 
     async def status(self, params: dict[str, str], outbox_ids: list[int]) -> None:
         """Store what Twilio reports about a message we sent."""
-        sid, reported = params.get("MessageSid", ""), params.get("MessageStatus", "")
-        error = params.get("ErrorCode") or None
+        # Twilio's own fields, but cleaned and bounded all the same: a NUL byte would fail the
+        # update on PostgreSQL, and Twilio would retry it in vain
+        sid = clean_text(params.get("MessageSid", ""))[:128]
+        reported = clean_text(params.get("MessageStatus", ""))
+        error = clean_text(params.get("ErrorCode", ""))[:32] or None
         table = OutboxMessage.__table__
         where = table.c.id.in_(outbox_ids) if outbox_ids else table.c.provider_id == sid
+        where &= table.c.channel == CODE  # a report about an SMS never touches another channel
         values: dict[str, object] = {"provider_status": reported[:20], "provider_id": sid or None}
         if reported in FINAL:
             values["status"] = FINAL[reported].value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.channels.sms.operators import splits
+from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import fits, to_gsm
 from bot.conversation.messages import Reply
 
@@ -28,3 +30,9 @@ def combine(replies: list[Reply]) -> list[tuple[str, list[int]]]:
         else:
             bodies.append((text, [index]))
     return bodies
+
+
+def bodies_for(phone: str, text: str, split_operators: frozenset[str]) -> list[str]:
+    """The SMS that carry `text` to `phone`: one (concatenated if long), or, on an operator that
+    does not join parts (SMS_SPLIT_OPERATORS), self-contained numbered single SMS."""
+    return split_parts(text) if splits(phone, split_operators) else [text]

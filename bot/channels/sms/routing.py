@@ -27,7 +27,7 @@ from bot.channels.sms.kind import CODE
 from bot.delivery.routes import all_routes
 from bot.settings import Settings
 from models import Address, Municipality, OutboxMessage, OutboxStatus, Person
-from models.outbox import BULK
+from models.outbox import URGENT
 
 TWILIO = "twilio"
 
@@ -101,7 +101,7 @@ class SmsRoutes:
             bulk = case((last.in_(phones), last), else_=self._fallback(phones))
         else:
             bulk = conversation
-        return case((_outbox.c.priority >= BULK, bulk), else_=conversation)
+        return case((_outbox.c.priority >= URGENT, bulk), else_=conversation)
 
     def _phones(self, usable: list[str]) -> list[str]:
         return [route for route in usable if route != TWILIO]

@@ -17,7 +17,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from bot.channels.sms.android.devices import Device, configured_devices
-from bot.channels.sms.android.sender import GatewaySender
+from bot.channels.sms.android.sender import GatewaySender, own_message
 from bot.channels.sms.android.webhook import PATH, Event, sender_of, webhook_router
 from bot.channels.sms.kind import CODE
 from bot.delivery import routes
@@ -41,7 +41,10 @@ class Gateway:
     def __init__(self, sms: SmsChannel, router: SmsRoutes, devices: list[Device] | None = None):
         self.sms = sms
         self.devices = devices if devices is not None else configured_devices(sms.settings)
-        self.senders = [GatewaySender(device, router) for device in self.devices]
+        split = sms.settings.split_operators
+        self.senders = [
+            GatewaySender(device, router, split_operators=split) for device in self.devices
+        ]
         self._by_route = {sender.route: sender for sender in self.senders}
 
     def router(self) -> APIRouter:
@@ -85,8 +88,8 @@ class Gateway:
     async def _status(self, event: Event) -> bool:
         """What a phone reports of a message it sent: the outbox row follows. False when no
         row has that message yet."""
-        message_id = str(event.payload.get("messageId") or "")
-        if not message_id:
+        message_id = own_message(str(event.payload.get("messageId") or ""))
+        if message_id is None:  # a message someone else sent through the phone
             return True
         table = OutboxMessage.__table__
         metrics = self.sms.conversation.metrics
@@ -109,6 +112,7 @@ class Gateway:
             known = await session.scalar(
                 select(table.c.id).where(table.c.channel == CODE, table.c.provider_id == message_id)
             )
+        # ours, but the send is not recorded yet (the phone was quicker): it must come again
         return known is not None
 
     async def register(self, public_url: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 
 import aiohttp
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.sms.android.devices import Device
 from bot.channels.sms.kind import CODE
-from bot.channels.sms.render import render_text
+from bot.channels.sms.render import bodies_for, render_text
 from bot.conversation.messages import Reply
 from bot.delivery import routes
 from bot.delivery.sender import Delivery, Outcome
@@ -34,6 +35,12 @@ TIMEOUT = aiohttp.ClientTimeout(total=20)
 # A message the phone has not sent within a day is dropped by the gateway (the cloud server drops
 # pending messages after 24 hours anyway): it would arrive far too late to mean anything.
 TTL_SECONDS = 24 * 3600
+OWN_ID = "k-"  # the start of every message id Kenesh gives the gateway
+
+
+def own_message(message_id: str) -> str | None:
+    """The outbox row's provider id for a message id of ours (a part's too); None: not ours."""
+    return message_id.split(".", 1)[0] if message_id.startswith(OWN_ID) else None
 
 
 class GatewaySender:
@@ -47,8 +54,10 @@ class GatewaySender:
         router: object | None = None,
         backoff: tuple[float, ...] = BACKOFF,
         probe_seconds: float = PROBE_SECONDS,
+        split_operators: frozenset[str] = frozenset(),
     ) -> None:
         self.device = device
+        self.split_operators = split_operators  # SMS_SPLIT_OPERATORS
         self.route = device.route
         self.rate = device.per_minute / 60  # per second, as the worker paces
         self.per_address_interval = 0.0
@@ -61,6 +70,16 @@ class GatewaySender:
         self._probed_at = 0.0
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncAPIClient | None = None
+
+    @property
+    def attempts(self) -> int:
+        """Calls of one send on transient errors: the first and its quick retries."""
+        return len(self.backoff) + 1
+
+    @property
+    def longest_send(self) -> float:
+        """Each attempt hanging until the timeout, and the pauses between them."""
+        return (TIMEOUT.total or 0.0) * self.attempts + sum(self.backoff)
 
     @property
     def client(self) -> AsyncAPIClient:
@@ -103,13 +122,29 @@ class GatewaySender:
         return health.status.value in ("pass", "warn")
 
     async def send(self, address: str, reply: Reply) -> Delivery:
-        """Send `reply` to the phone number `address` through this phone."""
+        """Send `reply` to the phone number `address` through this phone (as self-contained
+        parts to an operator that does not join long SMS)."""
+        # our own id, so the phone's reports name it even before the send is recorded; the
+        # parts of a split message are ID.1, ID.2 …, and the outbox row keeps ID
+        base = OWN_ID + secrets.token_urlsafe(12)
+        bodies = bodies_for(address, render_text(reply), self.split_operators)
+        delivery = Delivery(Outcome.sent)
+        for i, body in enumerate(bodies, 1):
+            delivery = await self._send_one(
+                address, body, base if len(bodies) == 1 else f"{base}.{i}"
+            )
+            if delivery.outcome != Outcome.sent:
+                return delivery
+        return Delivery(Outcome.sent, provider_id=base)
+
+    async def _send_one(self, address: str, body: str, message_id: str) -> Delivery:
         message = Message(
             phone_numbers=[address],
-            text_message=TextMessage(text=render_text(reply)),
+            text_message=TextMessage(text=body),
             with_delivery_report=True,
             device_id=self.device.device_id,
             ttl=TTL_SECONDS,
+            id=message_id,
         )
         reason = ""
         for pause in (*self.backoff, None):

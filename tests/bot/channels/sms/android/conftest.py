@@ -151,6 +151,7 @@ async def start_gateway_bot(
 @pytest.fixture
 async def gateway() -> AsyncIterator[FakeGateway]:
     server = FakeGateway(retry_delay=0.05)
+    server.retries = 6
     server.add_phone("dev-barpy", BARPY_PHONE)
     server.add_phone("dev-pool", POOL_PHONE)
     await server.start()
