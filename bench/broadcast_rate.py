@@ -126,7 +126,8 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
         "TELEGRAM_POLLING_TIMEOUT": "1",
         "TELEGRAM_RATE": str(run.telegram_rate),
         "TELEGRAM_PAID_BROADCAST": "true" if run.paid else "false",
-        "OUTBOX_STALE_SECONDS": "3",
+        "OUTBOX_STALE_SECONDS": "12",
+        "SEND_TIMEOUT_SECONDS": "2",
         "HTTP_PORT": str(free_port()),
         "LOG_LEVEL": "WARNING",
     }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
+from math import ceil
 from time import monotonic
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,11 +14,27 @@ from bot.app import App
 from bot.channels import REGISTRY
 from bot.channels.base import Channel
 from bot.delivery.quiet import quiet_hours
-from bot.delivery.sender import lane_of
+from bot.delivery.sender import Sender, lane_of
 from bot.delivery.worker import OutboxWorker
 from bot.schedule import Tick
+from bot.settings import Settings
 
 log = logging.getLogger("kenesh")
+
+
+def check_lease(settings: Settings, senders: Iterable[Sender]) -> None:
+    """Refuse a lease shorter than one send can take: it is the backstop when renewals fail
+    (the database restarting), and a send outliving it could be taken and sent again."""
+    lease = settings.outbox_stale_seconds
+    for sender in senders:
+        longest = getattr(sender, "longest_send", 0.0)
+        if lease < longest:
+            raise ValueError(
+                f"OUTBOX_STALE_SECONDS={lease:g} is shorter than one {sender.channel} send can "
+                f"take: {longest:g} s (SEND_TIMEOUT_SECONDS={settings.send_timeout_seconds:g} "
+                f"for each of {getattr(sender, 'attempts', 1)} attempts, and the pauses between); set "
+                f"OUTBOX_STALE_SECONDS to at least {ceil(longest)} or lower SEND_TIMEOUT_SECONDS"
+            )
 
 
 class Runtime:
@@ -31,7 +49,7 @@ class Runtime:
             app.sessions,
             [],
             metrics=app.metrics,
-            stale=timedelta(seconds=settings.outbox_stale_seconds),
+            lease=timedelta(seconds=settings.outbox_stale_seconds),
             quiet=quiet_hours(settings.quiet_hours, settings.timezone),
         )
         self.channels: dict[str, Channel] = {}
@@ -45,6 +63,7 @@ class Runtime:
             for channel in self.channels.values()
             for sender in getattr(channel, "senders", [channel.sender])
         }
+        check_lease(settings, self.worker.senders.values())
 
     async def start(self) -> None:
         """Start the worker and the schedule's ticker, then each channel."""

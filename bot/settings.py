@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     whatsapp_templates: str = ""
     whatsapp_tier: str = "1000"
     outbox_stale_seconds: float = 120.0
+    send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     secret_key: SecretStr | None = None
@@ -171,6 +172,13 @@ class Settings(BaseSettings):
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("outbox_stale_seconds", "send_timeout_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0 seconds")
+        return value
 
     @field_validator("whatsapp_tier")
     @classmethod

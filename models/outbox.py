@@ -83,5 +83,8 @@ class OutboxMessage(Base):
     template: Mapped[str | None] = mapped_column(String(64))
     # a transient failure puts the message back with the earliest time to try again
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # while `sending`: the claim holds until then, and the process working on it renews it;
+    # past it, that process stopped (died) and the message goes back to the queue
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -33,6 +33,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Everything a test may write; reference data (municipalities, categories) stays.
 MUTABLE_TABLES = (
     "audit_events",
+    "unlisted_places",
     "web_sessions",
     "web_sign_in_links",
     "outbox_messages",

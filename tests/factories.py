@@ -119,16 +119,27 @@ async def category(app: App, code: str) -> Category:
 async def onboard(
     chat: Chat, language: str = "en", place: str = "Barpy", consent: bool = True
 ) -> None:
-    """Take a newcomer through language, municipality (by search) and consent (or refusal)."""
+    """Take a newcomer through language, municipality (by search, confirmed) and consent (or
+    refusal)."""
     await chat.say("hello")
     await chat.choose(
         {"ky": "Кыргызча", "ru": "Русский", "uz": "O‘zbekcha", "en": "English"}[language]
     )
     await chat.say(place)
+    await confirm_place(chat, language)
     await chat.choose(t(language, "Yes" if consent else "No"))
 
 
-async def create_resident(app: App, address: str, language: str = "en", code: str = HOME) -> Person:
+async def confirm_place(chat: Chat, language: str = "en") -> None:
+    """Answer "yes" to "Barpy ayil aimak (…) — is that right?" when that is the question."""
+    state = await chat.state()
+    if state is not None and state.step == "place_ok":
+        await chat.choose(t(language, "Yes"))
+
+
+async def create_resident(
+    app: App, address: str, language: str = "en", code: str = HOME, channel: str = "sim"
+) -> Person:
     """A resident who has been through onboarding, made directly in the database."""
     from models import Address
 
@@ -142,7 +153,7 @@ async def create_resident(app: App, address: str, language: str = "en", code: st
         )
         session.add(person)
         await session.flush()
-        session.add(Address(person_id=person.id, channel="sim", value=address))
+        session.add(Address(person_id=person.id, channel=channel, value=address))
     return person
 
 

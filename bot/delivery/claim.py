@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -41,13 +41,15 @@ async def claim(
     sessions: async_sessionmaker,
     channel: str,
     limit: int,
+    lease: timedelta,
     route: str | None = None,
     quiet: bool = False,
 ) -> list[Claimed]:
     """Take up to `limit` due messages of `channel` (of its `route`, when it has several), most
-    urgent first (rows locked with SKIP LOCKED: several processes never take the same one);
-    messages to addresses that can no longer receive are marked skipped instead. In `quiet`
-    hours bulk waits (priority BULK and after)."""
+    urgent first (rows locked with SKIP LOCKED: several processes never take the same one),
+    leased for `lease` (the caller renews it while it works on them); messages to addresses
+    that can no longer receive are marked skipped instead. In `quiet` hours bulk waits
+    (priority BULK and after)."""
     now = utcnow()
     outbox, addresses, people = OutboxMessage.__table__, Address.__table__, Person.__table__
     async with sessions() as session, session.begin():
@@ -130,6 +132,7 @@ async def claim(
                     status=OutboxStatus.sending.value,
                     attempts=outbox.c.attempts + 1,
                     not_before=now,
+                    lease_until=now + lease,
                 )
             )
         return claimed

@@ -62,6 +62,8 @@ class Sender(Protocol):
     channel: str
     rate: float | None  # messages a second on this channel or route (None: no limit)
     per_address_interval: float  # seconds between two messages to one address
+    attempts: int  # calls one send makes at most on transient errors (its own quick retries)
+    longest_send: float  # seconds one send can take at most: its timeouts and pauses
 
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send `reply` to `address` (a chat id, a phone number).

@@ -4,6 +4,11 @@ Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several processe
 outbox without sending a message twice. A row is marked `sending` before the provider is called:
 if the process dies mid-send, at most that one message is sent again after a restart.
 
+A claim is a lease (`lease_until`): the process renews it every third of the lease for as long as
+it holds the messages (pacing, a 429's wait, a provider hanging), so only the rows of a process
+that stopped renewing — it died, or gave up on them after an error — go back to the queue. A live
+process's slow send is never taken and sent again by another.
+
 Each channel has its own lane — each route, where a channel has several (Twilio and every SMS
 gateway phone): its own claims, sized to half a second of its rate, so a slow channel (SMS at 1
 a second) or a phone that went offline never holds back another. Claims are pipelined: the next batch is
@@ -21,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
@@ -51,7 +56,7 @@ class _Lane:
 
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
 MAX_RETRY_DELAY = timedelta(minutes=30)
-STALE_SENDING = timedelta(minutes=2)
+LEASE = timedelta(minutes=2)  # OUTBOX_STALE_SECONDS
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
 RATE_LIMITED_TRIES = 4  # sends of one message through a provider's rate-limit answers
 
@@ -74,7 +79,7 @@ class OutboxWorker:
         max_attempts: int = 5,
         linger_seconds: float = 0.01,
         metrics: Metrics | None = None,
-        stale: timedelta = STALE_SENDING,
+        lease: timedelta = LEASE,
         quiet: QuietHours | None = None,
     ) -> None:
         self.sessions = sessions
@@ -87,8 +92,9 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.linger_seconds = linger_seconds
         self.metrics = metrics or Metrics()
-        # a message `sending` for longer than this was taken by a process that died
-        self.stale = stale
+        # how long a claim holds unless renewed: past it, its process stopped working on it
+        self.lease = lease
+        self._held: set[int] = set()  # claimed by this worker, outcome not yet written
         self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
@@ -110,7 +116,8 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        """Stop claiming; the messages in hand stay `sending` and are recovered as stale."""
+        """Stop claiming and renewing; the messages in hand stay `sending` and are recovered
+        once their lease runs out."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -120,36 +127,75 @@ class OutboxWorker:
         await asyncio.gather(*self._groups, return_exceptions=True)
 
     async def recover(self) -> int:
-        """Put back messages left `sending` for too long: by a process that died (at most its
-        in-flight ones), or whose outcome could not be written."""
+        """Put back messages whose lease ran out: their process died (at most its in-flight
+        ones) or gave up on them after an error. Never this worker's own, nor a live one's."""
+        now = utcnow()
+        outbox = OutboxMessage.__table__
+        expired = and_(
+            outbox.c.status == OutboxStatus.sending.value,
+            outbox.c.channel.in_({sender.channel for sender in self.senders.values()}),
+            outbox.c.sent_at.is_(None),
+            or_(
+                outbox.c.lease_until < now,
+                # claimed before leases existed: by when it was taken
+                and_(outbox.c.lease_until.is_(None), outbox.c.not_before < now - self.lease),
+            ),
+        )
+        if self._held:
+            expired = and_(expired, outbox.c.id.notin_(list(self._held)))
         async with self.sessions() as session, session.begin():
             result = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.sending,
-                    OutboxMessage.channel.in_({s.channel for s in self.senders.values()}),
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.not_before < utcnow() - self.stale,
-                )
-                .values(status=OutboxStatus.queued)
+                outbox.update()
+                .where(expired)
+                .values(status=OutboxStatus.queued.value, lease_until=None)
             )
-            return result.rowcount or 0
+        if result.rowcount:
+            log.warning("%s messages of a stopped process went back to the queue", result.rowcount)
+        return result.rowcount or 0
+
+    async def renew(self) -> int:
+        """Extend the lease of every message this worker holds; how many."""
+        held = list(self._held)
+        if not held:
+            return 0
+        outbox = OutboxMessage.__table__
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
+                .values(lease_until=utcnow() + self.lease)
+            )
+        return result.rowcount or 0
 
     async def _run(self) -> None:
         await asyncio.gather(
-            self._recover_now_and_then(), *(self._run_lane(lane) for lane in self.senders)
+            self._renew_now_and_then(),
+            self._recover_now_and_then(),
+            *(self._run_lane(lane) for lane in self.senders),
         )
 
-    async def _recover_now_and_then(self) -> None:
+    async def _renew_now_and_then(self) -> None:
+        """Every third of the lease: two renewals in a row may fail (the database restarting)
+        before another process would take the messages."""
         while True:
-            await asyncio.sleep(self.stale.total_seconds())
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.renew()
+            except Exception:
+                log.exception("renewing the outbox lease failed; trying again shortly")
+
+    async def _recover_now_and_then(self) -> None:
+        """Every half lease: a dead process's messages wait at most one and a half leases."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 2)
             try:
                 await self.recover()
             except Exception:
                 log.exception("recovering stale messages failed; trying again later")
 
     async def _claim(self, key: str) -> list[Claimed]:
-        """One claim for lane `key`, once its sender has prepared (nothing when it cannot send)."""
+        """One claim for lane `key`, once its sender has prepared (nothing when it cannot send),
+        held (its lease renewed) until each outcome is written."""
         sender = self.senders[key]
         prepare = getattr(sender, "prepare", None)
         ready = True if prepare is None else await prepare(self._engine)
@@ -158,7 +204,9 @@ class OutboxWorker:
         size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
         quiet = self.quiet is not None and self.quiet.now()
-        return await claim(self.sessions, sender.channel, size, route, quiet)
+        claimed = await claim(self.sessions, sender.channel, size, self.lease, route, quiet)
+        self._held.update(message.id for message in claimed)
+        return claimed
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
@@ -246,6 +294,7 @@ class OutboxWorker:
             for position, message in enumerate(group):
                 delivery = await self._send(message)
                 await self._record(message, delivery)
+                self._held.discard(message.id)
                 pending -= 1
                 self._done(message.lane, 1)
                 if delivery.outcome not in (Outcome.sent, Outcome.elsewhere, Outcome.later):
@@ -254,10 +303,11 @@ class OutboxWorker:
                     await self._release(rest, skipped=str(delivery.outcome) if blocked else None)
                     return False
             return True
-        except Exception:  # left `sending`: recovered as stale, never lost
+        except Exception:  # left `sending`, no longer renewed: recovered, never lost
             log.exception("sending to address %s failed", group[0].address_id)
             return False
         finally:
+            self._held.difference_update(message.id for message in group)
             self._done(group[0].lane, pending)
 
     def _claim_size(self, channel: str) -> int:
@@ -358,6 +408,7 @@ class OutboxWorker:
         no longer receive, else back to the queue to keep their order."""
         if not ids:
             return
+        self._held.difference_update(ids)
         async with self.sessions() as session, session.begin():
             values = (
                 {"status": OutboxStatus.skipped.value, "error": skipped}

@@ -25,6 +25,7 @@ from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
 from bot.i18n import N_, Translator, text_for
 from bot.settings import LANGUAGES
+from bot.text import clean_text
 from models import (
     Address,
     Audience,
@@ -59,7 +60,9 @@ async def create_broadcast(
 ) -> Broadcast:
     """A broadcast, checked: staff reach only their municipality; all municipalities, admins
     only (`author` None is the command line, which is an operator's)."""
-    texts = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    # typed in the bot or at the command line: cleaned like every message people send
+    texts = {lang: clean_text(text).strip() for lang, text in texts.items() if text}
+    texts = {lang: text for lang, text in texts.items() if text}
     if not texts or any(lang not in LANGUAGES for lang in texts):
         raise ValueError(f"give a text in at least one of {', '.join(LANGUAGES)}")
     if author is not None:

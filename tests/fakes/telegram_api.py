@@ -123,6 +123,7 @@ class FakeTelegram(UpdateBuilders):
         self.messages: dict[tuple[int | str, int], Params] = {}  # the bot's, for edits/callbacks
         self.chat_types: dict[int | str, str] = {}  # learnt from message()/my_chat_member()
         self._failures: list[_Failure] = []
+        self._hangs: list[list[Any]] = []  # [method, chat_id, seconds, remaining]
         self._update_ids, self._message_ids, self._ids = (itertools.count(1) for _ in range(3))
         self._changed = asyncio.Event()
         self._closing = False
@@ -177,6 +178,7 @@ class FakeTelegram(UpdateBuilders):
         result = None
         try:
             params = await read_params(request)
+            await self._hang(method, params)
             self._check_failures(method, params)
             if method in SEND_METHODS:
                 self._check_limits(params)
@@ -198,6 +200,23 @@ class FakeTelegram(UpdateBuilders):
     async def _handle_file(self, request: web.Request) -> web.Response:
         data = self.files.get(request.match_info["path"], FILE_BYTES)
         return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _hang(self, method: str, params: Params) -> None:
+        """A slow Bot API: the call is answered (and done) only after the wait."""
+        for hang in self._hangs:
+            if hang[0].lower() == method.lower() and hang[1] in (None, params.get("chat_id")):
+                hang[3] -= 1
+                if hang[3] <= 0:
+                    self._hangs.remove(hang)
+                await asyncio.sleep(hang[2])
+                return
+
+    def hang_next(
+        self, method: str, seconds: float, *, chat_id: int | str | None = None, times: int = 1
+    ) -> None:
+        """Make the next `times` calls of `method` (to `chat_id` only, if given) take `seconds`
+        before they are carried out and answered, as a Bot API under load does."""
+        self._hangs.append([method, chat_id, seconds, times])
 
     def _check_failures(self, method: str, params: Params) -> None:
         chat_id = params.get("chat_id")

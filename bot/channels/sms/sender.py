@@ -52,6 +52,7 @@ class TwilioSender:
         self.rate = settings.sms_rate  # per sending number (SMS_RATE)
         self.per_address_interval = 0.0
         self.backoff = backoff  # quick retries of a 429, 5xx or network error
+        self.timeout = settings.send_timeout_seconds  # of each REST call
         self._client: Client | None = None
         # chooses the routes of new SMS before each claim (alone, Twilio takes them all)
         self.router = router
@@ -64,6 +65,16 @@ class TwilioSender:
         return True
 
     @property
+    def attempts(self) -> int:
+        """REST calls of one send on 429, 5xx and network errors: the first and its retries."""
+        return len(self.backoff) + 1
+
+    @property
+    def longest_send(self) -> float:
+        """Each attempt hanging until the timeout, and the pauses between them."""
+        return self.timeout * self.attempts + sum(self.backoff)
+
+    @property
     def client(self) -> Client:
         """The twilio client, made on first use (its HTTP session belongs to the running loop)."""
         if self._client is None:
@@ -71,7 +82,7 @@ class TwilioSender:
             self._client = Client(
                 settings.twilio_account_sid,
                 settings.twilio_auth_token,
-                http_client=AsyncTwilioHttpClient(),
+                http_client=AsyncTwilioHttpClient(timeout=self.timeout),
             )
             self._client.api.base_url = settings.twilio_api_url
         return self._client

@@ -69,7 +69,8 @@ class TelegramChannel:
         self.conversation = conversation
         self.wake = wake
         api = TelegramAPIServer.from_base(settings.telegram_api_url)
-        self.bot = Bot(settings.telegram_bot_token, session=JsonSession(api=api))
+        session = JsonSession(api=api, timeout=settings.send_timeout_seconds)
+        self.bot = Bot(settings.telegram_bot_token, session=session)
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
         if settings.telegram_rate > FREE_RATE and not settings.telegram_paid_broadcast:

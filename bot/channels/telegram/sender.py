@@ -48,6 +48,17 @@ class TelegramSender:
         self.paid = {"allow_paid_broadcast": True} if paid else {}
         self.per_address_interval = 1.0  # Telegram: at most one message a second to one chat
 
+    @property
+    def attempts(self) -> int:
+        """Calls of one piece on 5xx and network errors: the first and its quick retries."""
+        return len(self.backoff) + 1
+
+    @property
+    def longest_send(self) -> float:
+        """Each attempt hanging until the session's timeout, and the pauses between them (a 429's
+        wait comes on top: the worker's lease renewal covers it)."""
+        return self.bot.session.timeout * self.attempts + sum(self.backoff)
+
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send every piece of `reply`; the provider id is the last message's id."""
         provider_id = None

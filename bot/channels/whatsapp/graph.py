@@ -15,8 +15,6 @@ import aiohttp
 from bot.conversation.messages import Document
 from bot.settings import Settings
 
-TIMEOUT = aiohttp.ClientTimeout(total=30)
-
 
 class GraphError(Exception):
     """An answer of the Graph API other than success: the HTTP status, Meta's error code and
@@ -43,13 +41,15 @@ class Graph:
         self.base = f"{settings.whatsapp_api_url.rstrip('/')}/{settings.whatsapp_api_version}"
         self.phone_number_id = settings.whatsapp_phone_number_id
         self._headers = {"Authorization": f"Bearer {settings.whatsapp_token}"}
+        self.timeout = settings.send_timeout_seconds  # of each call (SEND_TIMEOUT_SECONDS)
         self._session: aiohttp.ClientSession | None = None
 
     @property
     def session(self) -> aiohttp.ClientSession:
         """The HTTP session, made on first use (it belongs to the running loop)."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(headers=self._headers, timeout=TIMEOUT)
+            timeout = aiohttp.ClientTimeout(total=self.timeout)
+            self._session = aiohttp.ClientSession(headers=self._headers, timeout=timeout)
         return self._session
 
     async def send(self, to: str, message: dict[str, Any]) -> str:

@@ -70,6 +70,16 @@ class WhatsAppSender:
         self.templates = parse_names(settings.whatsapp_templates)
         self.language = settings.default_language
 
+    @property
+    def attempts(self) -> int:
+        """Calls of one piece on transient errors: the first and its quick retries."""
+        return len(self.backoff) + 1
+
+    @property
+    def longest_send(self) -> float:
+        """Each attempt hanging until the timeout, and the pauses between them."""
+        return self.graph.timeout * self.attempts + sum(self.backoff)
+
     async def send(self, address: str, reply: Reply) -> Delivery:
         """Send `reply` as a message within the window (the worker calls `send_claimed`)."""
         return await self._rendered(address, reply, self.language)

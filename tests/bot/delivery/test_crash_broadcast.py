@@ -101,7 +101,9 @@ def serve(env: dict[str, str], telegram: FakeTelegram, twilio: FakeTwilio) -> su
         "SECRET_KEY": "crash-test-secret-key-of-32-characters",
         "TELEGRAM_WEBHOOK_SECRET": "crash-test-secret",  # a public URL means webhook mode
         "SMS_RATE": str(RATE),
-        "OUTBOX_STALE_SECONDS": "2",
+        # a killed process's messages go back after its lease; it must outlast one send
+        "OUTBOX_STALE_SECONDS": "12",
+        "SEND_TIMEOUT_SECONDS": "2",
         "SCHEDULE_TICK_SECONDS": "0.5",
         "HTTP_PORT": str(free_port()),
     }

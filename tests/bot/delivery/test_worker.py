@@ -86,20 +86,30 @@ async def test_two_workers_share_the_outbox_without_duplicates(database, app) ->
 
 
 async def test_messages_left_sending_by_a_dead_process_are_sent_again(app) -> None:
-    person = await create_resident(app, "survivor")
-    await queue(app, [person], "interrupted", outbox.NOTICE)
+    dead, live, old = [await create_resident(app, name) for name in ("dead", "live", "old")]
+    for person, text in ((dead, "interrupted"), (live, "in hand"), (old, "before leases")):
+        await queue(app, [person], text, outbox.NOTICE)
+    now = utcnow()
     async with app.sessions() as session, session.begin():
-        # what a process killed mid-send leaves behind
-        await session.execute(
-            update(OutboxMessage).values(
-                status=OutboxStatus.sending, not_before=utcnow() - timedelta(minutes=5)
+        # what a killed process leaves behind, what a live one holds, what an older version left
+        for person, lease_until, taken in (
+            (dead, now - timedelta(seconds=1), now - timedelta(minutes=5)),
+            (live, now + timedelta(minutes=1), now - timedelta(minutes=5)),
+            (old, None, now - timedelta(minutes=5)),
+        ):
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.person_id == person.id)
+                .values(status=OutboxStatus.sending, lease_until=lease_until, not_before=taken)
             )
-        )
     sender = RecordingSender()
     worker = OutboxWorker(app.sessions, [sender])
-    assert await worker.recover() == 1
-    assert await worker.run_once() == 1
-    assert [text for _, text in sender.sent] == [f"interrupted {person.id}"]
+    assert await worker.recover() == 2
+    assert await worker.run_once() == 2
+    assert sorted(text for _, text in sender.sent) == [
+        f"before leases {old.id}",
+        f"interrupted {dead.id}",
+    ]
 
 
 async def test_a_refused_number_is_recorded_but_never_logged(app, caplog) -> None:

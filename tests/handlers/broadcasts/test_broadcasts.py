@@ -145,3 +145,18 @@ async def test_a_scheduled_broadcast_is_queued_once_after_a_restart(database, ap
             ).all()
         )
     assert count == 2
+
+
+async def test_a_broadcast_text_with_control_characters_is_stored_clean(app) -> None:
+    home = await municipality(app, HOME)
+    async with app.sessions() as session, session.begin():
+        broadcast = await create_broadcast(
+            session,
+            None,
+            municipality_id=home.id,
+            audience=Audience.residents,
+            texts={"ru": "Слушания\x00 в пятницу\r\nв 10:00\x1b", "en": "\x00"},
+        )
+    async with app.sessions() as session:
+        stored = await session.get(type(broadcast), broadcast.id)
+    assert stored.texts == {"ru": "Слушания в пятницу\nв 10:00"}

@@ -72,6 +72,16 @@ class GatewaySender:
         self._client: AsyncAPIClient | None = None
 
     @property
+    def attempts(self) -> int:
+        """Calls of one send on transient errors: the first and its quick retries."""
+        return len(self.backoff) + 1
+
+    @property
+    def longest_send(self) -> float:
+        """Each attempt hanging until the timeout, and the pauses between them."""
+        return (TIMEOUT.total or 0.0) * self.attempts + sum(self.backoff)
+
+    @property
     def client(self) -> AsyncAPIClient:
         """The gateway client, made on first use (its HTTP session belongs to the running loop)."""
         if self._client is None:

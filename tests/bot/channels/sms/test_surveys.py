@@ -35,6 +35,7 @@ async def test_a_survey_by_sms_with_a_reminder_to_the_one_who_stopped(
     await regular.say("Salam")
     await regular.say("4")  # English
     await regular.say("Барпы")
+    await regular.say("1")  # the place is right
     await regular.say("1")  # consent: yes
     service = await create_delivered_service(app)
     await enrol(app, service, [f"{NEWCOMER},en", REGULAR])

@@ -171,6 +171,7 @@ async def test_invite_by_deep_link_and_admin_sees_every_municipality(app, chat) 
     assert "Choose your language" in admin.screen  # still sets up like anyone
     await admin.choose("English")
     await admin.say("Barpy")
+    await admin.choose("Yes")  # the place is right
     await admin.choose("Yes")
     await admin.choose("Needs of my municipality (staff)")
     await admin.choose("All")
