@@ -45,6 +45,7 @@ async def test_a_survey_over_whatsapp_open_and_closed_window(database, graph, la
             await user.say("Salam")
             await user.press(LANGUAGE_NAMES[language])
             await user.say("Барпы")
+            await user.press(tr.t("Yes"))  # the place is right
             await user.press(tr.t("Yes"))
         async with bot.app.sessions() as session, session.begin():
             await session.execute(
