@@ -10,8 +10,10 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.simulator import Simulator
 from bot.conversation.messages import Inbound
+from bot.formats import format_time
 from bot.i18n import translator
 from bot.identity.invites import create_invite
+from bot.times import parse_local
 from models import Category, ConsentStatus, ConversationState, Municipality, Need, Person, Role
 from models.base import utcnow
 
@@ -211,3 +213,9 @@ async def create_home_broadcast(session, municipality_id: int, text: str, send_a
         texts={"ky": text},
         send_at=send_at,
     )
+
+
+def shown_time(typed: str, language: str = "en", zone: str = "Asia/Bishkek") -> str:
+    """A local time as staff type it ("2026-12-01 18:00"), as the bot shows it to a reader of
+    `language` ("01/12/2026, 18:00" in English)."""
+    return format_time(parse_local(typed, zone), zone, language)

@@ -25,7 +25,7 @@ from bot.channels.sms.segments import count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
-from bot.i18n import N_, Translator, text_for
+from bot.i18n import N_, Translator, text_for, translator
 from bot.settings import LANGUAGES, get_settings
 from bot.text import clean_text
 from models import (
@@ -34,6 +34,7 @@ from models import (
     Broadcast,
     BroadcastStatus,
     ConsentStatus,
+    Municipality,
     Need,
     NeedSupport,
     OutboxMessage,
@@ -43,6 +44,8 @@ from models import (
 )
 from models.base import utcnow
 from models.outbox import BULK, URGENT
+
+DEFAULT_READER = "ky"  # as text_for falls back for a reader of no language
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -151,6 +154,27 @@ def _recipients(broadcast: Broadcast) -> Select:
     return select(inner).where(inner.c.rank == 1)
 
 
+KENESH = N_("Kenesh")  # the sender of a broadcast to every municipality
+
+
+async def signed_texts(session: AsyncSession, broadcast: Broadcast) -> dict[str | None, str]:
+    """What each language's readers receive: the text, after who speaks — the municipality's
+    name in their language (Kenesh for every municipality's). None: a reader of no language."""
+    unit = (
+        await session.get(Municipality, broadcast.municipality_id)
+        if broadcast.municipality_id
+        else None
+    )
+    signed = {}
+    for language in (*LANGUAGES, None):
+        tr = translator(language or DEFAULT_READER)
+        sender = unit.name(tr.language) if unit else tr.t(KENESH)
+        sender = sender[:1].upper() + sender[1:]  # "айыльный аймак Барпы" opens the message
+        # "Name: text" reads the same in the four languages
+        signed[language] = f"{sender}: {text_for(broadcast.texts, language)}"
+    return signed
+
+
 @dataclass
 class Preview:
     """Recipients per channel, those who will be skipped, and what the SMS part costs; on
@@ -187,6 +211,7 @@ async def preview(
         ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix)
     )
     result, recipients = Preview(), defaultdict(int)
+    texts = await signed_texts(session, broadcast)
     by_operator: dict[str, int] = defaultdict(int)
     split = get_settings().split_operators if split_operators is None else split_operators
     for channel, language, blocked, open_window, number, count in rows.all():
@@ -195,7 +220,7 @@ async def preview(
             continue
         recipients[channel] += count
         if channel == SMS:
-            text = to_gsm(text_for(broadcast.texts, language))
+            text = to_gsm(texts.get(language, texts[None]))
             sample = (number or "") + "000000"  # a whole number of that prefix
             if splits(sample, split):  # separate single SMS, each one segment
                 cost = len(split_parts(text)) * count
@@ -247,12 +272,10 @@ def whatsapp_lines(tr: Translator, seen: Preview) -> list[str]:
 async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     """Put one outbox row per recipient in the outbox (blocked addresses as skipped rows)."""
     chosen = _recipients(broadcast).subquery()
+    texts = await signed_texts(session, broadcast)
     body = case(
-        *(
-            (chosen.c.language == lang, literal(text_for(broadcast.texts, lang)))
-            for lang in LANGUAGES
-        ),
-        else_=literal(text_for(broadcast.texts, None)),
+        *((chosen.c.language == lang, literal(texts[lang])) for lang in LANGUAGES),
+        else_=literal(texts[None]),
     )
     status = case((chosen.c.blocked, OutboxStatus.skipped.value), else_=OutboxStatus.queued.value)
     error = case((chosen.c.opted_out, "opted_out"), (chosen.c.blocked, "unreachable"), else_=None)

@@ -88,6 +88,7 @@ async def test_scripted_chats_in_four_languages_and_a_staff_member_answers(cli_e
             ref,
             "in progress",
             "Plumber on Tuesday",
+            "Yes",  # after the preview of what the resident receives
         ]
     staff = kenesh(cli_env, "chat", "--as", "officer", script=lines(*staff_script))
     assert staff.returncode == 0, staff.stderr

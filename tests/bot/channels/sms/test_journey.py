@@ -144,5 +144,7 @@ async def test_staff_work_by_sms_within_three_segments(
     await officer.say("1")
     await officer.choose(to_gsm(tr.t("rejected")))
     await officer.say("Это ответственность района")
+    assert tr.t("Send this to the resident?") in officer.screen  # what the resident gets, first
+    await officer.choose(to_gsm(tr.t("Yes")))
     assert need.reference in officer.screen
     assert len(assert_within_budget(questions)) >= 8
