@@ -57,7 +57,9 @@ async def test_a_survey_over_whatsapp_open_and_closed_window(database, graph, la
         service = await create_delivered_service(bot.app)
         await enrol(bot.app, service, [today.phone, lapsed.phone])
         survey = await create_feedback_survey(bot.app, service, send_at=utcnow())
-        await bot.runtime.tick()
+        await bot.runtime.tick()  # (or the runtime's own ticker, whichever locks the survey first)
+        await graph.wait_for(1, to=today.wa_id)
+        await graph.wait_for(1, to=lapsed.wa_id)
         await bot.settle()
 
         [invitation] = today.catch_up()
