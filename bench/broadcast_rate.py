@@ -1,16 +1,23 @@
-"""Broadcast delivery rate against fake Bot API and Twilio servers that enforce their limits.
+"""Broadcast delivery rate against strict fake Bot API and Twilio servers.
 
-    python -m bench.broadcast_rate [free] [paid] [crash] [crash-fast] [--postgres URL]
+    python -m bench.broadcast_rate [free] [paid] [two-free] [two-paid] [crash] [crash-fast]
+        [--repeats 3] [--postgres URL]
 
-free:  3,000 Telegram recipients at the real 30 messages/s.
-paid:  100,000 Telegram recipients at 1,000/s with allow_paid_broadcast (TELEGRAM_PAID_BROADCAST).
-crash: 5,000 recipients, half on Telegram (30/s) and half on SMS (30/s): `kenesh serve` is
-       SIGKILLed at 40 % and started again. crash-fast: the same at 250/s (paid) and 100/s.
+free:      3,000 Telegram recipients at the real 30 messages/s.
+paid:      20,000 Telegram recipients at 1,000/s with allow_paid_broadcast (TELEGRAM_PAID_BROADCAST).
+two-free, two-paid: the same with two `kenesh serve` processes on one PostgreSQL database.
+crash:     5,000 recipients, half on Telegram (30/s) and half on SMS (30/s): `kenesh serve` is
+           SIGKILLed at 40 % and started again. crash-fast: the same at 250/s (paid) and 100/s.
 
-Each fake runs as its own process (`python -m tests.fakes.serve … --lean`) and answers 429 with
-`retry_after` above its limit; `kenesh serve` is the real command. Printed per run: the achieved
-rate as a fraction of the limit (time between the first and the last send, minus the restart
-in `crash`), the 429s, duplicate deliveries, lost recipients.
+Each fake runs as its own process (`python -m tests.fakes.serve … --lean --log FILE`) and enforces
+its limits exactly: at most N accepted sends in any sliding second overall and one a second per
+Telegram chat, 429 with `retry_after` beyond. Every figure comes from the fakes' request logs:
+the achieved rate (accepted sends between the first and the last, minus the restart in the crash
+runs, as a fraction of the limit), the share of requests answered 429, the busiest sliding second,
+lost recipients (expected, never reached) and duplicates (the same content accepted twice by one
+recipient). `kenesh serve` is the real command with the shipped defaults (OUTBOX_STALE_SECONDS
+included); each repeat has its own database, dropped afterwards. The machine's load is printed
+at the start and the end: the machine is shared, so read figures beside it.
 """
 
 from __future__ import annotations
@@ -22,18 +29,18 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from bench.common import free_port, fresh_postgres, populate
+from bench.common import drop_postgres, free_port, fresh_postgres, load, min_median, populate
 from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
-from models import Audience, OutboxMessage, OutboxStatus
+from models import Audience, OutboxMessage
 from models.db import create_engine, create_sessionmaker
+from tests.fakes.request_log import Summary, read_log, summarize
 from tests.fakes.serve import serving
 from tests.fakes.twilio_api import FakeTwilio
 
@@ -54,11 +61,14 @@ class Run:
     paid: bool = False
     sms_rate: float | None = None  # None: Telegram only
     kill_at: float | None = None  # fraction sent when the process is killed
+    processes: int = 1
 
 
 RUNS = {
     "free": Run("free", 3_000, 30),
-    "paid": Run("paid", 100_000, 1_000, paid=True),
+    "paid": Run("paid", 20_000, 1_000, paid=True),
+    "two-free": Run("two-free", 3_000, 30, processes=2),
+    "two-paid": Run("two-paid", 20_000, 1_000, paid=True, processes=2),
     "crash": Run("crash", 5_000, 30, sms_rate=30, kill_at=0.4),
     "crash-fast": Run("crash-fast", 5_000, 250, paid=True, sms_rate=100, kill_at=0.4),
 }
@@ -75,45 +85,26 @@ async def queue_all(url: str, home: int) -> int:
     return queued
 
 
-async def progress(url: str) -> dict[str, int]:
+async def recipients(url: str, channel: str) -> list[str]:
+    """The addresses the broadcast went to on `channel`, as the fake logs them."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT value FROM addresses WHERE channel = :channel"), {"channel": channel}
+        )
+        values = [row.value for row in rows]
+    await engine.dispose()
+    return values
+
+
+async def finished(url: str) -> int:
     engine = create_engine(url)
     async with create_sessionmaker(engine)() as session:
-        rows = await session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        )
-        states = {str(status): count for status, count in rows.all()}
-    await engine.dispose()
-    return states
-
-
-async def send_times(url: str, channel: str) -> list[datetime]:
-    engine = create_engine(url)
-    async with create_sessionmaker(engine)() as session:
-        times = list(
-            (
-                await session.scalars(
-                    select(OutboxMessage.sent_at)
-                    .where(
-                        OutboxMessage.channel == channel,
-                        OutboxMessage.status == OutboxStatus.sent,
-                    )
-                    .order_by(OutboxMessage.sent_at)
-                )
-            ).all()
+        done = await session.scalar(
+            select(func.count()).where(OutboxMessage.status.in_(("sent", "failed", "skipped")))
         )
     await engine.dispose()
-    return times
-
-
-def achieved(times: list[datetime], rate: float, restarted: bool) -> float:
-    """Sends a second between the first and the last send, minus the longest pause (the
-    restart) when there was one, as a fraction of `rate`."""
-    stamps = [t.timestamp() for t in times]
-    gaps = [b - a for a, b in itertools.pairwise(stamps)]
-    span, intervals = stamps[-1] - stamps[0], len(stamps) - 1
-    if restarted and gaps:
-        span, intervals = span - max(gaps), intervals - 1
-    return intervals / span / rate
+    return done or 0
 
 
 def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.Popen[bytes]:
@@ -126,8 +117,6 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
         "TELEGRAM_POLLING_TIMEOUT": "1",
         "TELEGRAM_RATE": str(run.telegram_rate),
         "TELEGRAM_PAID_BROADCAST": "true" if run.paid else "false",
-        "OUTBOX_STALE_SECONDS": "12",
-        "SEND_TIMEOUT_SECONDS": "2",
         "HTTP_PORT": str(free_port()),
         "LOG_LEVEL": "WARNING",
     }
@@ -146,84 +135,126 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
     return subprocess.Popen([KENESH, "serve"], env=env, stdout=subprocess.DEVNULL)
 
 
-async def stats(client: aiohttp.ClientSession, base_url: str) -> dict:
-    async with client.get(f"{base_url}/_fake/stats") as response:
-        return await response.json()
+def without_restart(summary: Summary, times: list[float]) -> float:
+    """Accepted sends a second, the longest pause (the restart) left out."""
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    span = times[-1] - times[0] - max(gaps, default=0.0)
+    return (len(times) - 2) / span if span > 0 else summary.rate
 
 
-async def bench(run: Run, server_url: str) -> None:
-    url = await fresh_postgres(server_url, "kenesh_bench_rate")
-    home = await populate(url, run.people, sms_share=0.5 if run.sms_rate else 0.0)
-    queued = await queue_all(url, home)
-    assert queued == run.people, queued
-    telegram_options = ["--rate", "30", "--per-chat", "1", "--lean"]
-    if run.paid:
-        telegram_options += ["--paid-rate", str(run.telegram_rate)]
-    async with (
-        serving("telegram", *telegram_options) as telegram,
-        serving("twilio", "--rate", str(run.sms_rate or 1), "--lean") as twilio,
-        aiohttp.ClientSession() as client,
-    ):
-        sms_url = twilio.base_url if run.sms_rate else None
-        process = serve(url, run, telegram.base_url, sms_url)
-        started, killed = time.monotonic(), False
-        try:
-            while True:
-                await asyncio.sleep(0.5)
-                states = await progress(url)
-                done = states.get("sent", 0) + states.get("failed", 0)
-                if run.kill_at and not killed and done >= run.kill_at * run.people:
-                    os.kill(process.pid, signal.SIGKILL)
-                    process.wait()
-                    killed = True
-                    process = serve(url, run, telegram.base_url, sms_url)
-                if done >= run.people or time.monotonic() - started > run.people / 10 + 600:
-                    break
-        finally:
-            process.terminate()
-            process.wait()
-        fakes = [await stats(client, telegram.base_url)]
-        if sms_url:
-            fakes.append(await stats(client, twilio.base_url))
-    await report(run, fakes, await progress(url), url, killed)
+@dataclass
+class Figures:
+    """One channel's figures of one repeat."""
 
+    channel: str
+    limit: float
+    summary: Summary
+    achieved: float  # of the limit
 
-async def report(
-    run: Run, fakes: list[dict], states: dict[str, int], url: str, killed: bool
-) -> None:
-    channels = [("telegram", run.telegram_rate)]
-    if run.sms_rate:
-        channels.append(("sms", run.sms_rate))
-    recipients = sum(fake["recipients"] for fake in fakes)
-    print(
-        f"{run.name}: {run.people:,} recipients, outbox {states}; "
-        f"lost {run.people - recipients}, duplicates {sum(f['duplicates'] for f in fakes)}, "
-        f"429s {sum(f['throttled'] for f in fakes)}" + (", killed and restarted" if killed else "")
-    )
-    for (channel, rate), fake in zip(channels, fakes, strict=True):
-        ours = achieved(await send_times(url, channel), rate, killed)
-        span = fake["last_sent_at"] - fake["first_sent_at"]
-        theirs = (fake["ok"] - 1) / span / rate if span else 0.0
-        print(
-            f"  {channel:8} limit {rate:>5.0f}/s  sent {fake['ok']:>7,}  "
-            f"achieved {ours:.3f} of the limit (outbox times"
-            + (", restart excluded)" if killed else f"; {theirs:.3f} by the fake's clock)")
-            + f"  max in any second {fake['max_per_second']}"
+    def line(self) -> str:
+        s = self.summary
+        return (
+            f"  {self.channel:8} limit {self.limit:>5.0f}/s  accepted {s.accepted:>6,}  "
+            f"achieved {self.achieved:.3f} of the limit  429s {s.throttled} "
+            f"({s.throttled_share:.2%} of {s.requests:,} requests)  busiest second "
+            f"{s.most_in_a_second}  lost {s.lost}  duplicates {s.duplicates}"
         )
+
+
+async def bench(run: Run, server_url: str, folder: Path) -> list[Figures]:
+    url = await fresh_postgres(server_url)
+    try:
+        home = await populate(url, run.people, sms_share=0.5 if run.sms_rate else 0.0)
+        assert await queue_all(url, home) == run.people
+        channels = [("telegram", run.telegram_rate)]
+        if run.sms_rate:
+            channels.append(("sms", run.sms_rate))
+        expected = {channel: await recipients(url, channel) for channel, _ in channels}
+        logs = {
+            channel: folder / f"{run.name}-{channel}-{time.time_ns()}.log" for channel in expected
+        }
+        telegram_options = ["--rate", "30", "--per-chat", "1", "--lean"]
+        if run.paid:
+            telegram_options += ["--paid-rate", str(run.telegram_rate)]
+        telegram_options += ["--log", str(logs["telegram"])]
+        twilio_options = ["--rate", str(run.sms_rate or 1), "--lean"]
+        if run.sms_rate:
+            twilio_options += ["--log", str(logs["sms"])]
+        async with (
+            serving("telegram", *telegram_options) as telegram,
+            serving("twilio", *twilio_options) as twilio,
+        ):
+            sms_url = twilio.base_url if run.sms_rate else None
+            processes = [serve(url, run, telegram.base_url, sms_url) for _ in range(run.processes)]
+            started, killed = time.monotonic(), False
+            try:
+                while True:
+                    await asyncio.sleep(0.5)
+                    done = await finished(url)
+                    if run.kill_at and not killed and done >= run.kill_at * run.people:
+                        os.kill(processes[0].pid, signal.SIGKILL)
+                        processes[0].wait()
+                        killed = True
+                        processes[0] = serve(url, run, telegram.base_url, sms_url)
+                    if done >= run.people or time.monotonic() - started > run.people / 10 + 600:
+                        break
+                await asyncio.sleep(1.0)  # a repeated send would arrive by now
+            finally:
+                for process in processes:
+                    process.terminate()
+                for process in processes:
+                    process.wait()
+    finally:
+        await drop_postgres(url)
+    figures = []
+    for channel, limit in channels:
+        sends = read_log(logs[channel])
+        summary = summarize(sends, expected[channel])
+        rate = summary.rate
+        if killed:
+            rate = without_restart(summary, sorted(s.at for s in sends if s.accepted))
+        figures.append(Figures(channel, limit, summary, rate / limit))
+    return figures
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="*", metavar="RUN", help=f"any of {', '.join(RUNS)} (all)")
+    parser.add_argument("runs", nargs="*", metavar="RUN", help=f"any of {', '.join(RUNS)}")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--postgres", default=PG, help="a server URL; uses database kenesh_bench_rate"
+        "--postgres", default=PG, help="a server URL; each repeat makes its own database there"
     )
     args = parser.parse_args()
     unknown = set(args.runs) - set(RUNS)
     if unknown:
         parser.error(f"unknown runs {', '.join(sorted(unknown))}; choose from {', '.join(RUNS)}")
-    for name in args.runs or RUNS:
-        await bench(RUNS[name], args.postgres)
+    print(f"start: {load()}", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.runs or ["free", "paid", "two-free", "two-paid"]:
+            run = RUNS[name]
+            repeats: list[list[Figures]] = []
+            for repeat in range(args.repeats):
+                figures = await bench(run, args.postgres, Path(folder))
+                repeats.append(figures)
+                print(
+                    f"{run.name} #{repeat + 1}: {run.people:,} recipients, "
+                    f"{run.processes} kenesh serve process(es); {load()}",
+                    flush=True,
+                )
+                for channel in figures:
+                    print(channel.line(), flush=True)
+            for position, channel in enumerate(repeats[0]):
+                shares = [r[position].achieved for r in repeats]
+                throttled = [r[position].summary.throttled_share * 100 for r in repeats]
+                bad = sum(
+                    r[position].summary.lost + r[position].summary.duplicates for r in repeats
+                )
+                print(
+                    f"{run.name} {channel.channel}: achieved {min_median(shares)}; "
+                    f"429s % {min_median(throttled, 2)}; lost + duplicates over all repeats {bad}",
+                    flush=True,
+                )
+    print(f"end: {load()}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
-"""What the benchmarks share: free ports, a fresh PostgreSQL database, a crowd of recipients."""
+"""What the benchmarks share: free ports, fresh uniquely named PostgreSQL databases, a crowd of
+recipients, the machine's load, and min/median figures over repeats."""
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
+import statistics
+from collections.abc import Sequence
 
 from sqlalchemy import text
 
@@ -19,8 +24,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def fresh_postgres(server_url: str, name: str = "kenesh_bench") -> str:
-    """A new, empty database on the server of `server_url` (never the test suite's database)."""
+def unique_name(prefix: str) -> str:
+    """A database name no other run uses: `prefix`, this process's id and a random suffix."""
+    return f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes), to print beside every figure: timings on
+    a shared machine mean little without them."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} cores"
+
+
+def min_median(values: Sequence[float], digits: int = 3) -> str:
+    """`min X, median Y` of the repeats."""
+    return f"min {min(values):.{digits}f}, median {statistics.median(values):.{digits}f}"
+
+
+async def drop_postgres(url: str) -> None:
+    """Drop the database of `url` (a benchmark's own, made by ``fresh_postgres``)."""
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    await admin.dispose()
+
+
+async def fresh_postgres(server_url: str, name: str | None = None) -> str:
+    """A new, empty database on the server of `server_url`, named `name` or, by default,
+    uniquely (``unique_name("kenesh_bench")``): never the test suite's, nor another run's."""
+    name = name or unique_name("kenesh_bench")
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

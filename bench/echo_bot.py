@@ -1,13 +1,16 @@
 """A bare aiogram echo bot behind the same FastAPI + uvicorn webhook stack as Kenesh.
 
 The baseline for bench/telegram_webhook.py: it parses each update with aiogram and answers with
-sendMessage, and does nothing else (no database, no conversation).
+sendMessage, and does nothing else (no database, no conversation). Like Kenesh, it answers the
+webhook without waiting for its reply to be sent (the send runs on in the background), so the
+webhook latency of both means the same.
 
     python -m bench.echo_bot PORT API_URL SECRET
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import sys
 
@@ -26,9 +29,13 @@ def build(api_url: str, secret: str) -> FastAPI:
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
     router = Router()
 
+    sending: set[asyncio.Task] = set()
+
     @router.message()
     async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
+        task = asyncio.create_task(bot.send_message(message.chat.id, message.text or ""))
+        sending.add(task)
+        task.add_done_callback(sending.discard)
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)

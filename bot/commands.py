@@ -74,7 +74,8 @@ async def seed(invocation: Invocation) -> int:
         raise ValueError(f"{error.filename}: {error.strerror}") from None
     finally:
         await engine.dispose()
-    print(f"municipalities: {places.added} added, {places.updated} updated")
+    merged = f", {places.merged} merged into their successor" if places.merged else ""
+    print(f"municipalities: {places.added} added, {places.updated} updated{merged}")
     print(f"categories: {kinds.added} added, {kinds.updated} updated")
     return 0
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
+from bot.register import move_municipality
 from models import Category, Municipality, MunicipalityKind
 
 REFERENCE = Path(models.__file__).resolve().parent / "reference"  # the editable CSV files
@@ -17,6 +18,10 @@ MUNICIPALITIES_CSV = REFERENCE / "municipalities.csv"
 CATEGORIES_CSV = REFERENCE / "categories.csv"
 
 MUNICIPALITY_COLUMNS = ("code", "kind", "parent_code", "name_ky", "name_ru", "name_en")
+# optional columns: other spellings ("|"), the successor's code after a reform, the LSG body's
+# name and INN, a point, and the official source the row was checked against
+OPTIONAL_COLUMNS = ("name_uz", "variants", "successor", "lsg_name", "inn", "lat", "lon", "checked")
+OPTIONAL = ("parent_code", *OPTIONAL_COLUMNS)
 CATEGORY_COLUMNS = ("code", "position", "name_ky", "name_ru", "name_uz", "name_en")
 
 
@@ -30,6 +35,7 @@ class SeedReport:
 
     added: int = 0
     updated: int = 0
+    merged: int = 0  # units given a successor by the file, their rows moved to it
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -42,16 +48,21 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
         for line, row in enumerate(reader, start=2):
             clean = {k: (v or "").strip() for k, v in row.items() if k}
             for column in required:
-                if not clean.get(column) and column != "parent_code":
+                if not clean.get(column) and column not in OPTIONAL:
                     raise ReferenceDataError(f"{path.name}:{line}: {column} is empty")
             rows.append((line, clean))
         return rows
 
 
 async def seed_municipalities(session: AsyncSession, path: Path = MUNICIPALITIES_CSV) -> SeedReport:
-    """Insert or update municipalities by code; parents must come before their children."""
+    """Insert or update municipalities by code; parents must come before their children.
+
+    A row naming a `successor` (any row of the file, or a unit already stored) is merged into
+    it once: its people and work move (`bot.register`). A successor set by `kenesh
+    municipalities merge` is never undone by a file that leaves the column empty."""
     report = SeedReport()
     existing = {m.code: m for m in (await session.scalars(select(Municipality))).all()}
+    successors: list[tuple[int, str, str]] = []
     for line, row in _rows(path, MUNICIPALITY_COLUMNS):
         code = row["code"].upper()
         try:
@@ -71,25 +82,55 @@ async def seed_municipalities(session: AsyncSession, path: Path = MUNICIPALITIES
             session.add(unit)
             existing[code] = unit
             report.added += 1
-        elif _differs(unit, row, kind, parent):
+        values = _values(path, line, row, kind, parent)
+        if unit.id is not None and any(getattr(unit, k) != v for k, v in values.items()):
             report.updated += 1
-        unit.kind = kind
-        unit.parent_id = parent.id if parent else None
-        unit.name_ky, unit.name_ru, unit.name_en = row["name_ky"], row["name_ru"], row["name_en"]
-        unit.name_uz = row.get("name_uz") or None
+        for key, value in values.items():
+            setattr(unit, key, value)
         await session.flush()
+        if row.get("successor"):
+            successors.append((line, code, row["successor"].upper()))
+    for line, code, successor_code in successors:
+        unit, successor = existing[code], existing.get(successor_code)
+        if successor is None or successor is unit:
+            raise ReferenceDataError(
+                f"{path.name}:{line}: successor {successor_code} is not another unit of the file"
+            )
+        if unit.successor_id is None:
+            await move_municipality(session, unit, successor)
+            report.merged += 1
     return report
 
 
-def _differs(
-    unit: Municipality, row: dict[str, str], kind: MunicipalityKind, parent: Municipality | None
-) -> bool:
-    return (
-        unit.kind != kind
-        or unit.parent_id != (parent.id if parent else None)
-        or (unit.name_ky, unit.name_ru, unit.name_en, unit.name_uz)
-        != (row["name_ky"], row["name_ru"], row["name_en"], row.get("name_uz") or None)
-    )
+def _values(
+    path: Path, line: int, row: dict[str, str], kind: MunicipalityKind, parent: Municipality | None
+) -> dict[str, object]:
+    """The stored columns of one row, checked."""
+    point: list[float | None] = []
+    for column in ("lat", "lon"):
+        try:
+            point.append(float(row[column]) if row.get(column) else None)
+        except ValueError:
+            raise ReferenceDataError(f"{path.name}:{line}: {column} must be a number") from None
+    if (point[0] is None) != (point[1] is None):
+        raise ReferenceDataError(f"{path.name}:{line}: lat and lon go together")
+    inn = row.get("inn") or None
+    if inn is not None and not (inn.isdigit() and len(inn) == 14):
+        raise ReferenceDataError(f"{path.name}:{line}: inn must be 14 digits")
+    return {
+        "kind": kind,
+        "parent_id": parent.id if parent else None,
+        "name_ky": row["name_ky"],
+        "name_ru": row["name_ru"],
+        "name_en": row["name_en"],
+        "name_uz": row.get("name_uz") or None,
+        "variants": row.get("variants") or None,
+        "lsg_name": row.get("lsg_name") or None,
+        "inn": inn,
+        "latitude": point[0],
+        "longitude": point[1],
+        "checked": row.get("checked") or None,
+    }
 
 
 async def seed_categories(session: AsyncSession, path: Path = CATEGORIES_CSV) -> SeedReport:

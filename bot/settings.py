@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
+    report_min_group: int = 5
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
 
@@ -172,6 +173,14 @@ class Settings(BaseSettings):
     def reminder_days(self) -> tuple[int, ...]:
         """TENDER_REMINDER_DAYS as numbers, largest first."""
         return tuple(int(day) for day in self.tender_reminder_days.split(",") if day)
+
+    @field_validator("report_min_group")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        """Fewer than one answer is no group."""
+        if value < 1:
+            raise ValueError("REPORT_MIN_GROUP: at least 1")
+        return value
 
     @field_validator("outbox_stale_seconds", "send_timeout_seconds")
     @classmethod

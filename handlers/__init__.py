@@ -2,6 +2,6 @@
 jobs and HTTP routes once, in its `__init__` (see `bot.extensions`). `DOMAINS` lists them, in
 the order their commands appear in `kenesh --help`; `bot.wiring` reads it."""
 
-from handlers import account, broadcasts, needs, ngos, reports, surveys, tenders
+from handlers import account, broadcasts, needs, ngos, places, reports, surveys, tenders
 
-DOMAINS = (account, needs, ngos, tenders, broadcasts, surveys, reports)
+DOMAINS = (account, places, needs, ngos, tenders, broadcasts, surveys, reports)

@@ -6,7 +6,7 @@ from models.broadcast import Audience, Broadcast, BroadcastStatus
 from models.category import Category
 from models.conversation import ConversationState, ProcessedInbound
 from models.invite import Invite
-from models.municipality import Municipality, MunicipalityKind
+from models.municipality import Municipality, MunicipalityKind, UnlistedPlace
 from models.need import Need, NeedStatus, NeedStatusChange, NeedSupport
 from models.ngo import (
     Organization,
@@ -72,6 +72,7 @@ __all__ = [
     "TenderRelease",
     "TenderReminder",
     "TenderStatus",
+    "UnlistedPlace",
     "WebSession",
     "WebSignInLink",
     "organization_categories",

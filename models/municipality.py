@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, str_enum
+from models.base import Base, UTCDateTime, str_enum, utcnow
 
 
 class MunicipalityKind(enum.StrEnum):
@@ -32,6 +33,17 @@ class Municipality(Base):
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     name_uz: Mapped[str | None] = mapped_column(String(200))
+    # other spellings people type (old names, without the kind word), separated by "|"
+    variants: Mapped[str | None] = mapped_column(Text)
+    # after a merge or a reform: the unit that took this one's people and work (None: current)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    # the local self-government body as procurement names it ("Барпы айыл өкмөтү") and its INN
+    lsg_name: Mapped[str | None] = mapped_column(String(300))
+    inn: Mapped[str | None] = mapped_column(String(14), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    # the official source this row was checked against; None: written from knowledge, unchecked
+    checked: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def is_leaf_kind(self) -> bool:
@@ -43,6 +55,25 @@ class Municipality(Base):
         value = getattr(self, f"name_{language}", None)
         return value or self.name_ky
 
+    @property
+    def is_current(self) -> bool:
+        """Not merged into another unit."""
+        return self.successor_id is None
+
     def all_names(self) -> list[str]:
-        """Every written name, for search in any language and script."""
-        return [n for n in (self.name_ky, self.name_ru, self.name_en, self.name_uz) if n]
+        """Every written name and variant, for search in any language and script."""
+        names = [n for n in (self.name_ky, self.name_ru, self.name_en, self.name_uz) if n]
+        return names + [v.strip() for v in (self.variants or "").split("|") if v.strip()]
+
+
+class UnlistedPlace(Base):
+    """A place a person typed that the register lacks: they went on at `municipality_id` (their
+    rayon, or the oblast), and admins learn what to add (`kenesh municipalities unlisted`)."""
+
+    __tablename__ = "unlisted_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

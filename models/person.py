@@ -42,6 +42,8 @@ class Person(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.resident)
     staff_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    # the unit this person lived in before it was merged or renamed, until they are told once
+    moved_from_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     consent: Mapped[ConsentStatus] = mapped_column(
         str_enum(ConsentStatus), default=ConsentStatus.unknown
     )

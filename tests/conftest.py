@@ -33,6 +33,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Everything a test may write; reference data (municipalities, categories) stays.
 MUTABLE_TABLES = (
     "audit_events",
+    "unlisted_places",
     "web_sessions",
     "web_sign_in_links",
     "outbox_messages",
@@ -144,6 +145,9 @@ async def clear(database: Database) -> None:
 
 def make_app(database: Database, **settings: object) -> App:
     """An App on the test database (several may share it, like several processes)."""
+    # tests count the answers of two or three people: figures of any group are shown unless a
+    # test asks for REPORT_MIN_GROUP (its own tests do)
+    settings.setdefault("report_min_group", 1)
     config = Settings(database_url=database.url, **settings)
     return load().assemble(config, database.engine, database.sessions)
 

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.simulator import Simulator
 from bot.conversation.messages import Inbound
+from bot.formats import format_time
 from bot.i18n import translator
 from bot.identity.invites import create_invite
+from bot.times import parse_local
 from models import Category, ConsentStatus, ConversationState, Municipality, Need, Person, Role
 from models.base import utcnow
 
@@ -119,13 +121,22 @@ async def category(app: App, code: str) -> Category:
 async def onboard(
     chat: Chat, language: str = "en", place: str = "Barpy", consent: bool = True
 ) -> None:
-    """Take a newcomer through language, municipality (by search) and consent (or refusal)."""
+    """Take a newcomer through language, municipality (by search, confirmed) and consent (or
+    refusal)."""
     await chat.say("hello")
     await chat.choose(
         {"ky": "Кыргызча", "ru": "Русский", "uz": "O‘zbekcha", "en": "English"}[language]
     )
     await chat.say(place)
+    await confirm_place(chat, language)
     await chat.choose(t(language, "Yes" if consent else "No"))
+
+
+async def confirm_place(chat: Chat, language: str = "en") -> None:
+    """Answer "yes" to "Barpy ayil aimak (…) — is that right?" when that is the question."""
+    state = await chat.state()
+    if state is not None and state.step == "place_ok":
+        await chat.choose(t(language, "Yes"))
 
 
 async def create_resident(
@@ -202,3 +213,9 @@ async def create_home_broadcast(session, municipality_id: int, text: str, send_a
         texts={"ky": text},
         send_at=send_at,
     )
+
+
+def shown_time(typed: str, language: str = "en", zone: str = "Asia/Bishkek") -> str:
+    """A local time as staff type it ("2026-12-01 18:00"), as the bot shows it to a reader of
+    `language` ("01/12/2026, 18:00" in English)."""
+    return format_time(parse_local(typed, zone), zone, language)

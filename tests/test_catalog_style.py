@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.catalogs import load
-from bot.i18n import catalog_path
+from bot.i18n import catalog_path, translator
 
 
 def translations(language: str) -> list[tuple[str, str]]:
@@ -62,3 +62,21 @@ def test_quotes_are_guillemets(language: str) -> None:
 def test_no_endonym_inside_a_russian_sentence() -> None:
     endonyms = re.compile(r"Кыргызча|O‘zbekcha|English")
     assert [s for _, s in translations("ru") if endonyms.search(s)] == []
+
+
+@pytest.mark.parametrize(("language", "short", "spelled"), [
+    ("ky", "КЭУ", "коммерциялык эмес уюм"),
+    ("ru", "НКО", "некоммерческ"),
+    ("uz", "NNT", "nodavlat notijorat"),
+])  # fmt: skip
+def test_the_ngo_abbreviation_is_spelled_out_where_villagers_meet_it(language, short, spelled):
+    tr = translator(language)
+    hub = tr.t(
+        "NGOs and tenders: NGOs register here, and their members get the tenders of "
+        "municipalities. What would you like to do?"
+    )
+    assert short in hub and spelled in hub
+    code = tr.t(
+        "Write the code of the service you received (the NGO gave it to you), for example 7QH4M2."
+    )
+    assert short not in code  # a beneficiary need not know the word

@@ -83,7 +83,12 @@ class Simulator:
         replies = await self.conversation.reopen(
             SIMULATOR.code, self.address, SIMULATOR.capabilities
         )
-        return pending + [render(r) for r in replies]
+        asked = [render(r) for r in replies]
+        # a question queued while they were away (a survey's invitation is its first question)
+        # was just shown: not a second time
+        if pending and asked and pending[-1].endswith(asked[-1]):
+            asked = asked[:-1]
+        return pending + asked
 
     async def deliver_pending(self) -> list[str]:
         """Messages queued for this address, marked delivered as they are shown."""
@@ -104,5 +109,8 @@ class Simulator:
                 message.status = OutboxStatus.delivered
                 message.attempts += 1
                 message.sent_at = utcnow()
-                shown.append(message.body)
+                # as it was queued: a question with its options, not only its text
+                shown.append(
+                    render(Reply.from_payload(message.payload)) if message.payload else message.body
+                )
             return shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,8 +50,36 @@ class Delivery:
     not_before: datetime | None = None
 
 
+class Gate(Protocol):
+    """The channel's pacing, as a sender sees it for one address: every request to the provider
+    (each piece of a long reply, each retry) waits for `next()` first, and a 429 is reported with
+    `throttled()`, which holds the whole channel, rather than slept out by the sender alone."""
+
+    async def next(self) -> None:
+        """Return when the next request to the address may go."""
+        ...
+
+    async def throttled(self, seconds: float) -> None:
+        """The provider answered 429 with `retry_after=seconds`."""
+        ...
+
+
+class _Unpaced:
+    """No pacing (a sender used outside the outbox worker): only a 429's wait is kept."""
+
+    async def next(self) -> None:
+        """Nothing to wait for."""
+
+    async def throttled(self, seconds: float) -> None:
+        """Wait as the provider asked."""
+        await asyncio.sleep(seconds)
+
+
+UNPACED: Gate = _Unpaced()
+
+
 class Sender(Protocol):
-    """Sends rendered replies on one channel, handling the provider's rate-limit answers itself.
+    """Sends rendered replies on one channel, through the pacing `gate` it is given.
 
     A channel with several ways out (SMS: Twilio and each gateway phone) has one sender per
     route: each also has `route` (its name, as in `outbox_messages.route`) and
@@ -65,7 +94,7 @@ class Sender(Protocol):
     attempts: int  # calls one send makes at most on transient errors (its own quick retries)
     longest_send: float  # seconds one send can take at most: its timeouts and pauses
 
-    async def send(self, address: str, reply: Reply) -> Delivery:
+    async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
         """Send `reply` to `address` (a chat id, a phone number).
 
         A sender that needs more than the address (WhatsApp: the message's kind, the person's

@@ -18,11 +18,14 @@ from models import SendWindow
 _windows = SendWindow.__table__
 
 
-async def reserve(engine: AsyncEngine, channel: str, count: int, interval: float) -> float:
-    """Take `count` slots `interval` seconds apart on `channel`; the first slot's time."""
+async def reserve(
+    engine: AsyncEngine, channel: str, count: int, interval: float, not_before: float = 0.0
+) -> float:
+    """Take `count` slots `interval` seconds apart on `channel`, none before `not_before`; the
+    first slot's time."""
     length = count * interval
     for _ in range(2):
-        now = time.time()
+        now = max(time.time(), not_before)
         start = case((_windows.c.next_at > now, _windows.c.next_at), else_=literal(now))
         async with engine.begin() as connection:
             end = await connection.scalar(
@@ -39,3 +42,14 @@ async def reserve(engine: AsyncEngine, channel: str, count: int, interval: float
         except IntegrityError:
             pass
     raise RuntimeError(f"no send window row for {channel}")
+
+
+async def hold(engine: AsyncEngine, channel: str, until: float) -> None:
+    """The provider answered 429: no process takes a slot on `channel` before `until` (slots
+    already taken run on; each process drops its own that fall before it)."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            _windows.update()
+            .where(_windows.c.channel == channel, _windows.c.next_at < until)
+            .values(next_at=until)
+        )

@@ -13,8 +13,9 @@ Each channel has its own lane — each route, where a channel has several (Twili
 gateway phone): its own claims, sized to half a second of its rate, so a slow channel (SMS at 1
 a second) or a phone that went offline never holds back another. Claims are pipelined: the next batch is
 claimed while the last half of the current one is still being paced out, so the provider's rate
-is used without a gap between batches. Each claim reserves its send slots in the shared
-`send_windows` row of its channel, so all processes together stay within the rate.
+is used without a gap between batches. Every request to a provider, retries included, takes a
+slot from its channel's `Pace`, reserved in the shared `send_windows` row, so all processes
+together stay within the rate.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -36,7 +38,7 @@ from bot.delivery.pace import Pace
 from bot.delivery.quiet import QuietHours
 from bot.delivery.recorder import Recorder
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
-from bot.delivery.windows import reserve
+from bot.delivery.windows import hold, reserve
 from bot.metrics import Metrics
 from bot.phones import mask_phones
 from models import OutboxMessage, OutboxStatus
@@ -245,15 +247,11 @@ class OutboxWorker:
             await lane.room.wait()
 
     async def _dispatch(self, claimed: list[Claimed]) -> list[asyncio.Task[bool]]:
-        """Reserve the batch's send slots, then start one task per address (each after the
-        address's previous one, so its messages keep their order across batches)."""
+        """Start one task per address (each after the address's previous one, so its messages
+        keep their order across batches)."""
         per_channel: dict[str, int] = defaultdict(int)  # per lane
         for item in claimed:
             per_channel[item.lane] += 1
-        for channel, count in per_channel.items():
-            pace = self.pace(channel)
-            if pace.interval:
-                pace.grant(await reserve(self._engine, channel, count, pace.interval))
         by_address: dict[int, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_address[item.address_id].append(item)
@@ -323,7 +321,10 @@ class OutboxWorker:
         if channel not in self._paces:
             sender = self.senders[channel]
             self._paces[channel] = Pace(
-                getattr(sender, "rate", None), getattr(sender, "per_address_interval", 0.0)
+                getattr(sender, "rate", None),
+                getattr(sender, "per_address_interval", 0.0),
+                reserve=partial(reserve, self._engine, channel),
+                hold=partial(hold, self._engine, channel),
             )
         return self._paces[channel]
 
@@ -331,21 +332,22 @@ class OutboxWorker:
         reply = Reply.from_payload(message.payload) if message.payload else Reply(text=message.body)
         pace = self.pace(message.lane)
         sender = self.senders[message.lane]
+        gate = pace.gate(message.address)
         send_claimed = getattr(sender, "send_claimed", None)
         for _ in range(RATE_LIMITED_TRIES):
-            await pace.wait(message.address)
             try:
                 if send_claimed is not None:
+                    await gate.next()
                     delivery = await send_claimed(message, reply)
-                else:
-                    delivery = await sender.send(message.address, reply)
+                else:  # the sender takes a slot for each of its requests, retries included
+                    delivery = await sender.send(message.address, reply, gate)
             except Exception as error:  # a sender bug must not stop the worker or lose the message
                 log.exception("sender %s raised on message %s", message.channel, message.id)
                 return Delivery(Outcome.retry, error=f"{type(error).__name__}")
             if delivery.outcome != Outcome.retry or delivery.retry_after is None:
                 return delivery
-            # a rate limit: the whole lane slows down, and this message waits its turn again
-            pace.pause(delivery.retry_after)
+            # a rate limit: the whole lane holds, and this message waits its turn again
+            await pace.throttled(delivery.retry_after)
         return delivery
 
     async def _record(self, message: Claimed, delivery: Delivery) -> None:

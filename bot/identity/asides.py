@@ -15,6 +15,7 @@ from bot.i18n import N_
 from bot.identity.invites import RedeemResult, redeem_invite
 from bot.identity.linking import link_phone
 from bot.phones import normalize_phone
+from models import Municipality
 from models.invite import normalize_invite_code
 
 REDEEM_TEXTS = {
@@ -67,5 +68,27 @@ async def redeem_invite_code(ctx: Context, message: Inbound, step: Step | None) 
     return True
 
 
+async def tell_moved_place(ctx: Context, message: Inbound, step: Step | None) -> bool:
+    """Once, the next time a person writes after a reform moved them: where they are now. The
+    message still goes to their flow."""
+    old_id = ctx.person.moved_from_id
+    if old_id is None:
+        return False
+    ctx.person.moved_from_id = None
+    old = await ctx.session.get(Municipality, old_id)
+    new = await ctx.session.get(Municipality, ctx.person.municipality_id or 0)
+    if old is None or new is None or old.id == new.id:
+        return False
+    # a rename keeps the old name among the new unit's; a merge does not
+    renamed = old.name_ky in new.all_names()
+    text = (
+        N_("Your municipality {old} is now called {new}.")
+        if renamed
+        else N_("Your municipality {old} is now part of {new}.")
+    )
+    ctx.say(ctx.t(text, old=old.name(ctx.language), new=new.name(ctx.language)))
+    return False
+
+
 # in the order they look at a message
-ASIDES = (link_shared_phone, redeem_invite_code)
+ASIDES = (tell_moved_place, link_shared_phone, redeem_invite_code)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.channels import REGISTRY
 from models import Address, Base, ConsentStatus, ConversationState, Person, Role
+from models.db import insert_ignore
 
 PHONE_CHANNEL = "sms"  # where a linked number is reached when no channel has it yet
 RANK = {Role.resident: 0, Role.ngo_member: 1, Role.staff: 2, Role.admin: 3}
@@ -26,20 +27,36 @@ async def link_phone(session: AsyncSession, person: Person, phone: str) -> bool:
     """Attach `phone` (E.164, verified as the person's own) to `person`; True if it was new to them.
 
     Whoever else has that number on a phone channel (SMS, WhatsApp) is the same human: their
-    record is merged into this one."""
-    addresses = (
-        await session.scalars(
-            select(Address).where(Address.channel.in_(phone_channels()), Address.value == phone)
-        )
-    ).all()
-    if not addresses:
-        session.add(Address(person_id=person.id, channel=PHONE_CHANNEL, value=phone))
-        await session.flush()
+    record is merged into this one, people locked in id order.
+
+    `person` is locked (it is the one talking). Two chats may share one number at the same
+    moment, in two processes: a new number is claimed with one INSERT … ON CONFLICT DO NOTHING,
+    which waits for a concurrent claim to commit, and otherwise its rows are locked before
+    their owners are read, so whoever comes second merges the first's record and never works
+    on a person who is gone."""
+    where = (Address.channel.in_(phone_channels()), Address.value == phone)
+    addresses = (await session.scalars(select(Address).where(*where))).all()
+    if addresses and all(a.person_id == person.id for a in addresses):
+        return False  # ours already, and ours to keep: we hold our own lock
+    if not addresses and await insert_ignore(
+        session, Address, person_id=person.id, channel=PHONE_CHANNEL, value=phone
+    ):
         await audit.record(session, person.id, "link_phone", "ok")
         return True
+    addresses = (
+        await session.scalars(
+            select(Address)
+            .where(*where)
+            .order_by(Address.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    if not addresses:  # its owner deleted their data meanwhile: the number is free again
+        return await link_phone(session, person, phone)
     others = sorted({a.person_id for a in addresses} - {person.id})
     for other_id in others:
-        other = await session.get(Person, other_id, with_for_update=True)
+        other = await session.get(Person, other_id, with_for_update=True, populate_existing=True)
         if other is not None:
             await merge_people(session, keep=person, other=other)
     return bool(others)

@@ -98,14 +98,23 @@ class Desk:
         """A page: `template` with the layout's context and `context`."""
         notice, self.web_session.notice = self.web_session.notice, None
         page = self.workspace.templates.get_template(template)
+        path = self.request.url.path
+        links = self.nav()
+        # the section this page belongs to: the longest navigation path it starts with
+        current = max(
+            (link.path for link in links if path.startswith(PREFIX + link.path)),
+            key=len,
+            default=None,
+        )
         html = page.render(
             desk=self,
             person=self.person,
             _=self.t,
             tn=self.tn,
             csrf=self.web_session.csrf,
-            nav=self.nav(),
-            here=self.request.url.path,
+            nav=links,
+            current=current,
+            here=path,
             query=str(self.request.url.query),
             language=self.language,
             languages=LANGUAGE_NAMES,

@@ -19,18 +19,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.audit import PermissionDenied
 from bot.channels.sms.kind import CODE as SMS
+from bot.channels.sms.operators import operator_of, splits
+from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
-from bot.i18n import N_, Translator, text_for
-from bot.settings import LANGUAGES
+from bot.i18n import N_, Translator, text_for, translator
+from bot.settings import LANGUAGES, get_settings
+from bot.text import clean_text
 from models import (
     Address,
     Audience,
     Broadcast,
     BroadcastStatus,
     ConsentStatus,
+    Municipality,
     Need,
     NeedSupport,
     OutboxMessage,
@@ -40,6 +44,8 @@ from models import (
 )
 from models.base import utcnow
 from models.outbox import BULK, URGENT
+
+DEFAULT_READER = "ky"  # as text_for falls back for a reader of no language
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -59,7 +65,9 @@ async def create_broadcast(
 ) -> Broadcast:
     """A broadcast, checked: staff reach only their municipality; all municipalities, admins
     only (`author` None is the command line, which is an operator's)."""
-    texts = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    # typed in the bot or at the command line: cleaned like every message people send
+    texts = {lang: clean_text(text).strip() for lang, text in texts.items() if text}
+    texts = {lang: text for lang, text in texts.items() if text}
     if not texts or any(lang not in LANGUAGES for lang in texts):
         raise ValueError(f"give a text in at least one of {', '.join(LANGUAGES)}")
     if author is not None:
@@ -108,6 +116,7 @@ def _recipients(broadcast: Broadcast) -> Select:
             Person.language.label("language"),
             blocked.label("blocked"),
             Address.opted_out.label("opted_out"),
+            Address.value.label("address"),
             Address.last_seen_at.label("seen_at"),
             func.row_number()
             .over(
@@ -145,6 +154,27 @@ def _recipients(broadcast: Broadcast) -> Select:
     return select(inner).where(inner.c.rank == 1)
 
 
+KENESH = N_("Kenesh")  # the sender of a broadcast to every municipality
+
+
+async def signed_texts(session: AsyncSession, broadcast: Broadcast) -> dict[str | None, str]:
+    """What each language's readers receive: the text, after who speaks — the municipality's
+    name in their language (Kenesh for every municipality's). None: a reader of no language."""
+    unit = (
+        await session.get(Municipality, broadcast.municipality_id)
+        if broadcast.municipality_id
+        else None
+    )
+    signed = {}
+    for language in (*LANGUAGES, None):
+        tr = translator(language or DEFAULT_READER)
+        sender = unit.name(tr.language) if unit else tr.t(KENESH)
+        sender = sender[:1].upper() + sender[1:]  # "айыльный аймак Барпы" opens the message
+        # "Name: text" reads the same in the four languages
+        signed[language] = f"{sender}: {text_for(broadcast.texts, language)}"
+    return signed
+
+
 @dataclass
 class Preview:
     """Recipients per channel, those who will be skipped, and what the SMS part costs; on
@@ -155,6 +185,8 @@ class Preview:
     recipients: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     sms_segments: int = 0
+    # SMS that will really go, per operator (split ones counted part by part)
+    sms_by_operator: dict[str, int] = field(default_factory=dict)
     whatsapp_open: int = 0
     whatsapp_closed: int = 0
     whatsapp_category: str = BY_KIND["broadcast"].category
@@ -162,31 +194,46 @@ class Preview:
 
 
 async def preview(
-    session: AsyncSession, broadcast: Broadcast, daily_limit: int | None = None
+    session: AsyncSession,
+    broadcast: Broadcast,
+    daily_limit: int | None = None,
+    split_operators: frozenset[str] | None = None,
 ) -> Preview:
-    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier)."""
+    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier;
+    `split_operators`: SMS_SPLIT_OPERATORS, whose numbers get a long SMS in single parts)."""
     chosen = _recipients(broadcast).subquery()
     in_window = chosen.c.seen_at > utcnow() - WINDOW
+    # the operator is in the number: +996 and three digits (only SMS numbers are grouped so)
+    prefix = case((chosen.c.channel == SMS, func.substr(chosen.c.address, 1, 7)), else_="")
     rows = await session.execute(
         select(
-            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, func.count()
-        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window)
+            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix, func.count()
+        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix)
     )
     result, recipients = Preview(), defaultdict(int)
-    for channel, language, blocked, open_window, count in rows.all():
+    texts = await signed_texts(session, broadcast)
+    by_operator: dict[str, int] = defaultdict(int)
+    split = get_settings().split_operators if split_operators is None else split_operators
+    for channel, language, blocked, open_window, number, count in rows.all():
         if blocked:
             result.skipped += count
             continue
         recipients[channel] += count
         if channel == SMS:
-            result.sms_segments += (
-                count_segments(to_gsm(text_for(broadcast.texts, language))).count * count
-            )
+            text = to_gsm(texts.get(language, texts[None]))
+            sample = (number or "") + "000000"  # a whole number of that prefix
+            if splits(sample, split):  # separate single SMS, each one segment
+                cost = len(split_parts(text)) * count
+            else:
+                cost = count_segments(text).count * count
+            result.sms_segments += cost
+            by_operator[operator_of(sample)] += cost
         elif channel == WHATSAPP and open_window:
             result.whatsapp_open += count
         elif channel == WHATSAPP:
             result.whatsapp_closed += count
     result.recipients = dict(recipients)
+    result.sms_by_operator = dict(by_operator)
     if daily_limit and result.whatsapp_closed:
         result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
     return result
@@ -225,12 +272,10 @@ def whatsapp_lines(tr: Translator, seen: Preview) -> list[str]:
 async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     """Put one outbox row per recipient in the outbox (blocked addresses as skipped rows)."""
     chosen = _recipients(broadcast).subquery()
+    texts = await signed_texts(session, broadcast)
     body = case(
-        *(
-            (chosen.c.language == lang, literal(text_for(broadcast.texts, lang)))
-            for lang in LANGUAGES
-        ),
-        else_=literal(text_for(broadcast.texts, None)),
+        *((chosen.c.language == lang, literal(texts[lang])) for lang in LANGUAGES),
+        else_=literal(texts[None]),
     )
     status = case((chosen.c.blocked, OutboxStatus.skipped.value), else_=OutboxStatus.queued.value)
     error = case((chosen.c.opted_out, "opted_out"), (chosen.c.blocked, "unreachable"), else_=None)

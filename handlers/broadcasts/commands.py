@@ -135,12 +135,15 @@ async def _send(session: AsyncSession, settings: Settings, args: argparse.Namesp
         category_id=category_id,
         urgent=args.urgent,
     )
-    seen = await preview(session, broadcast, settings.whatsapp_daily_limit)
+    seen = await preview(
+        session, broadcast, settings.whatsapp_daily_limit, settings.split_operators
+    )
     per_channel = (
         ", ".join(f"{channel} {n}" for channel, n in sorted(seen.recipients.items())) or "nobody"
     )
     print(f"recipients: {per_channel}; skipped (opted out or unreachable): {seen.skipped}")
-    print(f"SMS cost: {seen.sms_segments} segments")
+    operators = ", ".join(f"{name} {n}" for name, n in sorted(seen.sms_by_operator.items()))
+    print(f"SMS cost: {seen.sms_segments} segments" + (f" ({operators})" if operators else ""))
     for line in whatsapp_lines(translator("en"), seen):
         print(line)
     if args.preview:

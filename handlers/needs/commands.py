@@ -14,6 +14,9 @@ def arguments(open311: argparse.ArgumentParser) -> None:
     actions = open311.add_subparsers(dest="action", required=True)
     key = actions.add_parser("key", help="create an API key for an app and print it once")
     key.add_argument("name", help="the app's name (unique), e.g. city-portal")
+    key.add_argument(
+        "--municipality", help="bind the key to one municipality: its POSTs need no jurisdiction_id"
+    )
     revoke = actions.add_parser("revoke", help="stop an app's API key from working")
     revoke.add_argument("name")
     actions.add_parser("keys", help="list the keys' names, dates and whether they are revoked")
@@ -27,7 +30,7 @@ async def run(invocation: Invocation) -> int:
     try:
         async with app.sessions() as session, session.begin():
             if args.action == "key":
-                row, key = await create_api_key(session, args.name)
+                row, key = await create_api_key(session, args.name, args.municipality)
             elif args.action == "revoke":
                 row = await revoke_api_key(session, args.name)
             else:

@@ -23,6 +23,21 @@ STATUS_NAMES = {
 }
 
 
+# How far along a need is; a change to a lower step is a step back, which staff explain.
+PROGRESS = {
+    NeedStatus.new: 0,
+    NeedStatus.received: 1,
+    NeedStatus.in_progress: 2,
+    NeedStatus.resolved: 3,
+    NeedStatus.rejected: 3,
+}
+
+
+def is_backwards(old: NeedStatus, new: NeedStatus) -> bool:
+    """Whether `new` moves a need back (in progress → received, resolved → in progress)."""
+    return PROGRESS[new] < PROGRESS[old]
+
+
 async def report_need(
     session: AsyncSession,
     person: Person,
@@ -182,6 +197,8 @@ async def change_status(
         raise PermissionDenied("change_status", f"need={need.id}")
     if status == NeedStatus.rejected and not comment:
         raise ValueError("a rejection needs a reason")
+    if is_backwards(need.status, status) and not comment:
+        raise ValueError("a step back needs a reason")
     need.status = status
     if comment:
         need.staff_comment = comment

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.formats import format_time
 from bot.i18n import translator
-from bot.times import local_time
 from handlers.reports import labels
 from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import needs_report
@@ -20,18 +20,24 @@ from handlers.reports.report import Figures, Report, ReportRequest
 from handlers.reports.scope import municipality_scope, service_in_scope
 from handlers.reports.surveys_report import survey_report
 from handlers.reports.tenders_report import tenders_report
+from handlers.surveys.results import MIN_GROUP
 from models import Municipality, Person
 from models.base import utcnow
 
 
 async def gather_report(
-    session: AsyncSession, person: Person, request: ReportRequest, language: str
+    session: AsyncSession,
+    person: Person,
+    request: ReportRequest,
+    language: str,
+    min_group: int = MIN_GROUP,
 ) -> Report:
     """The figures `person` asked for, in `language`; PermissionDenied (audited) when the
-    municipality or the service is not theirs to see."""
+    municipality or the service is not theirs to see. Survey questions fewer than
+    `min_group` answered (REPORT_MIN_GROUP) are withheld."""
     if request.kind == ReportKind.surveys:
         service = await service_in_scope(session, person, request.service_id or 0)
-        figures: Figures = await survey_report(session, service, language)
+        figures: Figures = await survey_report(session, service, language, min_group)
         unit_id: int | None = service.municipality_id
     else:
         if request.period is None:
@@ -59,5 +65,5 @@ def render_files(report: Report, zone: str) -> ReportFiles:
     from handlers.reports.charts import draw_chart
     from handlers.reports.spreadsheets import write_workbook
 
-    made = local_time(report.made_at, zone)
+    made = format_time(report.made_at, zone, report.tr.language)
     return ReportFiles(png=draw_chart(report), xlsx=write_workbook(report, made))

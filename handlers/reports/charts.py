@@ -206,7 +206,7 @@ def _surveys(report: Report, figures: SurveyReport) -> Figure:
         for question in survey.questions
     ][:MAX_PANELS]
     # a written-answers panel holds one line: it needs less room than a bar chart
-    ratios = [0.5 if q.kind == QuestionKind.text else 1.0 for _, q in panels] or [1.0]
+    ratios = [0.5 if q.kind == QuestionKind.text or q.withheld else 1.0 for _, q in panels] or [1.0]
     figure = Figure(figsize=(WIDTH, 1.8 + 2.4 * sum(ratios)), layout="constrained")
     _heading(figure, report, answered(tr, figures.completed, figures.invited))
     if not panels:
@@ -220,6 +220,11 @@ def _surveys(report: Report, figures: SurveyReport) -> Figure:
 
 def _question(axes: Axes, tr: Translator, prefix: str, question: QuestionResult) -> None:
     title = _wrap(f"{prefix}{question.position}. {question.text}", 90)
+    if question.withheld:  # too few answered: how many, never what
+        axes.axis("off")
+        axes.set_title(title, fontsize=10, loc="left")
+        axes.text(0.02, 0.5, labels.withheld(tr, question.answers), va="center", fontsize=11)
+        return
     if question.kind == QuestionKind.text:
         axes.axis("off")
         axes.set_title(title, fontsize=10, loc="left")

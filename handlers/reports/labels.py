@@ -3,9 +3,11 @@ language, shared by charts, spreadsheets and summaries so that all three say the
 
 from __future__ import annotations
 
+from bot.formats import format_fixed
 from bot.i18n import N_, NP_, Translator
 from handlers.needs.needs import STATUS_NAMES
 from handlers.reports.kinds import ReportKind
+from handlers.surveys.results import TOO_FEW
 from models import NeedStatus, QuestionKind, TenderStatus
 
 TITLES = {
@@ -103,4 +105,9 @@ def text_answers_count(tr: Translator, n: int) -> str:
 
 def mean_rating(tr: Translator, mean: float) -> str:
     """“average 4.2 of 5”."""
-    return tr.t(N_("average {mean} of 5"), mean=f"{mean:.1f}")
+    return tr.t(N_("average {mean} of 5"), mean=format_fixed(mean, tr.language))
+
+
+def withheld(tr: Translator, answers: int) -> str:
+    """“3 answers: too few answers to show without identifying people”."""
+    return tr.tn("{n} answer", "{n} answers", answers) + ": " + tr.t(TOO_FEW)

@@ -141,7 +141,9 @@ async def download(sessions: async_sessionmaker, settings: Settings, filename: s
         if person is None:
             return NOT_FOUND
         try:
-            report = await gather_report(session, person, grant.request, grant.language)
+            report = await gather_report(
+                session, person, grant.request, grant.language, settings.report_min_group
+            )
         except PermissionDenied:  # committed with its audit record
             return Download(403, b"forbidden")
     files = await asyncio.to_thread(render_files, report, settings.timezone)

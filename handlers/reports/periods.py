@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, case
 
+from bot.formats import format_day
 from bot.times import parse_date
 
 DAILY_UP_TO = 62  # days; longer periods are counted by month
@@ -62,11 +63,15 @@ class Period:
         """[start, end) in UTC: local midnight of `first` to local midnight after `last`."""
         return self._utc(self.first), self._utc(self.last + timedelta(days=1))
 
-    def label(self) -> str:
-        """2026-05-01 – 2026-05-31 (ISO dates read the same in every language)."""
+    def label(self, language: str | None = None) -> str:
+        """01.05.2026 – 31.05.2026 as a reader of `language` writes days; ISO without one."""
+
+        def day(d: date) -> str:
+            return format_day(d, language) if language else d.isoformat()
+
         if self.first == self.last:
-            return self.first.isoformat()
-        return f"{self.first.isoformat()} – {self.last.isoformat()}"
+            return day(self.first)
+        return f"{day(self.first)} – {day(self.last)}"
 
     def buckets(self) -> list[Bucket]:
         """Days for up to two months, months for up to three years, years beyond."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.formats import format_fixed, format_number
 from bot.i18n import N_, Translator, translator
 from handlers.reports import labels
 from handlers.reports.kinds import ReportKind
@@ -55,7 +56,7 @@ class Report:
         figures = self.figures
         if isinstance(figures, SurveyReport):
             return f"{figures.service_title} · {self.place}"
-        return f"{self.place}, {figures.period.label()}"
+        return f"{self.place}, {figures.period.label(self.tr.language)}"
 
     @property
     def empty(self) -> bool:
@@ -89,12 +90,12 @@ def _needs_summary(report: Report, figures: NeedsReport) -> str:
         return tr.t(
             N_("{place}, {period}: no needs were reported."),
             place=labels.capital(report.place),
-            period=figures.period.label(),
+            period=figures.period.label(tr.language),
         )
     return tr.t(
         N_("{place}, {period}: {needs}, {supports}. Resolved: {resolved}. Most often: {category}."),
         place=labels.capital(report.place),
-        period=figures.period.label(),
+        period=figures.period.label(tr.language),
         needs=tr.tn("{n} need reported", "{n} needs reported", figures.total),
         supports=labels.supports_count(tr, figures.supports),
         resolved=figures.status_total(NeedStatus.resolved),
@@ -108,14 +109,14 @@ def _tenders_summary(report: Report, figures: TendersReport) -> str:
         return tr.t(
             N_("{place}, {period}: no tenders."),
             place=labels.capital(report.place),
-            period=figures.period.label(),
+            period=figures.period.label(tr.language),
         )
     return tr.t(
         N_(
             "{place}, {period}: {tenders} with a budget of {budget}. Awarded: {awarded}, for {amount}."
         ),
         place=labels.capital(report.place),
-        period=figures.period.label(),
+        period=figures.period.label(tr.language),
         tenders=tr.tn("{n} tender", "{n} tenders", figures.total),
         budget=money(figures.budget, tr),
         awarded=figures.status_total(TenderStatus.awarded),
@@ -127,7 +128,11 @@ def _survey_summary(report: Report, figures: SurveyReport) -> str:
     tr = report.tr
     if not figures.surveys:
         return tr.t(N_("{service}: no survey has been sent yet."), service=figures.service_title)
-    rate = f"{figures.completed / figures.invited * 100:.0f}" if figures.invited else "—"
+    rate = (
+        format_number(round(figures.completed / figures.invited * 100), tr.language)
+        if figures.invited
+        else "—"
+    )
     text = tr.t(
         N_("{service}: {answered}, response rate {rate}%."),
         service=figures.service_title,
@@ -140,5 +145,7 @@ def _survey_summary(report: Report, figures: SurveyReport) -> str:
     counted = sum(n for q in ratings for _, n in q.options)
     if counted:
         total = sum(int(label) * n for q in ratings for label, n in q.options)
-        text += " " + tr.t(N_("Average rating: {mean} of 5."), mean=f"{total / counted:.1f}")
+        text += " " + tr.t(
+            N_("Average rating: {mean} of 5."), mean=format_fixed(total / counted, tr.language)
+        )
     return text

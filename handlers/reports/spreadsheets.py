@@ -21,6 +21,7 @@ from handlers.reports.needs_report import NeedsReport
 from handlers.reports.report import Report
 from handlers.reports.surveys_report import SurveyReport
 from handlers.reports.tenders_report import TendersReport
+from handlers.surveys.results import TOO_FEW
 from models import NeedStatus, QuestionKind, TenderStatus
 
 MONEY = "#,##0.00"
@@ -59,7 +60,7 @@ def write_workbook(report: Report, made_at: str) -> bytes:
     if isinstance(figures, SurveyReport):
         about.append((tr.t(labels.SERVICE), figures.service_title))
     else:
-        about.append((tr.t(labels.PERIOD), figures.period.label()))
+        about.append((tr.t(labels.PERIOD), figures.period.label(tr.language)))
     about.append((tr.t(labels.MADE_AT), made_at))
     book = Workbook()
     book.remove(book.active)
@@ -200,7 +201,11 @@ def _surveys(tr: Translator, figures: SurveyReport) -> list[Table]:
                     q.text,
                     labels.question_kind(tr, q.kind),
                     q.answers,
-                    round(q.mean, 2) if q.mean is not None else None,
+                    tr.t(TOO_FEW)
+                    if q.withheld
+                    else round(q.mean, 2)
+                    if q.mean is not None
+                    else None,
                 ]
             )
             counted = sum(n for _, n in q.options)

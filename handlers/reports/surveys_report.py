@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import FALLBACK, N_, Translator, translator
-from handlers.surveys.results import tally
+from handlers.surveys.results import MIN_GROUP, tally
 from models import (
     QuestionKind,
     Service,
@@ -36,6 +36,7 @@ class QuestionResult:
     options: list[tuple[str, int]] = field(default_factory=list)  # (label, answers), in order
     answers: int = 0
     texts: list[str] = field(default_factory=list)
+    withheld: bool = False  # answered by too few to show (REPORT_MIN_GROUP): no figures
 
     @property
     def mean(self) -> float | None:
@@ -120,9 +121,11 @@ def _option_labels(question: SurveyQuestion, language: str) -> list[tuple[str, s
     return []
 
 
-async def survey_report(session: AsyncSession, service: Service, language: str) -> SurveyReport:
-    """The results of `service`'s sent surveys, texts in `language` (or the closest written).
-    The caller has checked the scope."""
+async def survey_report(
+    session: AsyncSession, service: Service, language: str, min_group: int = MIN_GROUP
+) -> SurveyReport:
+    """The results of `service`'s sent surveys, texts in `language` (or the closest written);
+    a question fewer than `min_group` answered is withheld. The caller has checked the scope."""
     surveys = (
         await session.scalars(
             select(Survey)
@@ -138,7 +141,7 @@ async def survey_report(session: AsyncSession, service: Service, language: str) 
             .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
         )
     ).all()
-    counted = await tally(session, ids)
+    counted = await tally(session, ids, min_group)
     results = []
     for survey in surveys:
         rows = []
@@ -147,7 +150,9 @@ async def survey_report(session: AsyncSession, service: Service, language: str) 
                 question.position, question.kind, written_in(question.texts, language, "")
             )
             result.answers = counted.answered(question.id)
-            if question.kind == QuestionKind.text:
+            if counted.is_withheld(question.id):
+                result.withheld = True
+            elif question.kind == QuestionKind.text:
                 result.texts = sorted(counted.written.get(question.id, []), key=str.casefold)
             else:
                 values = counted.counts.get(question.id, {})

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.extensions import Command, Invocation, positive_days
 from bot.settings import Settings
 from bot.times import local_time
-from handlers.surveys.results import results
+from handlers.surveys.results import TOO_FEW, results
 from handlers.surveys.services import create_service, enrol_phones, service_for_staff
 from handlers.surveys.survey_files import (
     SurveyFileError,
@@ -85,8 +85,15 @@ async def run(invocation: Invocation) -> int:
             elif args.action == "close":
                 await _close(session, args.survey_id)
             else:
-                figures = await results(session, args.survey_id)
+                figures = await results(session, args.survey_id, settings.report_min_group)
                 print(json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2))
+                for question in figures.questions:
+                    if question.withheld:
+                        print(
+                            f"question {question.position}: {question.answered} answers, "
+                            f"{TOO_FEW} (REPORT_MIN_GROUP={settings.report_min_group})",
+                            file=sys.stderr,
+                        )
     except (SurveyError, SurveyFileError, LookupError) as error:
         raise ValueError(str(error)) from None
     return 0

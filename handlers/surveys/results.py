@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from handlers.surveys.surveys import RATINGS, questions_of
 from models import (
     QuestionKind,
@@ -26,6 +27,8 @@ from models import (
 )
 
 MAX_WRITTEN = 500  # written answers listed per survey; their count is always the full one
+MIN_GROUP = 5  # REPORT_MIN_GROUP's default
+TOO_FEW = N_("too few answers to show without identifying people")
 
 
 @dataclass
@@ -38,14 +41,24 @@ class Tally:
     invited: dict[int, tuple[int, int]] = field(default_factory=dict)
     counts: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     written: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    answers: dict[int, int] = field(default_factory=dict)
+    withheld: set[int] = field(default_factory=set)
 
     def answered(self, question_id: int) -> int:
         """How many answered the question (a skipped written one included)."""
-        return sum(self.counts.get(question_id, {}).values())
+        return self.answers.get(question_id, 0)
+
+    def is_withheld(self, question_id: int) -> bool:
+        """Whether the question's answers are too few to show without pointing to people."""
+        return question_id in self.withheld
 
 
-async def tally(session: AsyncSession, survey_ids: Sequence[int]) -> Tally:
-    """Count the answers to `survey_ids`, in a few GROUP BY queries."""
+async def tally(
+    session: AsyncSession, survey_ids: Sequence[int], min_group: int = MIN_GROUP
+) -> Tally:
+    """Count the answers to `survey_ids`, in a few GROUP BY queries. A question answered by
+    fewer than `min_group` people (REPORT_MIN_GROUP) is withheld: only how many answered is
+    kept, never what they answered, for every reader of the tally alike."""
     found = Tally()
     if not survey_ids:
         return found
@@ -68,6 +81,11 @@ async def tally(session: AsyncSession, survey_ids: Sequence[int]) -> Tally:
     for question_id, kind, value, n in counted.all():
         key = "" if kind == QuestionKind.text else str(value).strip().lower()
         found.counts[question_id][key] = found.counts[question_id].get(key, 0) + int(n)
+    for question_id, values in list(found.counts.items()):
+        found.answers[question_id] = sum(values.values())
+        if found.answers[question_id] < min_group:
+            found.withheld.add(question_id)
+            del found.counts[question_id]
     for survey_id in survey_ids:
         rows = await session.execute(
             select(SurveyAnswer.question_id, SurveyAnswer.value)
@@ -78,7 +96,8 @@ async def tally(session: AsyncSession, survey_ids: Sequence[int]) -> Tally:
             .limit(MAX_WRITTEN)
         )
         for question_id, value in rows.all():
-            found.written[question_id].append(value.strip())
+            if question_id not in found.withheld:
+                found.written[question_id].append(value.strip())
     return found
 
 
@@ -96,6 +115,7 @@ class QuestionResult:
     counts: dict[str, int] = field(default_factory=dict)
     average: float | None = None
     comments: list[str] = field(default_factory=list)
+    withheld: bool = False  # answered by too few to show (REPORT_MIN_GROUP): no figures
 
 
 @dataclass
@@ -111,12 +131,15 @@ class SurveyResults:
     questions: list[QuestionResult]
 
 
-async def results(session: AsyncSession, survey_id: int) -> SurveyResults:
-    """Per-question figures of a survey, anonymous (LookupError if there is no such survey)."""
+async def results(
+    session: AsyncSession, survey_id: int, min_group: int = MIN_GROUP
+) -> SurveyResults:
+    """Per-question figures of a survey, anonymous (LookupError if there is no such survey);
+    a question fewer than `min_group` answered is withheld."""
     survey = await session.get(Survey, survey_id)
     if survey is None:
         raise LookupError(f"no survey {survey_id}")
-    counted = await tally(session, [survey_id])
+    counted = await tally(session, [survey_id], min_group)
     invited, completed = counted.invited.get(survey_id, (0, 0))
     figures = []
     for question in await questions_of(session, survey_id):
@@ -129,8 +152,9 @@ async def results(session: AsyncSession, survey_id: int) -> SurveyResults:
             answered=counted.answered(question.id),
             counts=dict(tally_of) if question.kind != QuestionKind.text else {},
             comments=sorted(counted.written.get(question.id, [])),
+            withheld=counted.is_withheld(question.id),
         )
-        if question.kind == QuestionKind.rating and result.answered:
+        if question.kind == QuestionKind.rating and not result.withheld and result.answered:
             total = sum(int(k) * v for k, v in tally_of.items() if k in RATINGS)
             result.average = round(total / result.answered, 2)
         figures.append(result)

@@ -22,6 +22,7 @@ from bot.conversation.senders import resolve_address
 from bot.identity.linking import phone_channels
 from bot.phones import normalize_phone
 from bot.settings import LANGUAGES
+from bot.text import clean_text
 from models import Address, Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore
 from models.invite import CODE_ALPHABET
@@ -100,7 +101,7 @@ async def create_service(
     if author is not None and not author.may_manage(tender.municipality_id):
         await audit.record(session, author.id, "create_service", "refused", f"tender={tender_id}")
         raise PermissionDenied("create_service", f"tender={tender_id}")
-    title = " ".join(title.split())[:300] or tender.title
+    title = " ".join(clean_text(title).split())[:300] or tender.title
     service = Service(
         tender_id=tender.id,
         organization_id=tender.awarded_organization_id,

@@ -24,6 +24,7 @@ import yaml
 
 from bot import times
 from bot.settings import LANGUAGES
+from bot.text import clean_text
 from handlers.surveys.surveys import QuestionDraft, SurveyDraft, SurveyError, check_draft
 from models import QuestionKind
 
@@ -69,13 +70,16 @@ def parse_local(text: str, zone: str) -> datetime:
 def _texts(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise SurveyFileError(f"{where}: give the text per language, e.g. {{en: …, ru: …}}")
-    return {str(lang): text for lang, text in value.items()}
+    return {str(lang): clean_text(text) for lang, text in value.items()}
 
 
 def _choices(value: Any, where: str) -> dict[str, list[str]]:
     if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
         raise SurveyFileError(f"{where}: give a list of options per language")
-    return {str(lang): [str(option) for option in options] for lang, options in value.items()}
+    return {
+        str(lang): [clean_text(str(option)) for option in options]
+        for lang, options in value.items()
+    }
 
 
 def parse_survey(data: Any, zone: str) -> SurveyFile:

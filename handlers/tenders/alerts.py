@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels import REGISTRY
 from bot.conversation.messages import Capabilities, Reply
 from bot.delivery import notify
+from bot.formats import format_fixed, format_number, format_time
 from bot.i18n import N_, Translator, translator
 from bot.settings import Settings
 from bot.text import shorten
-from bot.times import local_time
 from handlers.ngos.subscriptions import subscribers
 from models import (
     Category,
@@ -57,8 +57,8 @@ HEADINGS = {
 def money(amount: Decimal, tr: Translator) -> str:
     """150 000 som (two decimals only when there are cents)."""
     whole = amount == amount.to_integral_value()
-    number = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return tr.t(N_("{amount} som"), amount=number.replace(",", " "))
+    number = format_number(amount, tr.language) if whole else format_fixed(amount, tr.language, 2)
+    return tr.t(N_("{amount} som"), amount=number)
 
 
 def details(tr: Translator, tender: Tender, category: Category, zone: str) -> list[str]:
@@ -66,7 +66,10 @@ def details(tr: Translator, tender: Tender, category: Category, zone: str) -> li
     lines = [
         tr.t(N_("Sector: {sector}"), sector=category.name(tr.language)),
         tr.t(N_("Budget: {budget}"), budget=money(tender.budget, tr)),
-        tr.t(N_("Deadline: {time} (Bishkek time)"), time=local_time(tender.deadline, zone)),
+        tr.t(
+            N_("Deadline: {time} (Bishkek time)"),
+            time=format_time(tender.deadline, zone, tr.language),
+        ),
         tr.t(N_("How to apply: {how}"), how=tender.how_to_apply),
     ]
     if tender.document_url:
@@ -121,7 +124,10 @@ async def render(
         lines.append(tr.t(N_("Winner: {name}"), name=winner.name if winner else "—"))
     elif change == Change.extended:
         lines.append(
-            tr.t(N_("New deadline: {time} (Bishkek time)"), time=local_time(tender.deadline, zone))
+            tr.t(
+                N_("New deadline: {time} (Bishkek time)"),
+                time=format_time(tender.deadline, zone, tr.language),
+            )
         )
     elif compact:  # most needed first: the last lines go if it does not fit
         sector, budget, deadline, how, *document = details(tr, tender, category, zone)

@@ -49,7 +49,8 @@ async def test_scripted_chats_in_four_languages_and_a_staff_member_answers(cli_e
                 "hi",
                 LANGUAGE_NUMBER[language],
                 "Барпы",
-                "1",  # language, municipality, consent
+                "1",  # language, municipality, it is right, consent
+                "1",
                 "1",
                 WATER[language],
                 f"No water in {language}",
@@ -79,7 +80,7 @@ async def test_scripted_chats_in_four_languages_and_a_staff_member_answers(cli_e
     assert invite.returncode == 0, invite.stderr
     code = invite.stdout.strip()
     assert re.fullmatch(r"KNS-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
-    staff_script = [code, "4", "Barpy", "1"]
+    staff_script = [code, "4", "Barpy", "1", "1"]
     for ref in references.values():
         # menu → staff needs → open by number → "in progress" → a comment
         staff_script += [
@@ -87,6 +88,7 @@ async def test_scripted_chats_in_four_languages_and_a_staff_member_answers(cli_e
             ref,
             "in progress",
             "Plumber on Tuesday",
+            "Yes",  # after the preview of what the resident receives
         ]
     staff = kenesh(cli_env, "chat", "--as", "officer", script=lines(*staff_script))
     assert staff.returncode == 0, staff.stderr
@@ -131,7 +133,7 @@ async def test_killed_mid_conversation_resumes_at_the_same_question(cli_env) -> 
         bufsize=1,
     )
     assert process.stdin is not None
-    process.stdin.write(lines("hi", "4", "Barpy", "1", "1", "Health"))
+    process.stdin.write(lines("hi", "4", "Barpy", "1", "1", "1", "Health"))
     process.stdin.flush()
     read_until(process, "Describe the need")
     process.send_signal(signal.SIGKILL)
@@ -215,7 +217,7 @@ async def test_serve_answers_healthz(cli_env) -> None:
 async def test_broadcast_from_the_command_line(cli_env) -> None:
     assert kenesh(cli_env, "db", "upgrade").returncode == 0
     for i, language in enumerate(("ky", "ru")):
-        script = lines("hi", LANGUAGE_NUMBER[language], "Барпы", "1")
+        script = lines("hi", LANGUAGE_NUMBER[language], "Барпы", "1", "1")
         assert kenesh(cli_env, "chat", "--as", f"listener-{i}", script=script).returncode == 0
     preview = kenesh(
         cli_env,

@@ -45,6 +45,9 @@ REFUSED = [
     (["surveys", "import", "{tmp}/s.yaml", "1", "--remind-after-days", "0"], "at least 1 day"),
     (["surveys", "results", "999"], "999"),
     (["surveys", "close", "999"], "no survey 999"),
+    (["web"], "required"),
+    (["whatsapp"], "required"),
+    (["municipalities"], "required"),
 ]
 
 

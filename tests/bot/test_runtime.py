@@ -91,7 +91,8 @@ async def test_the_ticker_reports_a_drained_broadcast_to_its_author_once(databas
     assert len(reports) == 1
     assert reports[0].splitlines() == [
         f"Announcement {broadcast.id} has finished: “Sports day on Sunday”",
-        "sim — sent: 2 (delivered: 0), failed: 0, skipped: 0",  # the listener and the officer
+        # the listener and the officer; the channel by its name, never its code
+        "Terminal simulator — sent: 2 (delivered: 0), failed: 0, skipped: 0",
     ]
     await officer.say("menu")  # the officer's chat shows the report
     assert f"Announcement {broadcast.id} has finished" in officer.screen

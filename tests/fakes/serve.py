@@ -1,13 +1,15 @@
 """Run the fake Bot API or Twilio server as its own process, for benchmarks.
 
     python -m tests.fakes.serve telegram --port P [--rate R] [--paid-rate R] [--per-chat R] [--lean]
-    python -m tests.fakes.serve twilio --port P [--rate R] [--lean]
+        [--log PATH]
+    python -m tests.fakes.serve twilio --port P [--rate R] [--lean] [--log PATH]
         [--account-sid AC…] [--auth-token T]
 
 Serves on 127.0.0.1:P (``--port 0``: a free port) until SIGTERM or SIGINT, and prints one line,
 ``serving telegram on http://127.0.0.1:P``, once it accepts requests. Rates are sends a second
 (see ``tests.fakes.limits``); ``--lean`` keeps counters only, so 100,000+ sends fit in a few
-megabytes. ``GET /_fake/stats`` answers the counters of ``tests.fakes.stats.SendStats`` as JSON:
+megabytes; ``--log PATH`` writes every send request to PATH, one line each
+(``tests.fakes.request_log``). ``GET /_fake/stats`` answers the counters of ``tests.fakes.stats.SendStats`` as JSON:
 ``ok``, ``throttled``, ``failed``, ``paid``, ``duplicates``, ``recipients``, ``first_sent_at``,
 ``last_sent_at``, ``max_per_second`` and ``settings``; ``POST /_fake/reset`` forgets every send.
 
@@ -43,6 +45,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--paid-rate", type=float, help="Telegram: allow_paid_broadcast sends")
     parser.add_argument("--per-chat", type=float, help="Telegram: sends a second in one chat")
     parser.add_argument("--lean", action="store_true", help="keep counters only")
+    parser.add_argument("--log", help="write every send request to this file")
     parser.add_argument("--account-sid", help="Twilio: the account (default: FakeTwilio's)")
     parser.add_argument("--auth-token", help="Twilio: its auth token (default: FakeTwilio's)")
     args = parser.parse_args(argv)
@@ -70,6 +73,8 @@ def build_fake(args: argparse.Namespace) -> FakeTelegram | FakeTwilio:
 async def serve(args: argparse.Namespace) -> None:
     """Serve until SIGTERM or SIGINT."""
     fake = build_fake(args)
+    if args.log:
+        fake.stats.log_to(args.log)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -80,6 +85,7 @@ async def serve(args: argparse.Namespace) -> None:
         await stopping.wait()
     finally:
         await fake.stop()
+        fake.stats.close()
 
 
 @dataclass

@@ -4,6 +4,10 @@ them to a benchmark running a fake as its own process (``python -m tests.fakes.s
 The counters cost O(1) per send and keep no per-send objects: a set of recipients, a set of
 64-bit hashes of (recipient, content) to spot repeated deliveries, and the sends of the last second
 for the sliding per-second maximum. 100,000 sends take a few megabytes.
+
+With ``log_to(path)`` every send request (accepted or not) is also written to a file, one line
+each (``tests.fakes.request_log``), so a benchmark counts lost and repeated deliveries from what
+the fake really answered rather than from what the sender believes.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TextIO
 
 from aiohttp import web
+
+from tests.fakes.request_log import log_line
 
 WINDOW = 1.0  # seconds, for max_per_second
 
@@ -29,7 +35,24 @@ class SendStats:
 
     def __init__(self, **settings: Any) -> None:
         self.settings = settings
+        self._log: TextIO | None = None
         self.reset()
+
+    def log_to(self, path: str) -> None:
+        """Write every send from now on to `path` (appended; see ``tests.fakes.request_log``)."""
+        # line-buffered: a reader sees every answered request at once (a write per request)
+        self._log = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 (until close)
+
+    def flush(self) -> None:
+        """Make every logged send readable from the file."""
+        if self._log is not None:
+            self._log.flush()
+
+    def close(self) -> None:
+        """Flush and close the request log."""
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def reset(self) -> None:
         """Forget every send."""
@@ -49,6 +72,8 @@ class SendStats:
         self, status: int, recipient: Hashable, content: Hashable, paid: bool = False
     ) -> None:
         """Count one send answered with HTTP `status`; `content` identifies what was sent."""
+        if self._log is not None:
+            self._log.write(log_line(time.time(), status, recipient, paid, content))
         if status == 429:
             self.throttled += 1
             return
@@ -96,6 +121,7 @@ def add_control_routes(app: web.Application, stats: SendStats, reset: Callable[[
     """``GET /_fake/stats`` (``stats.as_json()``) and ``POST /_fake/reset`` (calls `reset`)."""
 
     async def get_stats(request: web.Request) -> web.Response:
+        stats.flush()  # whoever asks for the figures may read the log next
         return web.json_response(stats.as_json())
 
     async def post_reset(request: web.Request) -> web.Response:

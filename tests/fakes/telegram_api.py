@@ -94,7 +94,7 @@ class FakeTelegram(UpdateBuilders):
     """An in-process Bot API server; see the module docstring.
 
     Sends a second: ``rate`` overall, ``paid_rate`` for those with ``allow_paid_broadcast``
-    (counted against ``rate`` when None), ``per_chat`` in one chat (after a short burst); None is
+    (counted against ``rate`` when None), ``per_chat`` in one chat (no burst); None is
     unlimited. ``lean`` keeps no calls or bot messages (``calls``, ``sent_to``, edits and
     ``wait_for_calls`` then see nothing), only ``stats``.
     """

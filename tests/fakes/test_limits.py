@@ -1,4 +1,4 @@
-"""Token buckets and the Telegram and Twilio policies built from them, on a hand-advanced clock."""
+"""Sliding windows and the Telegram and Twilio policies built from them, on a hand-advanced clock."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 
 from tests.fakes.limits import (
-    PER_CHAT_BURST,
-    KeyedBuckets,
-    TokenBucket,
+    KeyedWindows,
+    SlidingWindow,
     retry_after,
     telegram_limits,
     twilio_limits,
 )
+from tests.fakes.request_log import most_in_window
 
 
 class Clock:
@@ -31,25 +31,39 @@ def passed(check: Callable[[], float], count: int) -> int:
     return sum(not check() for _ in range(count))
 
 
-def test_bucket_bursts_its_capacity_then_refills_continuously() -> None:
-    bucket = TokenBucket(rate=4, capacity=4, now=0.0)
-    for _ in range(4):
-        assert bucket.wait(0.0) == 0
-        bucket.take(0.0)
+def test_window_refuses_the_send_past_its_limit_within_any_second() -> None:
+    window = SlidingWindow.for_rate(4)
+    for now in (0.0, 0.1, 0.2, 0.9):  # spread or not, four in a second is the most
+        assert window.wait(now) == 0
+        window.take(now)
 
-    assert bucket.wait(0.0) == pytest.approx(0.25)
-    assert bucket.wait(0.1) == pytest.approx(0.15)
-    assert bucket.wait(0.25) == 0
-    assert not bucket.full(0.25) and bucket.full(1.0)
-    assert bucket.wait(60.0) == 0 and bucket.tokens == 4  # never above capacity
+    assert window.wait(0.95) == pytest.approx(0.05)  # until the send at 0.0 is a second old
+    assert window.wait(1.0) == 0
+    window.take(1.0)
+    assert window.wait(1.05) == pytest.approx(0.05)  # 0.1 ages out at 1.1
+    assert window.idle(3.0)
 
 
-def test_fractional_rates_still_hold_one_token() -> None:
-    bucket = TokenBucket(rate=0.5, capacity=0.5, now=0.0)
-    bucket.take(0.0)
-    assert bucket.wait(0.0) == pytest.approx(2.0)
+def test_fractional_rates_allow_one_send_per_period() -> None:
+    window = SlidingWindow.for_rate(0.5)
+    assert (window.limit, window.span) == (1, 2.0)
+    window.take(0.0)
+    assert window.wait(1.0) == pytest.approx(1.0)
+    assert window.wait(2.0) == 0
     with pytest.raises(ValueError, match="positive"):
-        TokenBucket(rate=0, capacity=1, now=0.0)
+        SlidingWindow.for_rate(0)
+
+
+def test_no_sliding_second_ever_holds_more_than_the_limit() -> None:
+    clock = Clock()
+    limits = telegram_limits(rate=30, clock=clock)
+    accepted = []
+    for step in range(3000):  # 0.3 s bursts of sends every millisecond, with pauses between
+        clock.now = 100.0 + step * 0.001 + (step // 300) * 0.7
+        if limits.check(step) == 0:
+            accepted.append(clock.now)
+    assert most_in_window(accepted) == 30  # a token bucket lets 2 × 30 into some second
+    assert len(accepted) >= 30 * 5
 
 
 @pytest.mark.parametrize(
@@ -63,13 +77,13 @@ def test_telegram_overall_rate_and_retry() -> None:
     clock = Clock()
     limits = telegram_limits(rate=30, clock=clock)
 
-    assert passed(lambda: limits.check(1), 35) == 30  # one second's burst
-    assert limits.check(2) == pytest.approx(1 / 30)
-    clock.now += 1 / 30
-    assert limits.check(3) == 0
+    assert passed(lambda: limits.check(1), 35) == 30
+    assert limits.check(2) == pytest.approx(1.0)  # the first of the 30 leaves the window
+    clock.now += 1.0
+    assert passed(lambda: limits.check(3), 35) == 30
 
 
-def test_telegram_paid_bucket_and_its_fallback() -> None:
+def test_telegram_paid_window_and_its_fallback() -> None:
     clock = Clock()
     limits = telegram_limits(rate=1, paid_rate=10, clock=clock)
     assert passed(lambda: limits.check(1), 3) == 1
@@ -82,16 +96,18 @@ def test_telegram_paid_bucket_and_its_fallback() -> None:
     assert telegram_limits(paid_rate=1, clock=clock).check(1) == 0  # unpaid: unlimited
 
 
-def test_telegram_per_chat_burst_and_no_cost_when_throttled() -> None:
+def test_telegram_one_send_a_second_per_chat_and_no_cost_when_throttled() -> None:
     clock = Clock()
     limits = telegram_limits(rate=5, per_chat=1, clock=clock)
 
-    assert passed(lambda: limits.check("a"), 10) == PER_CHAT_BURST
+    assert passed(lambda: limits.check("a"), 10) == 1  # no burst in one chat
     assert limits.check("a") == pytest.approx(1.0)
-    # The seven throttled sends to "a" took no overall tokens: two are left for other chats.
-    assert passed(lambda: limits.check("b"), 3) == 2
-    busy = telegram_limits(per_chat=10, clock=clock).per_key  # a second's worth, past the burst
-    assert busy is not None and busy.capacity == 10
+    # The throttled sends to "a" took no room overall: four are left for other chats.
+    assert sum(limits.check(f"chat-{n}") == 0 for n in range(6)) == 4
+    clock.now += 0.999
+    assert limits.check("a") > 0
+    clock.now += 0.001
+    assert limits.check("a") == 0
 
 
 def test_twilio_limits_each_sender() -> None:
@@ -101,18 +117,20 @@ def test_twilio_limits_each_sender() -> None:
     assert passed(lambda: limits.check("+1"), 3) == 2
     assert passed(lambda: limits.check("MGservice"), 3) == 2
     clock.now += 0.5
-    assert passed(lambda: limits.check("+1"), 2) == 1
+    assert passed(lambda: limits.check("+1"), 2) == 0  # both sends are still within the second
+    clock.now += 0.5
+    assert passed(lambda: limits.check("+1"), 3) == 2
     assert twilio_limits(clock=clock).check("+1") == 0
 
 
-def test_keyed_buckets_forget_full_ones() -> None:
-    buckets = KeyedBuckets(rate=1, capacity=1)
-    for key in range(KeyedBuckets.MIN_SWEEP - 1):
-        buckets.get(key, 0.0).take(0.0)
-    buckets.get("busy", 0.5).take(0.5)
-    assert len(buckets) == KeyedBuckets.MIN_SWEEP
+def test_keyed_windows_forget_idle_ones() -> None:
+    windows = KeyedWindows(rate=1)
+    for key in range(KeyedWindows.MIN_SWEEP - 1):
+        windows.get(key, 0.0).take(0.0)
+    windows.get("busy", 0.5).take(0.5)
+    assert len(windows) == KeyedWindows.MIN_SWEEP
 
-    buckets.get("new", 1.0)  # the table is full: the refilled buckets go
+    windows.get("new", 1.0)  # the table is full: the windows a second old go
 
-    assert len(buckets) == 2
-    assert buckets.get("busy", 1.0).wait(1.0) == pytest.approx(0.5)
+    assert len(windows) == 2
+    assert windows.get("busy", 1.0).wait(1.0) == pytest.approx(0.5)

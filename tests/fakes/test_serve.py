@@ -8,6 +8,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from tests.fakes.request_log import read_log, summarize
 from tests.fakes.serve import parse_args, serving
 from tests.fakes.test_telegram_limits import make_bot, send_all
 from tests.processes import free_port
@@ -28,31 +29,40 @@ async def reset(base_url: str) -> None:
         assert response.status == 200
 
 
-async def test_serve_telegram() -> None:
-    port = free_port()
-    options = ("--rate", "100", "--per-chat", "0.1", "--lean")
+async def test_serve_telegram(tmp_path) -> None:
+    port, log = free_port(), tmp_path / "requests.log"
+    options = ("--rate", "100", "--per-chat", "0.1", "--lean", "--log", str(log))
     async with serving("telegram", *options, port=port) as served:
         assert served.base_url == f"http://127.0.0.1:{port}"
         bot = make_bot(served.base_url)
         try:
-            waits = await send_all(bot, [(1, "a"), (1, "b"), (1, "a"), (1, "c"), (2, "a")])
+            waits = await send_all(bot, [(1, "a"), (1, "b"), (2, "a"), (3, "a")])
         finally:
             await bot.session.close()
-        assert waits[:3] == [0, 0, 0] and waits[3] >= 9 and waits[4] == 0
+        assert waits[0] == 0 and waits[1] == 10 and waits[2:] == [0, 0]  # one per 10 s a chat
         stats = await fetch_stats(served.base_url)
         await reset(served.base_url)
         after_reset = await fetch_stats(served.base_url)
     assert served.process.returncode == 0  # stopped by SIGTERM
     assert {key: stats[key] for key in COUNTS} == {
-        "ok": 4,
+        "ok": 3,
         "throttled": 1,
         "failed": 0,
-        "duplicates": 1,
-        "recipients": 2,
+        "duplicates": 0,
+        "recipients": 3,
     }
     assert stats["settings"]["per_chat"] == 0.1 and stats["settings"]["lean"] is True
-    assert 1 <= stats["max_per_second"] <= 4
+    assert 1 <= stats["max_per_second"] <= 3
     assert after_reset["ok"] == 0 and after_reset["first_sent_at"] is None
+    logged = read_log(log)  # every request, refused ones too
+    assert [(send.recipient, send.status) for send in logged] == [
+        ("1", 200),
+        ("1", 429),
+        ("2", 200),
+        ("3", 200),
+    ]
+    summary = summarize(logged, expected=["1", "2", "3", "4"])
+    assert (summary.accepted, summary.throttled, summary.lost, summary.duplicates) == (3, 1, 1, 0)
 
 
 async def test_serve_twilio() -> None:

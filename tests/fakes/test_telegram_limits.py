@@ -84,14 +84,14 @@ async def test_paid_broadcasts_use_their_own_bucket() -> None:
         assert statuses == [200, 429, 200]
 
 
-async def test_per_chat_limit_allows_a_short_burst() -> None:
+async def test_per_chat_limit_allows_no_burst() -> None:
     async with limited(rate=30, per_chat=0.25) as (fake, bot):
-        waits = await send_all(bot, [(7, f"line {n}") for n in range(4)] + [(8, "other")])
+        waits = await send_all(bot, [(7, f"line {n}") for n in range(3)] + [(8, "other")])
 
-        assert waits[:3] == [0, 0, 0] and waits[4] == 0
-        assert 3 <= waits[3] <= 4  # a token every 4 seconds
-        [call] = [call for call in fake.calls_to("sendMessage") if not call.ok]
-        assert call.params["chat_id"] == 7 and call.status == 429
+        assert waits[0] == 0 and waits[3] == 0
+        assert waits[1] == waits[2] == 4  # one send every 4 seconds in chat 7
+        refused = [call for call in fake.calls_to("sendMessage") if not call.ok]
+        assert [(call.params["chat_id"], call.status) for call in refused] == [(7, 429)] * 2
 
 
 async def test_stats_and_reset_routes_in_lean_mode() -> None:

@@ -59,6 +59,7 @@ async def test_every_journey(app, chat, language: str) -> None:
     await person.choose(tr.t("Settings"))
     await person.choose(tr.t("My municipality"))
     await person.say("Pokrovka")
+    await person.choose(tr.t("Yes"))
     place: Municipality = await municipality(app, ELSEWHERE)
     assert tr.t("Your municipality is now {place}.", place=place.name(language)) in person.screen
     other = "en" if language != "en" else "ru"

@@ -47,3 +47,35 @@ async def test_people_in_a_renamed_flow_keep_their_place(cli_env) -> None:
     stored = data if isinstance(data, dict) else json.loads(data)  # drivers differ
     assert stored["stack"][0]["flow"] == "staff_services"
     assert stored["answers"] == {"note": "tenders"}  # what people typed is not renamed
+
+
+async def test_the_register_columns_keep_everyone_s_rows(cli_env) -> None:
+    """Adding the register's columns to persons and municipalities drops no row that refers to
+    them (addresses, on SQLite too)."""
+    engine = create_engine(cli_env["DATABASE_URL"])
+    await upgrade_database(engine, "0009")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO municipalities (id, code, kind, name_ky, name_ru, name_en) "
+                "VALUES (1, 'X', 'city', 'X', 'X', 'X')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO persons (id, role, consent, municipality_id, created_at) "
+                "VALUES (1, 'resident', 'given', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO addresses (id, person_id, channel, value, unreachable, opted_out, created_at, "
+                "last_seen_at) VALUES (1, 1, 'sim', 'a', false, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    await upgrade_database(engine)
+    async with engine.connect() as connection:
+        addresses = await connection.scalar(text("SELECT count(*) FROM addresses"))
+        place = await connection.scalar(text("SELECT municipality_id FROM persons"))
+    await engine.dispose()
+    assert (addresses, place) == (1, 1)

@@ -33,6 +33,7 @@ from bot.conversation.senders import find_address
 from bot.delivery.sender import Sender
 from bot.phones import normalize_phone
 from bot.settings import Settings
+from bot.text import clean_text
 from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 from models.outbox import FAREWELL
@@ -210,10 +211,14 @@ class SmsChannel:
 
     async def status(self, params: dict[str, str], outbox_ids: list[int]) -> None:
         """Store what Twilio reports about a message we sent."""
-        sid, reported = params.get("MessageSid", ""), params.get("MessageStatus", "")
-        error = params.get("ErrorCode") or None
+        # Twilio's own fields, but cleaned and bounded all the same: a NUL byte would fail the
+        # update on PostgreSQL, and Twilio would retry it in vain
+        sid = clean_text(params.get("MessageSid", ""))[:128]
+        reported = clean_text(params.get("MessageStatus", ""))
+        error = clean_text(params.get("ErrorCode", ""))[:32] or None
         table = OutboxMessage.__table__
         where = table.c.id.in_(outbox_ids) if outbox_ids else table.c.provider_id == sid
+        where &= table.c.channel == CODE  # a report about an SMS never touches another channel
         values: dict[str, object] = {"provider_status": reported[:20], "provider_id": sid or None}
         if reported in FINAL:
             values["status"] = FINAL[reported].value

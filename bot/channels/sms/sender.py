@@ -14,7 +14,7 @@ from bot.channels.sms.kind import CODE
 from bot.channels.sms.render import bodies_for, render_text
 from bot.channels.sms.routing import SmsRoutes
 from bot.conversation.messages import Reply
-from bot.delivery.sender import Delivery, Outcome
+from bot.delivery.sender import UNPACED, Delivery, Gate, Outcome
 from bot.settings import Settings
 
 log = logging.getLogger("kenesh.sms")
@@ -92,8 +92,8 @@ class TwilioSender:
         sender = self.settings.twilio_from or ""
         return {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
 
-    async def send(self, address: str, reply: Reply) -> Delivery:
-        """Send `reply` to the phone number `address`."""
+    async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
+        """Send `reply` to the phone number `address`; every attempt waits for `gate`."""
         extra: dict[str, object] = {}
         callback = status_callback(self.settings)
         if callback:
@@ -102,15 +102,18 @@ class TwilioSender:
             extra["media_url"] = [reply.photo.ref]
         delivery = Delivery(Outcome.sent)
         for body in bodies_for(address, render_text(reply), self.settings.split_operators):
-            delivery = await self._send_one(address, body, extra)
+            delivery = await self._send_one(address, body, extra, gate)
             if delivery.outcome != Outcome.sent:
                 break
             extra.pop("media_url", None)  # the photo goes with the first part only
         return delivery
 
-    async def _send_one(self, address: str, body: str, extra: dict[str, object]) -> Delivery:
+    async def _send_one(
+        self, address: str, body: str, extra: dict[str, object], gate: Gate
+    ) -> Delivery:
         reason = ""
         for pause in (*self.backoff, None):
+            await gate.next()
             try:
                 message = await self.client.messages.create_async(
                     to=address, body=body, **self.sender_fields(), **extra
@@ -120,7 +123,12 @@ class TwilioSender:
                 reason = f"twilio {error.code or error.status}: {error.msg}"[:300]
                 if error.code == UNSUBSCRIBED:
                     return Delivery(Outcome.opted_out, error=reason)
-                if not (error.status == 429 or error.status >= 500):
+                if error.status == 429:  # over the sender's rate: the whole channel holds back
+                    await gate.throttled(pause or 1.0)  # Twilio gives no retry_after
+                    if pause is None:
+                        return Delivery(Outcome.retry, error=reason)
+                    continue  # the retry waits for its slot after the hold
+                if error.status < 500:
                     return Delivery(Outcome.failed, error=reason)
             except OSError as error:  # network
                 reason = f"network: {type(error).__name__}"

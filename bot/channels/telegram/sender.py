@@ -1,4 +1,6 @@
-"""Sending to Telegram for the outbox worker: 429 waits and retries, 403 marks the chat unreachable."""
+"""Sending to Telegram for the outbox worker: every request (each piece of a long reply, each
+retry) waits for the channel's pace; a 429 holds the whole channel and retries through it; 403
+marks the chat unreachable."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot.channels.telegram.kind import CODE
 from bot.channels.telegram.render import Outgoing, render
 from bot.conversation.messages import Reply
-from bot.delivery.sender import Delivery, Outcome
+from bot.delivery.sender import UNPACED, Delivery, Gate, Outcome
 
 log = logging.getLogger("kenesh.telegram")
 
@@ -59,26 +61,27 @@ class TelegramSender:
         wait comes on top: the worker's lease renewal covers it)."""
         return self.bot.session.timeout * self.attempts + sum(self.backoff)
 
-    async def send(self, address: str, reply: Reply) -> Delivery:
+    async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
         """Send every piece of `reply`; the provider id is the last message's id."""
         provider_id = None
         for piece in render(reply):
-            delivery = await self._with_retries(int(address), piece)
+            delivery = await self._with_retries(int(address), piece, gate)
             if delivery.outcome != Outcome.sent:
                 return delivery
             provider_id = delivery.provider_id
         return Delivery(Outcome.sent, provider_id=provider_id)
 
-    async def _with_retries(self, chat_id: int, piece: Outgoing) -> Delivery:
+    async def _with_retries(self, chat_id: int, piece: Outgoing, gate: Gate) -> Delivery:
         transient = 0
         while True:
+            await gate.next()
             try:
                 message = await self._call(chat_id, piece)
                 return Delivery(Outcome.sent, provider_id=str(message.message_id))
             except TelegramRetryAfter as error:
                 if error.retry_after > MAX_RETRY_AFTER:
                     return Delivery(Outcome.retry, error=f"429 retry_after={error.retry_after}")
-                await asyncio.sleep(error.retry_after)
+                await gate.throttled(error.retry_after)  # the retry takes a slot after the hold
             except TelegramForbiddenError as error:
                 return Delivery(Outcome.unreachable, error=f"403 {error.message}"[:300])
             except (TelegramUnauthorizedError, TelegramNotFound, TelegramBadRequest) as error:

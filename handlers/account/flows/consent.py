@@ -7,7 +7,7 @@ from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
 from handlers.account.flows.onboarding import CONSENT_PROMPT, CONSENT_SHORT
-from handlers.account.flows.places import chosen_municipality, place_steps
+from handlers.account.flows.places import place_steps, store_place
 from handlers.account.privacy import record_consent
 
 
@@ -16,7 +16,7 @@ async def _finish(ctx: Context) -> str | None:
         ctx.say(ctx.t(N_("Nothing changed: we still keep nothing about you.")))
         return None
     record_consent(ctx.person, True)
-    ctx.person.municipality_id = chosen_municipality(ctx)
+    await store_place(ctx)
     ctx.say(
         ctx.t(
             N_("Thank you! You can now report needs and support the priorities of your community.")

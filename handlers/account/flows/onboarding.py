@@ -7,7 +7,7 @@ from bot.conversation.flow import Flow
 from bot.conversation.steps import Confirm
 from bot.i18n import N_
 from handlers.account.flows.language import ChooseLanguage
-from handlers.account.flows.places import chosen_municipality, place_steps
+from handlers.account.flows.places import place_steps, store_place
 from handlers.account.privacy import record_consent
 
 CONSENT_PROMPT = N_(
@@ -26,7 +26,7 @@ async def _finish(ctx: Context) -> str | None:
     given = bool(ctx.answers.get("consent"))
     record_consent(ctx.person, given)
     if given:
-        ctx.person.municipality_id = chosen_municipality(ctx)
+        await store_place(ctx)
         ctx.say(
             ctx.t(
                 N_(

@@ -9,7 +9,7 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import AskContact, Choose, Confirm, Option, translated_options
 from bot.i18n import N_
 from bot.identity.linking import link_phone
-from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
+from handlers.account.flows.places import municipality_name, place_steps, store_place
 from handlers.account.privacy import delete_personal_data
 from models import ConsentStatus
 
@@ -38,6 +38,15 @@ async def _options(ctx: Context) -> Sequence[Option]:
     return translated_options(ctx, shown)
 
 
+async def _what_prompt(ctx: Context) -> str:
+    if ctx.person.municipality_id is None:
+        return ctx.t(N_("Settings. What would you like to change?"))
+    return ctx.t(
+        N_("Settings. Your municipality: {place}. What would you like to change?"),
+        place=await municipality_name(ctx, ctx.person.municipality_id),
+    )
+
+
 def _route(ctx: Context) -> str | None:
     routes = {"municipality": "place1", "phone": "phone", "delete": "confirm_delete"}
     return routes.get(ctx.answers["what"], FINISH)
@@ -48,7 +57,7 @@ async def _finish(ctx: Context) -> str | None:
     if what == "language":
         return "language"
     if what == "municipality":
-        ctx.person.municipality_id = chosen_municipality(ctx)
+        await store_place(ctx)
         name = await municipality_name(ctx, ctx.person.municipality_id)
         ctx.say(ctx.t(N_("Your municipality is now {place}."), place=name))
         return None
@@ -78,7 +87,7 @@ def build() -> Flow:
     return Flow(
         "settings",
         [
-            Choose("what", N_("Settings. What would you like to change?"), _options, next=_route),
+            Choose("what", _what_prompt, _options, next=_route),
             *place_steps(),
             AskContact(
                 "phone",

@@ -67,7 +67,9 @@ def _draft(ctx: Context) -> Broadcast:
 
 
 async def _preview(ctx: Context) -> str:
-    seen = await preview(ctx.session, _draft(ctx), ctx.settings.whatsapp_daily_limit)
+    seen = await preview(
+        ctx.session, _draft(ctx), ctx.settings.whatsapp_daily_limit, ctx.settings.split_operators
+    )
     channels = (
         ", ".join(
             f"{channel_name(channel, ctx.translator)} {n}"

@@ -11,9 +11,9 @@ from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Confirm, Invalid, Option, Reask, translated_options
 from bot.delivery.routes import offline_waiting, route_name
+from bot.formats import format_time
 from bot.i18n import N_, text_for
 from bot.text import shorten
-from bot.times import local_time
 from handlers.broadcasts.broadcasts import (
     broadcast_for_staff,
     broadcasts_for_staff,
@@ -56,12 +56,17 @@ async def _broadcast(ctx: Context) -> Broadcast:
 def _when(ctx: Context, broadcast: Broadcast) -> str:
     zone = ctx.settings.timezone
     if broadcast.finished_at is not None:
-        return ctx.t(N_("Finished at {time}."), time=local_time(broadcast.finished_at, zone))
+        return ctx.t(
+            N_("Finished at {time}."), time=format_time(broadcast.finished_at, zone, ctx.language)
+        )
     if broadcast.status == BroadcastStatus.scheduled:
         return ctx.t(
-            N_("Goes out at {time} (Bishkek time)."), time=local_time(broadcast.send_at, zone)
+            N_("Goes out at {time} (Bishkek time)."),
+            time=format_time(broadcast.send_at, zone, ctx.language),
         )
-    return ctx.t(N_("Sending since {time}."), time=local_time(broadcast.queued_at, zone))
+    return ctx.t(
+        N_("Sending since {time}."), time=format_time(broadcast.queued_at, zone, ctx.language)
+    )
 
 
 async def _progress(ctx: Context) -> str:
@@ -80,7 +85,7 @@ async def _progress(ctx: Context) -> str:
                 "{route} is offline since {time}: {n} messages wait for it.",
                 count,
                 route=route_name(route.route),
-                time=local_time(route.since, ctx.settings.timezone),
+                time=format_time(route.since, ctx.settings.timezone, ctx.language),
             )
         )
     if ctx.caps.compact:

@@ -9,19 +9,29 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound, Photo
-from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
-from bot.i18n import N_
+from bot.conversation.steps import (
+    Ask,
+    Choose,
+    Confirm,
+    Invalid,
+    Option,
+    Reask,
+    translated_options,
+)
+from bot.i18n import N_, language_name
 from bot.text import shorten
 from handlers.needs.flows.categories import category_options
 from handlers.needs.needs import (
     STATUS_NAMES,
     category_name,
     change_status,
+    is_backwards,
     need_for_staff,
     staff_needs,
+    status_notice,
     supports_of,
 )
-from models import Need, NeedStatus
+from models import Need, NeedStatus, Person
 from models.need import parse_reference
 
 FILTERS = (
@@ -55,7 +65,12 @@ class ByReference(Choose):
 
 
 async def _filter_options(ctx: Context) -> Sequence[Option]:
-    return translated_options(ctx, FILTERS)
+    # status names are lowercase words inside sentences; as options of a list, capitalised
+    # like the other filters
+    return [
+        Option(option.id, option.label[:1].upper() + option.label[1:], option.aliases)
+        for option in translated_options(ctx, FILTERS)
+    ]
 
 
 async def _need_options(ctx: Context) -> Sequence[Option]:
@@ -144,12 +159,90 @@ async def _action_options(ctx: Context) -> Sequence[Option]:
     return options
 
 
+async def _asks_comment(ctx: Context) -> bool:
+    return "action" in ctx.answers and not await _needs_reason(ctx)
+
+
+def _chosen_status(ctx: Context) -> NeedStatus | None:
+    action = ctx.answers.get("action")
+    return NeedStatus(action) if action in NeedStatus.__members__ else None
+
+
+async def _needs_reason(ctx: Context) -> bool:
+    """A rejection, or a step back (in progress → received): the resident is told why."""
+    status = _chosen_status(ctx)
+    if status is None:
+        return False
+    return status == NeedStatus.rejected or is_backwards((await _need(ctx)).status, status)
+
+
+async def _reason_prompt(ctx: Context) -> str:
+    status = _chosen_status(ctx)
+    if status == NeedStatus.rejected:
+        return ctx.t(N_("Write the reason for the rejection. The resident will see it."))
+    return ctx.t(
+        N_("Why does the report go back to “{status}”? The resident will see it."),
+        status=ctx.t(STATUS_NAMES[status]) if status else "—",
+    )
+
+
+class AskComment(Ask):
+    """The comment the resident reads. A bare number is refused: it is a stray answer to a
+    list (a status's number typed twice), not a comment anyone meant to send."""
+
+    async def accept(self, ctx: Context, message: Inbound) -> Any:
+        text = await super().accept(ctx, message)
+        if text is not None and text.replace(" ", "").isdecimal():
+            raise Invalid(
+                ctx.t(N_("That is only a number. Write the comment in words, or skip this step."))
+            )
+        return text
+
+
+def _comment(ctx: Context) -> str | None:
+    return ctx.answers.get("reason") or ctx.answers.get("comment")
+
+
+async def _preview(ctx: Context) -> str:
+    """What the resident will receive, in their language, before anything is sent."""
+    need = await _need(ctx)
+    status = NeedStatus(ctx.answers["action"])
+    change = ctx.t(
+        N_("Change {ref} from “{old}” to “{new}”?"),
+        ref=need.reference,
+        old=ctx.t(STATUS_NAMES[need.status]),
+        new=ctx.t(STATUS_NAMES[status]),
+    )
+    reporter = await ctx.session.get(Person, need.reporter_id) if need.reporter_id else None
+    if reporter is None:
+        return change + "\n" + ctx.t(N_("No resident will be told: the report has no reporter."))
+    notice = status_notice(reporter, need, status, _comment(ctx))
+    told = ctx.t(
+        N_("The resident will receive, in {language}:"),
+        language=language_name(reporter.language or "ky", ctx.translator),
+    )
+    return f"{change}\n\n{told}\n{notice}"
+
+
+async def _short_preview(ctx: Context) -> str:
+    """The same on SMS, where every character costs: the notice itself, and the question."""
+    need = await _need(ctx)
+    reporter = await ctx.session.get(Person, need.reporter_id) if need.reporter_id else None
+    if reporter is None:
+        return await _preview(ctx)
+    notice = status_notice(reporter, need, NeedStatus(ctx.answers["action"]), _comment(ctx))
+    return f"{notice}\n{ctx.t(N_('Send this to the resident?'))}"
+
+
 async def _finish(ctx: Context) -> str | None:
     if "need" not in ctx.answers:
         ctx.say(ctx.t(N_("No reports match this filter.")))
         return None
+    if not ctx.answers.get("confirm"):
+        ctx.say(ctx.t(N_("Nothing was changed, and the resident was not told.")))
+        return None
     status = NeedStatus(ctx.answers["action"])
-    comment = ctx.answers.get("reason") or ctx.answers.get("comment")
+    comment = _comment(ctx)
     need = await _need(ctx)
     await change_status(ctx.session, ctx.person, need, status, comment)
     ctx.say(
@@ -191,21 +284,19 @@ def build() -> Flow:
                 short=_short_detail,
                 when=lambda ctx: "need" in ctx.answers,
             ),
-            Ask(
-                "reason",
-                N_("Write the reason for the rejection. The resident will see it."),
-                min_length=3,
-                max_length=500,
-                when=lambda ctx: ctx.answers.get("action") == NeedStatus.rejected,
-            ),
-            Ask(
+            AskComment("reason", _reason_prompt, min_length=3, max_length=500, when=_needs_reason),
+            AskComment(
                 "comment",
                 N_("Write a comment for the resident, or skip this step."),
                 max_length=500,
                 optional=True,
-                when=lambda ctx: (
-                    "action" in ctx.answers and ctx.answers.get("action") != NeedStatus.rejected
-                ),
+                when=_asks_comment,
+            ),
+            Confirm(
+                "confirm",
+                _preview,
+                short=_short_preview,
+                when=lambda ctx: "action" in ctx.answers,
             ),
         ],
         _finish,

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from fastapi import Request
 from fastapi.responses import Response
 
+from bot.text import has_control
 from handlers.needs.open311.xml import Value, xml_document
 
 MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -30,6 +31,15 @@ def check_format(extension: str) -> str:
     if extension not in MEDIA_TYPES:
         raise Open311Error(404, f"unknown format {extension!r}: use .json or .xml")
     return extension
+
+
+def check_printable(request: Request) -> None:
+    """A 400 for a path or query parameter holding a control character (a NUL byte, say):
+    no code, id or date of ours has one, and the database would refuse to look it up."""
+    values = [*request.path_params.values(), *request.query_params.values()]
+    for value in values:
+        if isinstance(value, str) and has_control(value):
+            raise Open311Error(400, "a parameter holds a control character")
 
 
 def requested_language(request: Request) -> str | None:

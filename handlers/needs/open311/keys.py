@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from models import ApiKey
+from models import ApiKey, Municipality
 from models.base import utcnow
 from models.db import add_once
 
@@ -27,16 +27,26 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def create_api_key(session: AsyncSession, name: str) -> tuple[ApiKey, str]:
-    """A new key for the app called `name`: the stored row and the key itself (shown once)."""
+async def create_api_key(
+    session: AsyncSession, name: str, municipality: str | None = None
+) -> tuple[ApiKey, str]:
+    """A new key for the app called `name`: the stored row and the key itself (shown once).
+    A key bound to a `municipality` (its code) reports there without a jurisdiction_id."""
     name = name.strip()
     if not name or len(name) > NAME_LENGTH:
         raise ApiKeyError(f"a key name has 1 to {NAME_LENGTH} characters")
+    place = None
+    if municipality:
+        code = municipality.strip().upper()
+        place = await session.scalar(select(Municipality).where(Municipality.code == code))
+        if place is None or not place.is_current or not place.is_leaf_kind:
+            raise ApiKeyError(f"{code} is not a current city or ayil aimak code")
     key = secrets.token_urlsafe(KEY_BYTES)
-    row = ApiKey(name=name, key_hash=hash_key(key))
+    row = ApiKey(name=name, key_hash=hash_key(key), municipality_id=place.id if place else None)
     if not await add_once(session, row):
         raise ApiKeyError(f"an API key named {name!r} exists already: choose another name")
-    await audit.record(session, None, "open311_key", "ok", f"api_key={row.id} created")
+    bound = f" municipality={place.code}" if place else ""
+    await audit.record(session, None, "open311_key", "ok", f"api_key={row.id} created{bound}")
     return row, key
 
 

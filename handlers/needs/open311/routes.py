@@ -14,6 +14,7 @@ from handlers.needs.open311.formats import (
     DEFAULT_LANGUAGE,
     Open311Error,
     check_format,
+    check_printable,
     error_response,
     requested_language,
     respond,
@@ -39,10 +40,14 @@ from models.base import utcnow
 PREFIX = "/open311/v2"
 
 
-async def _answer(extension: str, produce: Callable[[str], Awaitable[Response]]) -> Response:
+async def _answer(
+    extension: str, produce: Callable[[str], Awaitable[Response]], request: Request
+) -> Response:
     """`produce`'s answer in the requested format, or the spec's error list."""
     try:
-        return await produce(check_format(extension))
+        fmt = check_format(extension)
+        check_printable(request)
+        return await produce(fmt)
     except Open311Error as error:
         return error_response(extension, error)
 
@@ -60,7 +65,7 @@ def build_open311_router(app: App) -> APIRouter:
         async def produce(fmt: str) -> Response:
             return respond(fmt, "discovery", serializers.discovery(url))
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.get("/services.{extension}")
     async def services(extension: str, request: Request) -> Response:
@@ -74,7 +79,7 @@ def build_open311_router(app: App) -> APIRouter:
             items = [serializers.service(category, language) for category in found]
             return respond(fmt, "services", items, "service")
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.get("/services/{service_code}.{extension}")
     async def service_definition(extension: str, service_code: str, request: Request) -> Response:
@@ -87,7 +92,7 @@ def build_open311_router(app: App) -> APIRouter:
             definition = serializers.service_definition(category)
             return respond(fmt, "service_definition", definition)
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.get("/requests.{extension}")
     async def list_requests(extension: str, request: Request) -> Response:
@@ -98,7 +103,7 @@ def build_open311_router(app: App) -> APIRouter:
             wanted = parse_filter(request.query_params, utcnow())
             return await _requests(fmt, wanted, language)
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.get("/requests/{service_request_id}.{extension}")
     async def one_request(extension: str, service_request_id: str, request: Request) -> Response:
@@ -111,7 +116,7 @@ def build_open311_router(app: App) -> APIRouter:
                 raise Open311Error(404, f"no service request {service_request_id!r}")
             return await _requests(fmt, RequestFilter(ids=[need_id]), language, one=True)
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.post("/requests.{extension}")
     async def post_request(extension: str, request: Request) -> Response:
@@ -132,7 +137,7 @@ def build_open311_router(app: App) -> APIRouter:
             answer = [serializers.created_request(need, notice)]
             return respond(fmt, "service_requests", answer, "request")
 
-        return await _answer(extension, produce)
+        return await _answer(extension, produce, request)
 
     @router.api_route("/{anything:path}", methods=["GET", "POST"])
     async def not_found(anything: str) -> Response:

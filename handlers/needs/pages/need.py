@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
-from bot.i18n import LANGUAGE_NAMES, N_
+from bot.i18n import LANGUAGE_NAMES, N_, language_name, translator
 from bot.times import local_time
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
@@ -38,7 +38,9 @@ async def _preview(desk: Desk, need: Need, status: str, comment: str) -> dict[st
     if reporter is None:
         return {"text": None, "language": None, "nobody": True}
     text = status_notice(reporter, need, NeedStatus(status), comment or None)
-    return {"text": text, "language": LANGUAGE_NAMES.get(reporter.language or "ky")}
+    # the language's name in the reader's words, never an endonym inside their sentence
+    reader = translator(desk.language)
+    return {"text": text, "language": language_name(reporter.language or "ky", reader)}
 
 
 async def render_need(

@@ -88,7 +88,9 @@ async def _finish(ctx: Context) -> str | None:
         kind, _period(ctx), _municipality(ctx), int(service) if service else None
     )
     try:
-        report = await gather_report(ctx.session, ctx.person, request, ctx.language)
+        report = await gather_report(
+            ctx.session, ctx.person, request, ctx.language, ctx.settings.report_min_group
+        )
     except PermissionDenied:
         ctx.say(ctx.t(N_("Sorry, you can see the reports of your own municipality only.")))
         return None

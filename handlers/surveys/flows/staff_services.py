@@ -12,8 +12,8 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
+from bot.formats import format_time
 from bot.i18n import N_
-from bot.times import local_time
 from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
 from handlers.surveys.flows.survey_results import describe_results, survey_line
 from handlers.surveys.results import results
@@ -141,7 +141,7 @@ class ChooseAction(Choose):
         if not surveys:
             ctx.say(ctx.t(N_("This service has no surveys yet.")))
         for survey in surveys[:3]:
-            figures = await results(ctx.session, survey.id)
+            figures = await results(ctx.session, survey.id, ctx.settings.report_min_group)
             ctx.say(describe_results(ctx.translator, figures, compact=ctx.caps.compact))
         raise Reask
 
@@ -191,7 +191,7 @@ async def _finish(ctx: Context) -> str | None:
         ctx.t(
             N_("Survey #{id} is saved. Invitations go at {time} (Bishkek time)."),
             id=survey.id,
-            time=local_time(survey.send_at, ctx.settings.timezone),
+            time=format_time(survey.send_at, ctx.settings.timezone, ctx.language),
         )
     )
     return None

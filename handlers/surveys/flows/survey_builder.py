@@ -27,9 +27,9 @@ from bot.conversation.steps import (
     Step,
     translated_options,
 )
+from bot.formats import format_time
 from bot.i18n import LANGUAGE_NAMES, N_, language_name, text_for
 from bot.settings import LANGUAGES
-from bot.times import local_time
 from handlers.surveys.surveys import (
     MAX_CHOICES,
     MAX_QUESTIONS,
@@ -244,9 +244,11 @@ def _summary(ctx: Context) -> str:
         )
     remind = _remind_at(ctx)
     zone = ctx.settings.timezone
-    lines.append(ctx.t(N_("Invitations: {time}"), time=local_time(_send_at(ctx), zone)))
     lines.append(
-        ctx.t(N_("Reminder: {time}"), time=local_time(remind, zone))
+        ctx.t(N_("Invitations: {time}"), time=format_time(_send_at(ctx), zone, ctx.language))
+    )
+    lines.append(
+        ctx.t(N_("Reminder: {time}"), time=format_time(remind, zone, ctx.language))
         if remind
         else ctx.t(N_("No reminder"))
     )

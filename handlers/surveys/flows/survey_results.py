@@ -3,9 +3,9 @@ never who answered what. (Charts and spreadsheets come from the reports.)"""
 
 from __future__ import annotations
 
+from bot.formats import format_fixed, format_time
 from bot.i18n import N_, Translator, text_for
-from bot.times import local_time
-from handlers.surveys.results import SurveyResults
+from handlers.surveys.results import TOO_FEW, SurveyResults
 from handlers.surveys.surveys import RATINGS, choices_of
 from models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 
@@ -23,7 +23,7 @@ def survey_line(tr: Translator, survey: Survey, zone: str) -> str:
     title = text_for(survey.titles, tr.language)
     status = tr.t(STATUS_NAMES[survey.status])
     when = survey.invited_at or survey.send_at
-    return f"#{survey.id} · {title} · {status} {local_time(when, zone)}"
+    return f"#{survey.id} · {title} · {status} {format_time(when, zone, tr.language)}"
 
 
 def describe_results(tr: Translator, results: SurveyResults, compact: bool = False) -> str:
@@ -39,9 +39,11 @@ def describe_results(tr: Translator, results: SurveyResults, compact: bool = Fal
     ]
     for figure in results.questions:
         lines.append(f"{figure.position}. {text_for(figure.texts, tr.language)}")
-        if figure.kind == QuestionKind.rating:
+        if figure.withheld:  # how many answered, never what
+            lines.append(tr.tn("{n} answer", "{n} answers", figure.answered) + ": " + tr.t(TOO_FEW))
+        elif figure.kind == QuestionKind.rating:
             counts = " ".join(f"{value}★{figure.counts.get(value, 0)}" for value in RATINGS)
-            average = "—" if figure.average is None else f"{figure.average:.1f}"
+            average = "—" if figure.average is None else format_fixed(figure.average, tr.language)
             lines.append(tr.t(N_("average {average}"), average=average) + f" · {counts}")
         elif figure.kind == QuestionKind.yes_no:
             lines.append(

@@ -10,9 +10,9 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option, translated_options
+from bot.formats import format_time
 from bot.i18n import N_
 from bot.text import shorten
-from bot.times import local_time
 from handlers.ngos.subscriptions import subscriptions_of
 from handlers.tenders.alerts import details
 from handlers.tenders.tenders import open_tenders_for
@@ -37,7 +37,7 @@ async def _tender_options(ctx: Context) -> Sequence[Option]:
         if tender.municipality_id not in names:
             unit = await ctx.session.get(Municipality, tender.municipality_id)
             names[tender.municipality_id] = unit.name(ctx.language)
-        when = local_time(tender.deadline, ctx.settings.timezone)
+        when = format_time(tender.deadline, ctx.settings.timezone, ctx.language)
         if ctx.caps.compact:
             label = f"{tender.reference} · {when[5:]} · {shorten(tender.title, 25)}"
         else:

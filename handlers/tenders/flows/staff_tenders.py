@@ -11,9 +11,9 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH, Flow, staff_only
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Invalid, Option, translated_options
+from bot.formats import format_day, local_day
 from bot.i18n import N_
 from bot.text import shorten, typed_number
-from bot.times import local_time
 from handlers.tenders.flows.tender_actions import (
     AWARD,
     CANCEL,
@@ -64,7 +64,8 @@ async def _tender_options(ctx: Context) -> Sequence[Option]:
     for tender in await tenders_for_staff(ctx.session, ctx.person):
         label = (
             f"{tender.reference} · {status_name(ctx, tender.status)} · "
-            f"{local_time(tender.deadline, ctx.settings.timezone)[:10]} · {shorten(tender.title, width)}"
+            f"{format_day(local_day(tender.deadline, ctx.settings.timezone), ctx.language)} · "
+            f"{shorten(tender.title, width)}"
         )
         options.append(Option(str(tender.id), label, aliases=(tender.reference,)))
     return options

@@ -11,8 +11,8 @@ from bot.conversation.context import Context
 from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, translated_options
+from bot.formats import format_time
 from bot.i18n import N_
-from bot.times import local_time
 from handlers.needs.flows.categories import category_options
 from handlers.tenders import tenders
 from handlers.tenders.alerts import money
@@ -25,6 +25,7 @@ from handlers.tenders.flows.tender_steps import (
 )
 from handlers.tenders.tenders import award_candidates, tender_for_staff
 from models import Organization, Tender, TenderStatus
+from models.base import utcnow
 
 PUBLISH, EDIT, DEADLINE, CANCEL, AWARD = "publish", "edit", "deadline", "cancel", "award"
 
@@ -58,7 +59,7 @@ class AskNewDeadline(AskDeadline):
             raise Invalid(
                 ctx.t(
                     N_("The new deadline must be later than the current one, {time}."),
-                    time=local_time(tender.deadline, ctx.settings.timezone),
+                    time=format_time(tender.deadline, ctx.settings.timezone, ctx.language),
                 )
             )
         return answer
@@ -68,7 +69,7 @@ async def _deadline_prompt(ctx: Context) -> str:
     tender = await chosen_tender(ctx)
     return ctx.t(
         N_("The deadline is now {time}. Write the new one like 2026-12-01 18:00 (Bishkek time)."),
-        time=local_time(tender.deadline, ctx.settings.timezone),
+        time=format_time(tender.deadline, ctx.settings.timezone, ctx.language),
     )
 
 
@@ -99,6 +100,17 @@ async def _award_prompt(ctx: Context) -> str:
             ctx.t(N_("Contract amount: {amount}"), amount=money(Decimal(amount), ctx.translator))
         )
     lines.append(ctx.t(N_("The subscribed NGOs and the winner's members will be told.")))
+    if tender.deadline > utcnow():  # NGOs may still be preparing their applications
+        lines.insert(
+            0,
+            ctx.t(
+                N_(
+                    "⚠ Applications are still accepted until {time} (Bishkek time). Awarding now "
+                    "closes the tender before its deadline."
+                ),
+                time=format_time(tender.deadline, ctx.settings.timezone, ctx.language),
+            ),
+        )
     return "\n".join(lines)
 
 
@@ -227,7 +239,7 @@ async def perform(ctx: Context, tender: Tender, action: str) -> str:
         text = ctx.t(
             N_("The deadline of {ref} is now {time}."),
             ref=ref,
-            time=local_time(deadline, ctx.settings.timezone),
+            time=format_time(deadline, ctx.settings.timezone, ctx.language),
         )
         return with_alerted(ctx, n, text)
     if action == CANCEL:

@@ -10,9 +10,9 @@ from bot.audit import PermissionDenied
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.steps import Ask, Choose, Option, translated_options
+from bot.formats import format_time
 from bot.i18n import N_
 from bot.text import shorten
-from bot.times import local_time
 from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
 from handlers.needs.flows.categories import category_options
 from handlers.tenders.alerts import money
@@ -64,7 +64,7 @@ async def _preview(ctx: Context) -> str:
     budget = ctx.t(N_("Budget: {budget}"), budget=money(draft.budget, ctx.translator))
     deadline = ctx.t(
         N_("Deadline: {time} (Bishkek time)"),
-        time=local_time(draft.deadline, ctx.settings.timezone),
+        time=format_time(draft.deadline, ctx.settings.timezone, ctx.language),
     )
     if ctx.caps.compact:  # on SMS: what a typo would spoil most
         return "\n".join(

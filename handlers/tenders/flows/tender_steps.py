@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, AskTime, Invalid
+from bot.formats import format_time
 from bot.i18n import N_, NP_
 from bot.text import shorten
-from bot.times import local_time
 from handlers.tenders.alerts import details, money
 from handlers.tenders.tenders import TenderError, parse_budget
 from models import Category, Municipality, Organization, Tender, TenderStatus
@@ -111,7 +111,7 @@ async def describe_tender(ctx: Context, tender: Tender) -> str:
                 shorten(tender.title, 60),
                 ctx.t(
                     N_("Deadline: {time} (Bishkek time)"),
-                    time=local_time(tender.deadline, ctx.settings.timezone),
+                    time=format_time(tender.deadline, ctx.settings.timezone, ctx.language),
                 ),
             ]
         )

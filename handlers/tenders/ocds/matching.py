@@ -1,8 +1,12 @@
 """Finding our municipality, sector and NGO behind the parties and items of an OCDS release.
 
-Names and codes are compared normalised: Unicode NFKC, case-folded, without spaces, hyphens or
-underscores, so "Кара-Алма айыл аймагы", "кара алма айыл аймагы" and "KARA-ALMA AYIL AIMAK" are
-the same buyer, and `roads-lighting` is the sector `roads_lighting`.
+Codes are compared normalised: Unicode NFKC, case-folded, without spaces, hyphens or
+underscores, so `roads-lighting` is the sector `roads_lighting`. A buyer's name is compared as
+residents' searches compare names (`handlers.places.names`): without the words for its kind or
+body, first as written, then across scripts, so "Кызыл-Кия", "г. Кызыл-Кия", "Мэрия города
+Кызыл-Кия" and "Кызыл-Кыя шаары" are all the city of Kyzyl-Kiya. An identifier of scheme KG-INN
+is the LSG body's tax number, matched to the register's INN. A merged unit's name leads to its
+successor.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.folding import fold
+from handlers.places.names import core, light
+from handlers.places.search import current
 from handlers.tenders.ocds.release import BUYER_PREFIX, SUPPLIER_PREFIX
 from models import Category, Municipality, Organization
 
 OTHER_SECTOR = "other"
 IGNORED = re.compile(r"[\s\-_‐‑‒–—―−]+")
 INN = re.compile(r"^\d{14}$")
+INN_SCHEME = "KG-INN"
 
 
 class MatchError(ValueError):
@@ -54,6 +62,7 @@ class BuyerNames:
     label: str
     codes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    inns: list[str] = field(default_factory=list)  # identifiers of scheme KG-INN
 
 
 def buyer_names(release: dict[str, Any]) -> BuyerNames:
@@ -69,23 +78,42 @@ def buyer_names(release: dict[str, Any]) -> BuyerNames:
     entries = [entry for entry in (buyer, party) if entry]
     codes: list[str] = []
     names: list[str] = []
+    inns: list[str] = []
     for entry in entries:
         identifiers = [entry.get("identifier"), *(entry.get("additionalIdentifiers") or [])]
         identifiers = [i for i in identifiers if isinstance(i, dict)]
         codes += _texts(str(entry.get("id", "")), *(str(i.get("id", "")) for i in identifiers))
         names += _texts(entry.get("name"), *(i.get("legalName") for i in identifiers))
+        inns += [
+            str(i.get("id", "")).strip()
+            for i in identifiers
+            if str(i.get("scheme", "")).strip().upper() == INN_SCHEME
+        ]
     label = repr(names[0]) if names else "(no name)"
     if codes:
         label += f" (id {codes[0]})"
-    return BuyerNames(label, codes, names)
+    return BuyerNames(label, codes, names, [inn for inn in inns if INN.match(inn)])
 
 
 class Places:
-    """Every municipality, by normalised code and by normalised name in each language."""
+    """Every municipality, by normalised code, by INN and by its names (and its LSG body's) as
+    written and folded across scripts; a merged unit's names stand for its successor."""
 
     def __init__(self, municipalities: list[Municipality]) -> None:
+        by_id = {m.id: m for m in municipalities}
         self.by_code = _index((m.code, m) for m in municipalities)
-        self.by_name = _index((name, m) for m in municipalities for name in m.all_names())
+        self.by_inn: dict[str, list[Municipality]] = defaultdict(list)
+        self.by_light: dict[str, list[Municipality]] = defaultdict(list)
+        self.by_fold: dict[str, list[Municipality]] = defaultdict(list)
+        for unit in municipalities:
+            standing = current(unit, by_id)
+            if unit.inn and standing not in self.by_inn[unit.inn]:
+                self.by_inn[unit.inn].append(standing)
+            for name in [*unit.all_names(), *([unit.lsg_name] if unit.lsg_name else [])]:
+                name = core(name)
+                for index, key in ((self.by_light, light(name)), (self.by_fold, fold(name))):
+                    if key and standing not in index[key]:
+                        index[key].append(standing)
 
     @classmethod
     async def load(cls, session: AsyncSession) -> Places:
@@ -101,13 +129,27 @@ class Places:
                 found += [m for m in self.by_code.get(candidate, []) if m not in found]
         return found
 
+    def _names(self, names: list[str]) -> list[Municipality]:
+        """The units the names name: as written if any does, else across scripts; a city or
+        ayil aimak (a buyer is an LSG) over a rayon or oblast of the same name."""
+        for index, key_of in ((self.by_light, light), (self.by_fold, fold)):
+            found: list[Municipality] = []
+            for name in names:
+                found += [m for m in index.get(key_of(core(name)), []) if m not in found]
+            leaves = [m for m in found if m.is_leaf_kind]
+            if found:
+                return leaves or found
+        return []
+
     def match(self, buyer: BuyerNames) -> Municipality:
-        """The one municipality the buyer names: by code first (ours are unique), else by name.
-        MatchError when it names none, or several."""
+        """The one municipality the buyer names: by code first (ours are unique), then by
+        KG-INN, else by name. MatchError when it names none, or several."""
         found = self._codes(buyer.codes)
         if not found:
-            for name in buyer.names:
-                found += [m for m in self.by_name.get(normalize(name), []) if m not in found]
+            for inn in buyer.inns:
+                found += [m for m in self.by_inn.get(inn, []) if m not in found]
+        if not found:
+            found = self._names(buyer.names)
         if len(found) == 1:
             return found[0]
         if not found:

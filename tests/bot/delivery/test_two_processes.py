@@ -1,5 +1,6 @@
 """Scale-out: two `kenesh serve` processes on one PostgreSQL share the outbox — no message sent
-twice — and one Telegram rate: the fake Bot API, enforcing the bot's limit, never answers 429."""
+twice — and one Telegram rate: the fake Bot API, enforcing the bot's limit in every sliding
+second, sees nothing lost or repeated, every 429 retried."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from handlers.broadcasts.broadcasts import queue_broadcast
 from models.db import create_engine, create_sessionmaker
 from tests.bot.delivery.crowd import add_residents
 from tests.factories import create_home_broadcast
+from tests.fakes.request_log import read_log, summarize
 from tests.fakes.telegram_api import FakeTelegram
 from tests.processes import KENESH, free_port, kenesh
 
@@ -51,13 +53,14 @@ async def sent_by(port: int) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-async def test_two_processes_share_the_outbox_and_the_rate(database, cli_env) -> None:
+async def test_two_processes_share_the_outbox_and_the_rate(database, cli_env, tmp_path) -> None:
     if database.backend != "postgres":
         pytest.skip("several processes share an outbox on PostgreSQL (SKIP LOCKED)")
     assert kenesh(cli_env, "db", "upgrade").returncode == 0
     assert kenesh(cli_env, "seed").returncode == 0
     await prepare(cli_env["DATABASE_URL"])
-    fake = FakeTelegram(max_poll_wait=0.2, rate=RATE, per_chat=1)
+    fake = FakeTelegram(max_poll_wait=0.2, rate=RATE, per_chat=1)  # sliding windows, no burst
+    fake.stats.log_to(str(tmp_path / "requests.log"))
     await fake.start()
     ports = [free_port(), free_port()]
     processes = [serve(cli_env, fake, port) for port in ports]
@@ -75,7 +78,13 @@ async def test_two_processes_share_the_outbox_and_the_rate(database, cli_env) ->
             process.wait(timeout=30)
         await fake.stop()
 
+    fake.stats.close()
     chats = [call.params["chat_id"] for call in fake.calls_to("sendMessage") if call.ok]
     assert len(chats) == len(set(chats)) == PEOPLE  # each once
-    assert fake.throttled == 0  # together within the bot's limit
+    sends = summarize(
+        read_log(tmp_path / "requests.log"), map(str, range(FIRST_CHAT, FIRST_CHAT + PEOPLE))
+    )
+    assert (sends.lost, sends.duplicates) == (0, 0)
+    assert sends.most_in_a_second <= RATE  # in no sliding second together above the limit
+    # (how many 429s a busy machine's jitter causes is a timing: bench/broadcast_rate.py two-*)
     assert all(shares) and sum(shares) == PEOPLE, shares  # both sent their part

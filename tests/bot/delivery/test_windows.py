@@ -37,7 +37,8 @@ async def test_two_workers_together_keep_to_the_channel_rate(database, app) -> N
     for sender in senders:
         original = sender.send
 
-        async def send(address, reply, original=original):
+        async def send(address, reply, gate, original=original):
+            await gate.next()
             stamps.append(time.time())
             return await original(address, reply)
 

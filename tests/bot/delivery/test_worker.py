@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from bot.conversation.messages import Reply
 from bot.delivery import notify
-from bot.delivery.sender import Delivery, Outcome
+from bot.delivery.sender import UNPACED, Delivery, Gate, Outcome
 from bot.delivery.worker import OutboxWorker
 from models import OutboxMessage, OutboxStatus, Person, outbox
 from models.base import utcnow
@@ -28,7 +28,8 @@ class RecordingSender:
         self.per_address_interval = 0.0
         self.sent: list[tuple[str, str]] = []
 
-    async def send(self, address: str, reply: Reply) -> Delivery:
+    async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
+        await gate.next()
         self.sent.append((address, reply.text))
         await asyncio.sleep(0)
         return Delivery(Outcome.sent, provider_id=str(len(self.sent)))
@@ -117,7 +118,7 @@ async def test_a_refused_number_is_recorded_but_never_logged(app, caplog) -> Non
     await queue(app, [person], "notice", outbox.NOTICE)
 
     class Refusing(RecordingSender):
-        async def send(self, address: str, reply: Reply) -> Delivery:
+        async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
             return Delivery(
                 Outcome.failed, error="twilio 21211: The 'To' number +996555123456 is not valid"
             )

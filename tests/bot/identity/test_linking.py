@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -131,3 +133,44 @@ async def test_merging_keeps_the_ngo_membership_and_subscriptions(app, chat) -> 
             await session.scalars(select(Subscription).where(Subscription.person_id == me.id))
         ).all()
         assert len(subscriptions) == 2  # the shared pair once, the other moved over
+
+
+@pytest.mark.parametrize("owner", ["nobody", "sms"])
+@pytest.mark.parametrize("rounds", [6])
+async def test_two_chats_sharing_one_phone_at_once_become_one_person(
+    database, app, owner, rounds
+) -> None:
+    """Two processes, two chats, one verified phone at the same moment: no failed turn, and
+    every record of that human ends up as one person (whichever process went first)."""
+    from bot.conversation.engine import APOLOGY
+    from tests.conftest import make_app
+    from tests.factories import Chat, t
+
+    for n in range(rounds):
+        phone = f"+99655500{n:04d}"
+        if owner == "sms":
+            sms_self = await create_resident(app, f"sms-{n}")
+            async with app.sessions() as session, session.begin():
+                address = await session.scalar(
+                    select(Address).where(Address.person_id == sms_self.id)
+                )
+                address.channel, address.value = "sms", phone
+        first, second = Chat(make_app(database), f"a-{n}"), Chat(make_app(database), f"b-{n}")
+        for person in (first, second):
+            await onboard(person)
+        screens = await asyncio.gather(
+            first.say(f"/contact {phone}"), second.say(f"/contact {phone}")
+        )
+        for screen in screens:
+            assert t("en", APOLOGY) not in screen
+            assert "Your phone number is linked" in screen
+        async with app.sessions() as session:
+            people = {
+                a.person_id
+                for a in (
+                    await session.scalars(
+                        select(Address).where(Address.value.in_([phone, f"a-{n}", f"b-{n}"]))
+                    )
+                ).all()
+            }
+        assert len(people) == 1, f"round {n}: {people}"

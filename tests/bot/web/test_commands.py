@@ -21,7 +21,7 @@ def test_addresses_as_people_are_known() -> None:
 
 async def test_links_for_staff_only(cli_env) -> None:
     env = {**cli_env, "SECRET_KEY": SECRET}
-    onboarding = lines("hi", "4", "Barpy", "1")
+    onboarding = lines("hi", "4", "Barpy", "1", "1")
     assert kenesh(env, "chat", "--as", "alice", script=onboarding).returncode == 0
     resident = kenesh(env, "web", "link", "sim:alice")
     assert resident.returncode == 1 and "not staff or admin" in resident.stderr

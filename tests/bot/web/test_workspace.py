@@ -82,6 +82,7 @@ async def test_a_domain_declares_its_pages_and_gets_the_workspace_around_them(ap
     assert page.status_code == 200 and "<h1>Workspace</h1>" in page.text
     assert 'href="/staff/demo/" aria-current="page"' in page.text
     assert "Admins" not in page.text  # staff do not see the admins' link
+    assert page.text.count('aria-current="page"') == 1
     headers = page.headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert "script-src 'self';" in headers["content-security-policy"]

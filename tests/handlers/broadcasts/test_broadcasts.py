@@ -65,7 +65,7 @@ async def test_preview_counts_and_queueing_reach_exactly_the_audience(app) -> No
         )
         seen = await preview(session, broadcast)
         assert seen.recipients == {"telegram": 3, "sms": 1} and seen.skipped == 1
-        assert seen.sms_segments == 1  # one recipient × one UCS-2 segment
+        assert seen.sms_segments == 2  # one recipient × two UCS-2 segments, the sender included
         assert await queue_broadcast(session, broadcast) == 5
     async with app.sessions() as session:
         rows = (
@@ -77,13 +77,27 @@ async def test_preview_counts_and_queueing_reach_exactly_the_audience(app) -> No
     assert sorted((r.channel, str(r.status)) for r in rows) == sorted(
         [("telegram", "queued")] * 3 + [("sms", "queued"), ("sms", "skipped")]
     )
-    assert {r.body for r in rows} == {
-        "Публичные слушания по бюджету в пятницу в 10:00 в айыл окмоту."
+    text = "Публичные слушания по бюджету в пятницу в 10:00 в айыл окмоту."
+    assert {r.body for r in rows} == {  # who speaks, in each reader's language
+        f"Барпы айыл аймагы: {text}",  # Kyrgyz readers
+        f"Айыльный аймак Барпы: {text}",  # Russian readers
     }
     assert figures == {
         "telegram": {"queued": 3},
         "sms": {"queued": 1, "skipped: opted_out": 1},
     }
+
+
+async def test_a_broadcast_to_every_municipality_is_signed_by_kenesh(app) -> None:
+    await residents(app, 1, language="ru")
+    async with app.sessions() as session, session.begin():
+        broadcast = await create_broadcast(
+            session, None, municipality_id=None, audience=Audience.residents, texts={"en": "Hi"}
+        )
+        await queue_broadcast(session, broadcast)
+    async with app.sessions() as session:
+        [row] = (await session.scalars(select(OutboxMessage))).all()
+    assert row.body == "Кенеш: Hi"
 
 
 async def test_staff_reach_only_their_own_municipality(app) -> None:
@@ -145,3 +159,18 @@ async def test_a_scheduled_broadcast_is_queued_once_after_a_restart(database, ap
             ).all()
         )
     assert count == 2
+
+
+async def test_a_broadcast_text_with_control_characters_is_stored_clean(app) -> None:
+    home = await municipality(app, HOME)
+    async with app.sessions() as session, session.begin():
+        broadcast = await create_broadcast(
+            session,
+            None,
+            municipality_id=home.id,
+            audience=Audience.residents,
+            texts={"ru": "Слушания\x00 в пятницу\r\nв 10:00\x1b", "en": "\x00"},
+        )
+    async with app.sessions() as session:
+        stored = await session.get(type(broadcast), broadcast.id)
+    assert stored.texts == {"ru": "Слушания в пятницу\nв 10:00"}

@@ -74,7 +74,7 @@ async def test_needs_workbook_and_chart(app, world) -> None:
     assert rows_of(about)[:3] == [
         ["Report", "Needs by category and status"],
         ["Municipality", "Barpy ayil aimak"],
-        ["Period", "2026-03-01 – 2026-03-31"],
+        ["Period", "01/03/2026 – 31/03/2026"],
     ]
     # the needs' descriptions hold a phone number: they are never in a report
     assert_anonymous(files.xlsx, world.phones)

@@ -34,7 +34,7 @@ async def test_staff_get_the_chart_and_the_spreadsheet(webhook_bot) -> None:
     ]
     assert len(photos) == 1 and len(documents) == 1
     photo, document = photos[0].params, documents[0].params
-    assert photo["caption"].startswith("Barpy ayil aimak, 2026-03-01 – 2026-03-31: 6 needs")
+    assert photo["caption"].startswith("Barpy ayil aimak, 01/03/2026 – 31/03/2026: 6 needs")
     upload = photo["photo"]
     assert upload.filename == "kenesh-needs-2026-03-01_2026-03-31.png"
     with Image.open(BytesIO(upload.data)) as image:

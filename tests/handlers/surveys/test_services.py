@@ -200,3 +200,9 @@ async def test_joining_by_code_in_any_spelling(app) -> None:
         assert (joined.id, added) == (service.id, True)
         assert (await join_service(session, me, service.join_code))[1] is False
     assert normalize_join_code("7QH4M") is None and normalize_join_code("7QH4M0") is None
+
+
+async def test_a_service_title_typed_with_control_characters_is_stored_clean(app) -> None:
+    service = await create_delivered_service(app, title="Home\x00 care\x1b")
+    async with app.sessions() as session:
+        assert (await session.get(Service, service.id)).title == "Home care"

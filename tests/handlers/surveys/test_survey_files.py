@@ -150,3 +150,20 @@ def test_services_and_surveys_from_the_command_line(cli_env, tmp_path) -> None:
     assert closed.stdout == "survey 1: closed\n"
     saved, _ = asyncio.run(stored(cli_env["DATABASE_URL"]))
     assert saved.status == "closed"
+
+
+def test_control_characters_in_a_survey_file_are_removed() -> None:
+    document = {
+        "title": {"en": "Care\x00 survey"},
+        "questions": [
+            {
+                "kind": "choice",
+                "text": {"en": "What\x1b helped?"},
+                "choices": {"en": ["Me\x00als", "Tea"]},
+            }
+        ],
+    }
+    found = parse_survey(document, ZONE)
+    assert found.draft.titles == {"en": "Care survey"}
+    [question] = found.draft.questions
+    assert (question.texts, question.choices) == ({"en": "What helped?"}, {"en": ["Meals", "Tea"]})

@@ -113,7 +113,7 @@ async def test_results_are_aggregated_and_name_no_one(app, chat) -> None:
         for reply in replies:
             await chat(f"b{people.index(person)}").say(reply)
     async with app.sessions() as session:
-        figures = await results(session, survey.id)
+        figures = await results(session, survey.id, min_group=1)
     assert (figures.invited, figures.completed) == (3, 2)
     rating, yes_no, choice, text = figures.questions
     assert rating.counts == {"3": 1, "4": 1, "5": 1} and rating.average == 4.0
@@ -149,3 +149,15 @@ async def test_a_reminder_must_follow_the_invitations(app) -> None:
             await create_survey(
                 session, None, service.id, draft, utcnow(), utcnow() - timedelta(hours=1)
             )
+
+
+async def test_an_invitation_shows_once_with_its_options_when_the_chat_opens(app, chat) -> None:
+    service = await create_delivered_service(app)
+    await create_beneficiary(app, service, "reader")
+    await create_feedback_survey(app, service, send_at=utcnow())
+    await Runtime(app).tick()
+    [invitation] = await sent(app, "survey_invitation")
+    question = invitation.payload["text"].splitlines()[-1]  # "1/4. How …"
+    screen = await chat("reader").open()
+    assert screen.count(question) == 1, screen  # not once more by the reopened question
+    assert "  1. " in screen.split(question, 1)[1]  # with its options

@@ -86,7 +86,7 @@ async def test_published_on_telegram_alerted_on_telegram_and_sms_then_reminded_o
     assert "Tender T-000001 is published. 2 NGO members were alerted." in officer.screen
 
     kyrgyz = await wait_for_text(bot.fake, 5001, "Жаңы тендер T-000001")
-    assert "Бюджет: 150 000 сом" in kyrgyz.params["text"]
+    assert "Бюджет: 150\u00a0000 сом" in kyrgyz.params["text"]
     (russian,) = await twilio.wait_for(1, to="+996555123001")
     assert russian.body.startswith("Новый тендер T-000001, айыльный аймак Барпы: Home care")
     await asyncio.sleep(0.3)

@@ -25,7 +25,7 @@ from bot.channels.sms.kind import CODE
 from bot.channels.sms.render import bodies_for, render_text
 from bot.conversation.messages import Reply
 from bot.delivery import routes
-from bot.delivery.sender import Delivery, Outcome
+from bot.delivery.sender import UNPACED, Delivery, Gate, Outcome
 
 log = logging.getLogger("kenesh.sms")
 
@@ -121,7 +121,7 @@ class GatewaySender:
             return False
         return health.status.value in ("pass", "warn")
 
-    async def send(self, address: str, reply: Reply) -> Delivery:
+    async def send(self, address: str, reply: Reply, gate: Gate = UNPACED) -> Delivery:
         """Send `reply` to the phone number `address` through this phone (as self-contained
         parts to an operator that does not join long SMS)."""
         # our own id, so the phone's reports name it even before the send is recorded; the
@@ -131,13 +131,15 @@ class GatewaySender:
         delivery = Delivery(Outcome.sent)
         for i, body in enumerate(bodies, 1):
             delivery = await self._send_one(
-                address, body, base if len(bodies) == 1 else f"{base}.{i}"
+                address, body, base if len(bodies) == 1 else f"{base}.{i}", gate
             )
             if delivery.outcome != Outcome.sent:
                 return delivery
         return Delivery(Outcome.sent, provider_id=base)
 
-    async def _send_one(self, address: str, body: str, message_id: str) -> Delivery:
+    async def _send_one(
+        self, address: str, body: str, message_id: str, gate: Gate = UNPACED
+    ) -> Delivery:
         message = Message(
             phone_numbers=[address],
             text_message=TextMessage(text=body),
@@ -148,6 +150,7 @@ class GatewaySender:
         )
         reason = ""
         for pause in (*self.backoff, None):
+            await gate.next()
             try:
                 state = await self.client.send(message)
                 return await self._sent(state.id)

@@ -55,3 +55,23 @@ async def test_a_long_body_in_cyrillic_still_fits(sms_user) -> None:
     # 1,600 characters of a four-byte script, each percent-encoded to 12 bytes: Twilio's worst
     (reply,) = await sms_user("+996555100901").say("𐰀" * 1600)
     assert "Choose your language" in reply["text"]
+
+
+async def test_a_status_report_never_touches_another_channels_message(sms_bot) -> None:
+    from bot.delivery import notify
+    from models import Address, OutboxMessage, OutboxStatus
+    from tests.factories import create_resident
+
+    person = await create_resident(sms_bot.app, "sim-reader")  # a simulator chat
+    async with sms_bot.app.sessions() as session, session.begin():
+        await notify.enqueue(session, await session.get(Person, person.id), "A notice")
+        row = await session.scalar(select(OutboxMessage))
+    status = {"MessageSid": "SM\x00" + "f" * 32, "MessageStatus": "undelivered\x00"}
+    status |= {"ErrorCode": "21610", "AccountSid": "AC"}
+    response = await sms_bot.post(f"{STATUS_PATH}?outbox={row.id}", status)
+    assert response.status_code == 204
+    async with sms_bot.app.sessions() as session:
+        after = await session.get(OutboxMessage, row.id)
+        address = await session.get(Address, row.address_id)
+    assert (after.status, after.provider_status, after.error) == (row.status, None, None)
+    assert after.status != OutboxStatus.failed and not address.opted_out

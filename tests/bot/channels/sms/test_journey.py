@@ -53,6 +53,10 @@ async def test_a_resident_reports_a_need_by_sms_only(
         to_gsm(tr.t("Choose your region, or type the name of your village or town.")) in user.screen
     )
     await user.say("Барпы")
+    # the confirmation, by SMS too, with the rayon (within the budget checked below)
+    assert to_gsm(tr.t("{unit} — is that right?", unit="")).strip(" —") in user.screen
+    assert "(" in user.screen and ")" in user.screen
+    await user.choose(to_gsm(tr.t("Yes")))  # the place is right
     await user.choose(to_gsm(tr.t("Yes")))
     await user.choose(to_gsm(tr.t("Report a need")))
     await user.choose(to_gsm((await category(sms_bot.app, "water")).name(language)))
@@ -105,6 +109,7 @@ async def test_every_menu_and_list_fits_in_three_segments(
     await user.say("2")  # Jalal-Abad region: 12 districts and towns, more than one SMS holds
     await user.say("0")
     await user.say("Барпы")
+    await user.choose(to_gsm(tr.t("Yes")))  # the place is right
     await user.choose(to_gsm(tr.t("Yes")))
     await user.choose(to_gsm(tr.t("Priorities of my community")))
     await user.say("0")
@@ -131,6 +136,7 @@ async def test_staff_work_by_sms_within_three_segments(
     await officer.say(await create_invite_code(sms_bot.app))
     await officer.say(LANGUAGE_NUMBER[language])
     await officer.say("Барпы")
+    await officer.choose(to_gsm(tr.t("Yes")))  # the place is right
     await officer.choose(to_gsm(tr.t("Yes")))
     await officer.choose(to_gsm(tr.t("Needs of my municipality (staff)")))
     await officer.choose(to_gsm(tr.t("By category")))
@@ -138,5 +144,7 @@ async def test_staff_work_by_sms_within_three_segments(
     await officer.say("1")
     await officer.choose(to_gsm(tr.t("rejected")))
     await officer.say("Это ответственность района")
+    assert tr.t("Send this to the resident?") in officer.screen  # what the resident gets, first
+    await officer.choose(to_gsm(tr.t("Yes")))
     assert need.reference in officer.screen
     assert len(assert_within_budget(questions)) >= 8

@@ -15,6 +15,7 @@ async def test_a_telegram_person_is_the_same_person_by_sms(sms_bot, sms_user) ->
         Inbound("telegram", "777001", text="/start"),
         Inbound("telegram", "777001", text="2"),  # Русский
         Inbound("telegram", "777001", text="Барпы"),
+        Inbound("telegram", "777001", text="1"),  # the place is right
         Inbound("telegram", "777001", text="1"),  # consent
         Inbound("telegram", "777001", contact_phone="+996 555 700 100", contact_verified=True),
     ):

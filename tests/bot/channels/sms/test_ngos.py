@@ -49,6 +49,7 @@ async def choose(user, text: str) -> None:
 async def set_up(user, language: str, yes: str) -> None:
     await user.say(LANGUAGE_NUMBER[language])
     await user.say("Барпы")
+    await choose(user, yes)  # the place is right
     await choose(user, yes)
 
 

@@ -80,6 +80,7 @@ async def test_yes_is_an_answer_for_someone_who_never_stopped(sms_user) -> None:
     await user.say("hi")
     await user.say("4")
     await user.say("Barpy")
+    await user.say("yes")  # the place is right
     await user.say("yes")  # the consent question, not START
     assert "Main menu" in user.screen
 

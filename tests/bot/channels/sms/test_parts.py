@@ -9,6 +9,9 @@ from phonenumbers import carrier
 from bot.channels.sms.operators import PREFIXES, operator_of
 from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import count_segments
+from handlers.broadcasts.broadcasts import preview
+from models import Address, ConsentStatus, Person
+from tests.factories import create_home_broadcast, municipality
 
 BRANDS = {"Sky mobile": "beeline", "ALFA Telecom": "megacom", "Nur Telecom": "o"}
 
@@ -43,3 +46,19 @@ def test_words_are_never_cut() -> None:
     text = " ".join(["Жыйын"] * 60)
     parts = split_parts(text)
     assert all(word == "Жыйын" for part in parts for word in part.split(" ")[1:])
+
+
+async def test_the_broadcast_preview_counts_beeline_parts_and_megacom_segments(app) -> None:
+    place = await municipality(app, "JA-SUZAK-BARPY")
+    text = " ".join(["Жыйын бейшемби күнү саат ондо айыл өкмөттө болот."] * 3)  # UCS-2, long
+    async with app.sessions() as session, session.begin():
+        for number in ("+996770000001", "+996770000002", "+996555000003"):
+            person = Person(language="ky", municipality_id=place.id, consent=ConsentStatus.given)
+            session.add(person)
+            await session.flush()
+            session.add(Address(person_id=person.id, channel="sms", value=number))
+        broadcast = await create_home_broadcast(session, place.id, text)
+        seen = await preview(session, broadcast, split_operators=frozenset({"beeline"}))
+    parts, segments = len(split_parts(text)), count_segments(text).count
+    assert seen.sms_by_operator == {"beeline": 2 * parts, "megacom": segments}
+    assert seen.sms_segments == 2 * parts + segments

@@ -55,6 +55,7 @@ async def test_staff_announce_follow_and_cancel_by_sms(
     await officer.say(await create_invite_code(sms_bot.app))
     await officer.say(LANGUAGE_NUMBER[language])
     await officer.say("Барпы")
+    await choose(label("Yes"))  # the place is right
     await choose(label("Yes"))
     await choose(label("Announcement (staff)"))
     await choose(label("Residents"))

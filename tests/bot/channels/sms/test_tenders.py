@@ -41,6 +41,7 @@ async def test_staff_publish_by_sms_and_the_sms_subscriber_gets_the_alert(
     await officer.say(await create_invite_code(sms_bot.app))
     await officer.say(LANGUAGE_NUMBER[language])
     await officer.say("Барпы")
+    await choose(officer, tr.t("Yes"))  # the place is right
     await choose(officer, tr.t("Yes"))
     await choose(officer, tr.t("Tenders (staff)"))
     await choose(officer, tr.t("Announce a new tender"))
@@ -94,6 +95,7 @@ async def test_staff_manage_a_tender_by_sms(sms_bot, sms_user, questions, langua
     await officer.say(await create_invite_code(sms_bot.app))
     await officer.say(LANGUAGE_NUMBER[language])
     await officer.say("Барпы")
+    await choose(officer, tr.t("Yes"))  # the place is right
     await choose(officer, tr.t("Yes"))
     await choose(officer, tr.t("Tenders (staff)"))
     await officer.say("T-000001")

@@ -167,6 +167,7 @@ class TelegramUser:
         await self.say("/start")
         await self.press("English")
         await self.say("Barpy")
+        await self.press("Yes")  # the place is right
         await self.press("Yes")
 
     async def say(self, text: str) -> list[Call]:

@@ -106,6 +106,9 @@ async def test_staff_view_the_photo_through_the_bot(bot, telegram_user) -> None:
     await officer.say(await create_invite_code(bot.app))
     await officer.press("English")
     await officer.say("Barpy")
+    # what a search found is confirmed with buttons before it is stored
+    assert "Barpy ayil aimak (Suzak District, Jalal-Abad Region) — is that right?" in officer.screen
+    await officer.press("Yes")
     await officer.press("Yes")
     await officer.press("Needs of my municipality (staff)")
     await officer.say(need.reference)

@@ -253,6 +253,7 @@ class WhatsAppUser:
         await self.say("Salam")
         await self.press(language)
         await self.say(place)
+        await self.press(self.yes(language))  # the place is right
         await self.press(self.yes(language))
 
     @staticmethod

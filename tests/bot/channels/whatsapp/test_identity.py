@@ -38,6 +38,7 @@ async def test_one_number_by_whatsapp_and_sms_is_one_person(both, first: str) ->
         await sms.say("Salam")
         await sms.say("4")  # English
         await sms.say("Барпы")
+        await sms.say("1")  # the place is right
         await sms.say("1")  # consent: yes
         await whatsapp.say("menu")
         assert "Report a need" in whatsapp.screen  # no second onboarding: the same person

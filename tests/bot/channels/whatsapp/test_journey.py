@@ -20,6 +20,7 @@ async def test_a_resident_reports_a_need_over_whatsapp(wa_bot, wa_user, language
     await user.say("Salam")
     await user.press(LANGUAGE_NAMES[language])  # four languages: reply buttons? no: a list
     await user.say("Барпы")
+    await user.press(tr.t("Yes"))  # the place is right
     await user.press(tr.t("Yes"))
     await user.press(tr.t("Report a need"))
     await user.press((await category(wa_bot.app, "water")).name(language))

@@ -10,11 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.whatsapp.templates import BY_KIND, body_text
+from handlers.broadcasts.broadcasts import queue_broadcast
 from models import Address, OutboxMessage, OutboxStatus, Person
 from models.base import utcnow
 from tests.bot.channels.whatsapp.conftest import WhatsAppBot, start_whatsapp_bot
+from tests.bot.channels.whatsapp.test_broadcasts import residents
 from tests.bot.channels.whatsapp.test_window import member, rows
 from tests.conftest import Database, clear
+from tests.factories import HOME, create_home_broadcast, municipality
+from tests.fakes.whatsapp_api import FakeGraph
 from tests.tender_factories import create_tender_for
 
 
@@ -103,3 +107,25 @@ async def test_past_the_tier_a_template_waits_for_the_next_day(tiered) -> None:
     assert row.status == OutboxStatus.queued and "messaging limit" in row.error
     assert row.not_before - now > timedelta(hours=3)  # when the oldest reach turns 24 hours
     assert [c for c, _ in bot.graph.refused] == []  # we held back: Meta never had to refuse
+
+
+async def test_a_broadcast_keeps_to_whatsapp_rate(database: Database) -> None:
+    """Against a fake that answers 130429 past 80 a second, 240 messages go without one."""
+    await clear(database)
+    graph = FakeGraph(rate=80)
+    await graph.start()
+    bot = await start_whatsapp_bot(database, graph, whatsapp_rate=80)
+    try:
+        await residents(bot, 240, hours_ago=1, start=0)
+        for i in range(240):
+            graph.opened(f"99655560{i:04d}")
+        home = await municipality(bot.app, HOME)
+        async with bot.app.sessions() as session, session.begin():
+            broadcast = await create_home_broadcast(session, home.id, "Жыйын жума күнү")
+            await queue_broadcast(session, broadcast)
+        await bot.settle(timeout=60)
+        assert len(graph.messages) == 240
+        assert [code for code, _ in graph.refused] == []
+    finally:
+        await bot.runtime.stop()
+        await graph.stop()

@@ -22,6 +22,7 @@ async def set_up(user, language: str) -> None:
     await user.say("Salam")
     await user.press(LANGUAGE_NAMES[language])
     await user.say("Барпы")
+    await user.press(tr.t("Yes"))  # the place is right
     await user.press(tr.t("Yes"))
 
 
@@ -51,6 +52,7 @@ async def test_an_ngo_and_staff_over_whatsapp(wa_bot, wa_user, language: str) ->
     await officer.say(await create_invite_code(wa_bot.app))
     await officer.press(LANGUAGE_NAMES[language])
     await officer.say("Барпы")
+    await officer.press(tr.t("Yes"))  # the place is right
     await officer.press(tr.t("Yes"))
     await officer.choose(tr.t("NGO applications (staff)"), language)
     await officer.choose(f"Umut · {INN}", language)

@@ -12,8 +12,12 @@ async def test_change_language_and_municipality(app, chat) -> None:
     person = chat("mover")
     await onboard(person)
     await person.choose("Settings")
+    assert "Settings. Your municipality: Barpy ayil aimak." in person.screen
     await person.choose("My municipality")
     await person.say("Pokrovka")
+    assert "Pokrovka ayil aimak (Manas District, Talas Region) — is that right?" in person.screen
+    assert (await person.person()).municipality_id != (await municipality(app, ELSEWHERE)).id
+    await person.choose("Yes")
     assert "Your municipality is now Pokrovka ayil aimak." in person.screen
     assert (await person.person()).municipality_id == (await municipality(app, ELSEWHERE)).id
     await person.choose("Settings")

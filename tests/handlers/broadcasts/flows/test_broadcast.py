@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Broadcast, BroadcastStatus, OutboxMessage
-from tests.factories import ELSEWHERE, create_resident, create_staff, onboard
+from tests.factories import ELSEWHERE, HOME, create_resident, create_staff, municipality, onboard
 
 
 async def test_staff_announce_now_in_two_languages(app, chat) -> None:
@@ -38,9 +38,13 @@ async def test_staff_announce_now_in_two_languages(app, chat) -> None:
             await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "broadcast"))
         ).all()
     bodies = {row.person_id: row.body for row in rows}
-    assert bodies[ky.id] == "Бюджет боюнча коомдук угуу, жума күнү саат 10:00."
-    assert bodies[ru.id] == "Публичные слушания по бюджету, пятница 10:00."
-    assert bodies[uz.id] == "Бюджет боюнча коомдук угуу, жума күнү саат 10:00."  # closest: Kyrgyz
+    # each prefixed with who speaks, the municipality's name in the reader's language
+    assert bodies[ky.id] == "Барпы айыл аймагы: Бюджет боюнча коомдук угуу, жума күнү саат 10:00."
+    assert bodies[ru.id] == "Айыльный аймак Барпы: Публичные слушания по бюджету, пятница 10:00."
+    uzbek_name = (await municipality(app, HOME)).name("uz")  # another test may clear it
+    assert bodies[uz.id] == (  # the text closest: Kyrgyz
+        f"{uzbek_name}: Бюджет боюнча коомдук угуу, жума күнү саат 10:00."
+    )
 
 
 async def test_staff_schedule_an_announcement_and_bad_times_are_refused(app, chat) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -41,7 +43,24 @@ async def test_status_change_reaches_the_reporter_in_their_language(
     await staff.choose(f"{need.reference} · new · The water pump is broken")
     assert "Set a new status:" in staff.screen
     await staff.choose("in progress")
+    await staff.say("3")  # a stray number from the list is not taken as the comment
+    assert "That is only a number. Write the comment in words" in staff.screen
     await staff.say("A plumber comes on Tuesday")
+    # a preview of what the resident will receive, in the resident's language, before it goes
+    preview = staff.screen
+    assert f"Change {need.reference} from “new” to “in progress”?" in preview
+    assert "The resident will receive, in " in preview
+    assert (
+        t(
+            language,
+            "Comment from the municipality: {comment}",
+            comment="A plumber comes on Tuesday",
+        )
+        in preview
+    )
+    async with app.sessions() as session:
+        assert (await session.get(Need, need.id)).status == NeedStatus.new  # nothing yet
+    await staff.choose("Yes")
     assert f"{need.reference} is now “in progress”. The resident has been told." in staff.screen
 
     async with app.sessions() as session:
@@ -85,12 +104,54 @@ async def test_rejection_needs_a_reason(app, chat) -> None:
     await staff.say("0")
     assert "That is too short" in staff.screen
     await staff.say("This is the rayon's responsibility")
+    assert "Comment from the municipality: This is the rayon's responsibility" in staff.screen
+    await staff.choose("Yes")
     async with app.sessions() as session:
         stored = await session.get(Need, need.id)
     assert (
         stored.status == NeedStatus.rejected
         and stored.staff_comment == "This is the rayon's responsibility"
     )
+
+
+async def test_a_step_back_asks_why_and_saying_no_changes_nothing(app, chat) -> None:
+    resident, need = await reported_by(chat, "ru")
+    async with app.sessions() as session, session.begin():
+        (await session.get(Need, need.id)).status = NeedStatus.in_progress
+    staff = await create_staff(app, "officer")
+    await staff.choose("Needs of my municipality (staff)")
+    await staff.say(need.reference)
+    await staff.choose("received")  # in progress → received: backwards
+    assert "Why does the report go back to “received”? The resident will see it." in staff.screen
+    await staff.say("0")  # cannot be skipped
+    assert "That is too short" in staff.screen
+    await staff.say("The contractor withdrew")
+    assert "The resident will receive, in Russian:" in staff.screen
+    assert (
+        t("ru", "Comment from the municipality: {comment}", comment="The contractor withdrew")
+        in staff.screen
+    )
+    await staff.choose("No")
+    assert "Nothing was changed, and the resident was not told." in staff.screen
+    async with app.sessions() as session:
+        assert (await session.get(Need, need.id)).status == NeedStatus.in_progress
+        assert (await session.scalars(select(NeedStatusChange))).all() == []
+    assert (
+        t(
+            "ru",
+            "Your report {ref} is now: {status}.",
+            ref=need.reference,
+            status=t("ru", "received"),
+        )
+        not in await resident.open()
+    )
+
+    officer = await staff.person()
+    async with app.sessions() as session, session.begin():  # the service refuses it too
+        stored = await session.get(Need, need.id)
+        person = await session.get(Person, officer.id)
+        with pytest.raises(ValueError, match="a step back needs a reason"):
+            await change_status(session, person, stored, NeedStatus.received, None)
 
 
 async def test_staff_see_only_their_municipality(app, chat) -> None:
@@ -171,6 +232,7 @@ async def test_invite_by_deep_link_and_admin_sees_every_municipality(app, chat) 
     assert "Choose your language" in admin.screen  # still sets up like anyone
     await admin.choose("English")
     await admin.say("Barpy")
+    await admin.choose("Yes")  # the place is right
     await admin.choose("Yes")
     await admin.choose("Needs of my municipality (staff)")
     await admin.choose("All")
@@ -184,7 +246,7 @@ async def test_filters_by_status_and_category(app, chat) -> None:
         (await session.get(Need, roads.id)).status = NeedStatus.resolved
     staff = await create_staff(app, "officer")
     await staff.choose("Needs of my municipality (staff)")
-    await staff.choose("resolved")
+    await staff.choose("Resolved")  # capitalised like the other filters
     assert "Road need" in staff.screen and "Water need" not in staff.screen
     await staff.say("menu")
     await staff.choose("Needs of my municipality (staff)")
@@ -192,3 +254,13 @@ async def test_filters_by_status_and_category(app, chat) -> None:
     await staff.choose("Water supply")
     assert "Water need" in staff.screen and "Road need" not in staff.screen
     assert water.reference in staff.screen
+
+
+async def test_every_filter_starts_with_a_capital_in_every_language(app) -> None:
+    for language in ("ky", "ru", "uz", "en"):
+        staff = await create_staff(app, f"officer-{language}", language=language)
+        await staff.say(t(language, "Needs of my municipality (staff)"))
+        options = re.findall(r"^\s+\d+\. (.+)$", staff.screen, re.MULTILINE)
+        labels = [t(language, label) for label in ("New reports", "All open", "By category")]
+        assert set(labels) <= set(options), staff.screen
+        assert all(option[:1].isupper() or not option[:1].isalpha() for option in options), options

@@ -120,7 +120,7 @@ async def test_invalid_fields_are_400_and_save_nothing(app, served: Served, api_
     cases = [
         ({"service_code": "potholes"}, "unknown service_code 'potholes'"),
         ({"service_code": ""}, "service_code is required"),
-        ({"jurisdiction_id": ""}, "jurisdiction_id is required"),
+        ({"jurisdiction_id": "", "lat": "", "long": ""}, "jurisdiction_id is required"),
         ({"jurisdiction_id": "ATLANTIS"}, "unknown jurisdiction_id"),
         ({"jurisdiction_id": "JA"}, "is a region"),
         ({"description": " "}, "description is required"),

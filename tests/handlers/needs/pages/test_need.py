@@ -56,7 +56,7 @@ async def test_status_change_previews_then_tells_the_resident_in_their_language(
         live = await client.get(
             f"/staff/needs/{need.id}/preview", params={"status": "resolved", "comment": "Готово"}
         )
-        assert "Русский" in live.text and "Готово" in live.text
+        assert "in Russian:" in live.text and "Готово" in live.text  # the reader's word
         previewed = await client.post(
             f"/staff/needs/{need.id}/status",
             data={"csrf": csrf, "status": "resolved", "comment": "Готово", "preview": "1"},

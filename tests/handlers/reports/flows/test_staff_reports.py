@@ -25,7 +25,7 @@ async def test_staff_get_their_municipalitys_needs_report(app) -> None:
     staff = await create_staff(app, "staff-home")
     await ask_for_march(staff)
     screen = staff.screen
-    assert "Barpy ayil aimak, 2026-03-01 – 2026-03-31: 6 needs reported, 4 supports." in screen
+    assert "Barpy ayil aimak, 01/03/2026 – 31/03/2026: 6 needs reported, 4 supports." in screen
     assert f"[file: {MARCH_FILES}.png]" in screen
     assert f"[file: {MARCH_FILES}.xlsx]" in screen
     assert "Main menu" in screen  # and back home
@@ -56,14 +56,14 @@ async def test_admins_choose_one_municipality_or_all(app) -> None:
 
     await ask_for_march(admin)
     await admin.choose("All municipalities")
-    assert "All municipalities, 2026-03-01 – 2026-03-31: 7 needs reported" in admin.screen
+    assert "All municipalities, 01/03/2026 – 31/03/2026: 7 needs reported" in admin.screen
     assert f"[file: {MARCH_FILES}.xlsx]" in admin.screen
 
     await ask_for_march(admin, "Tenders and their outcomes")
     await admin.choose("One municipality")
     await admin.say("Pokrovka")
     assert (
-        "Pokrovka ayil aimak, 2026-03-01 – 2026-03-31: 1 tender with a budget of 70 000 som."
+        "Pokrovka ayil aimak, 01/03/2026 – 31/03/2026: 1 tender with a budget of 70,000 som."
         in admin.screen
     )
 

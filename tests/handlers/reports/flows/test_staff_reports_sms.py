@@ -77,7 +77,7 @@ async def test_sms_staff_get_the_summary_and_two_links(sms_app) -> None:
         "2026-03-01",
         "2026-03-31",
     )
-    assert "Barpy ayil aimak, 2026-03-01 – 2026-03-31: 6 needs reported, 4 supports." in screen
+    assert "Barpy ayil aimak, 01/03/2026 – 31/03/2026: 6 needs reported, 4 supports." in screen
     chart = next(w for w in screen.split() if w.endswith(".png"))
     table = next(w for w in screen.split() if w.endswith(".xlsx"))
     assert chart.startswith(f"{PUBLIC}/reports/") and len(chart) < 100
@@ -162,6 +162,6 @@ async def test_without_a_public_address_there_are_no_links(database) -> None:
         "2026-03-01",
         "2026-03-31",
     )
-    assert "4 tenders with a budget of 180 000.25 som" in screen
+    assert "4 tenders with a budget of 180,000.25 som" in screen
     assert "/reports/" not in screen
     assert (await fetch(app, "/reports/anything.png")).status_code == 404

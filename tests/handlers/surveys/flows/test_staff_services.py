@@ -61,12 +61,12 @@ async def test_staff_register_a_service_enrol_phones_and_define_a_survey(app) ->
     await staff.say("Еда; Уборка; Общение")
     await staff.choose("That's all, continue")
     await staff.choose("At a set time")
-    await staff.say("2099-06-01 09:30")
+    await staff.say("01.06.2099 09:30")  # day first, as people here write it
     await staff.choose("After 3 days")
-    assert "Invitations: 2099-06-01 09:30" in staff.screen
-    assert "Reminder: 2099-06-04 09:30" in staff.screen
+    assert "Invitations: 01/06/2099, 09:30" in staff.screen  # as an English reader writes it
+    assert "Reminder: 04/06/2099, 09:30" in staff.screen
     await staff.choose("Yes")
-    assert "Invitations go at 2099-06-01 09:30 (Bishkek time)." in staff.screen
+    assert "Invitations go at 01/06/2099, 09:30 (Bishkek time)." in staff.screen
 
     async with app.sessions() as session:
         survey = await session.scalar(select(Survey))

@@ -77,7 +77,7 @@ async def test_open_tenders_match_the_subscriptions_soonest_first(app) -> None:
 
     await member.say("2")
     assert "T-000003 · Barpy ayil aimak: Well repair" in member.screen
-    assert "Budget: 150 000 som" in member.screen
+    assert "Budget: 150,000 som" in member.screen
     assert "How to apply: Bring the application to the ayil okmotu, room 5." in member.screen
     assert "Full text: Daily visits" in member.screen
     await member.choose("Other open tenders")

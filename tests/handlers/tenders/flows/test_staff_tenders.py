@@ -8,7 +8,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from models import AuditEvent, OrganizationStatus, Role, Tender, TenderReminder, TenderStatus
-from tests.factories import ELSEWHERE, Chat, create_invite_code, create_staff, onboard
+from models.base import utcnow
+from tests.factories import (
+    ELSEWHERE,
+    Chat,
+    create_invite_code,
+    create_staff,
+    onboard,
+    shown_time,
+)
 from tests.handlers.tenders.flows.test_tender_new import in_days
 from tests.tender_factories import alerts, create_member, create_ngo, create_tender_for
 
@@ -48,7 +56,7 @@ async def test_editing_a_field_tells_the_subscribers(app) -> None:
     assert "Tender T-000001 is changed. 2 NGO members were alerted." in staff.screen
     updated = await alerts(app, "tender_updated")
     assert [a.person_id for a in updated] == [first.id, second.id]
-    assert "Budget: 200 000 som" in updated[0].body
+    assert "Budget: 200,000 som" in updated[0].body
     assert "Tender T-000001 of Barpy ayil aimak has changed" in updated[0].body
     assert updated[1].body.startswith("Тендер T-000001")
 
@@ -81,8 +89,9 @@ async def test_moving_the_deadline_moves_the_reminders(app) -> None:
     assert "The new deadline must be later than the current one" in staff.screen
     new_deadline = in_days(20, hour=12)
     await staff.say(new_deadline)
-    assert f"The deadline of T-000001 is now {new_deadline}. 1 NGO member was alerted." in (
-        staff.screen
+    assert (
+        f"The deadline of T-000001 is now {shown_time(new_deadline)}. 1 NGO member was alerted."
+        in (staff.screen)
     )
     after = await reminders(app)
     async with app.sessions() as session:
@@ -94,7 +103,7 @@ async def test_moving_the_deadline_moves_the_reminders(app) -> None:
     }
     (extended,) = await alerts(app, "tender_extended")
     assert extended.person_id == member.id
-    assert f"New deadline: {new_deadline} (Bishkek time)" in extended.body
+    assert f"New deadline: {shown_time(new_deadline)} (Bishkek time)" in extended.body
 
 
 async def test_cancelling_asks_first_tells_why_and_drops_the_reminders(app) -> None:
@@ -145,7 +154,9 @@ async def test_awarding_among_the_approved_ngos_of_the_municipality(app) -> None
     await staff.choose("Umut")
     await staff.say("140 000")
     assert "Award tender T-000001 to “Umut”?" in staff.screen
-    assert "Contract amount: 140 000 som" in staff.screen
+    assert "Contract amount: 140,000 som" in staff.screen
+    # still accepting applications: staff are warned before they close it early
+    assert "⚠ Applications are still accepted until " in staff.screen
     await staff.choose("Yes")
     assert "Tender T-000001 is awarded to “Umut”. 2 NGO members were alerted." in staff.screen
     awarded = await alerts(app, "tender_awarded")
@@ -155,6 +166,20 @@ async def test_awarding_among_the_approved_ngos_of_the_municipality(app) -> None
         tender = await session.get(Tender, 1)
     assert tender.status == TenderStatus.awarded and str(tender.award_amount) == "140000.00"
     assert await reminders(app) == {}
+
+
+async def test_awarding_after_the_deadline_warns_of_nothing(app) -> None:
+    await create_ngo(app, "Umut")
+    await create_tender_for(app)
+    async with app.sessions() as session, session.begin():
+        (await session.get(Tender, 1)).deadline = utcnow() - timedelta(hours=1)
+    staff = await create_staff(app, "officer")
+    await open_tender(staff)
+    await staff.choose("Award to an NGO")
+    await staff.choose("Umut")
+    await staff.say("0")
+    assert "Award tender T-000001 to “Umut”?" in staff.screen
+    assert "Applications are still accepted" not in staff.screen
 
 
 async def test_with_no_ngo_to_award_staff_are_told(app) -> None:
@@ -177,8 +202,9 @@ async def test_a_draft_can_get_any_future_deadline_and_be_cancelled_quietly(app)
     assert "T-000001 · draft" in staff.screen
     await staff.choose("Change the deadline")
     await staff.say(in_days(2))  # earlier than before: nobody has seen it
-    assert f"The deadline of T-000001 is now {in_days(2)}. 0 NGO members were alerted." in (
-        staff.screen
+    assert (
+        f"The deadline of T-000001 is now {shown_time(in_days(2))}. 0 NGO members were alerted."
+        in (staff.screen)
     )
     await open_tender(staff)
     await staff.choose("Cancel the tender")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.formats import format_number
 from handlers.tenders.tenders import open_tenders_for
 from models import OrganizationStatus, Person, Role, Tender, TenderReminder, TenderStatus
 from models.base import utcnow
@@ -21,6 +22,7 @@ from tests.factories import (
     create_resident,
     create_staff,
     onboard,
+    shown_time,
     t,
 )
 from tests.tender_factories import alerts, create_member, create_ngo
@@ -73,7 +75,8 @@ async def test_staff_publish_and_exactly_the_subscribers_are_alerted(app) -> Non
     await staff.say("next Friday")
     assert "Write the time like 2026-12-01 10:00." in staff.screen
     deadline = in_days(10)
-    await staff.say(deadline)
+    day, clock = deadline.split()
+    await staff.say(".".join(reversed(day.split("-"))) + " " + clock)  # typed day first
     await staff.say("Bring the application to the ayil okmotu, room 5, by hand.")
     await staff.say("barpy dot kg")
     assert "This does not look like a web link." in staff.screen
@@ -83,8 +86,8 @@ async def test_staff_publish_and_exactly_the_subscribers_are_alerted(app) -> Non
 
     assert "Please check the tender:" in staff.screen
     assert "Barpy ayil aimak: Home care for the elderly" in staff.screen
-    assert "Budget: 150 000 som" in staff.screen
-    assert f"Deadline: {deadline} (Bishkek time)" in staff.screen
+    assert "Budget: 150,000 som" in staff.screen
+    assert f"Deadline: {shown_time(deadline)} (Bishkek time)" in staff.screen
     assert "Documents: https://barpy.kg/tenders/care.pdf" in staff.screen
     await staff.choose("Publish now")
     assert "Tender T-000001 is published. 3 NGO members were alerted." in staff.screen
@@ -107,7 +110,10 @@ async def test_staff_publish_and_exactly_the_subscribers_are_alerted(app) -> Non
             title="Home care for the elderly",
         )
         assert by_person[person.id].splitlines()[0] == heading
-        assert t(language, "{amount} som", amount="150 000") in by_person[person.id]
+        assert (
+            t(language, "{amount} som", amount=format_number(150000, language))
+            in by_person[person.id]
+        )
         assert not heading.startswith("New tender")  # really in the member's language
 
     async with app.sessions() as session:
@@ -135,7 +141,9 @@ async def test_a_draft_alerts_nobody_and_is_published_later(app) -> None:
         assert await open_tenders_for(session, await session.get(Person, member.id)) == []
 
     await staff.choose("Tenders (staff)")
-    await staff.choose(f"T-000001 · draft · {in_days(10)[:10]} · Home care for the elderly")
+    await staff.choose(
+        f"T-000001 · draft · {shown_time(in_days(10))[:10]} · Home care for the elderly"
+    )
     assert "T-000001 · draft" in staff.screen
     await staff.choose("Publish")
     assert "Publish tender T-000001?" in staff.screen

@@ -104,7 +104,7 @@ async def test_refused_imports_exit_non_zero_and_write_nothing(
 ) -> None:
     cases = {
         "unknown": (
-            package_of("Barpy ayil aimak", "Karakol city hall"),
+            package_of("Barpy ayil aimak", "Atlantis city hall"),
             "is not a known municipality",
         ),
         "ambiguous": (

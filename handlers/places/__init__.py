@@ -1,0 +1,8 @@
+"""Places: the register of municipalities — searching it the way people type names
+(`search`, `names`), the reforms that merge and rename units (`register`), and the places
+residents typed that it lacks. Choosing one's place in a conversation is the account's
+(`handlers.account.flows.places`), which searches here."""
+
+from handlers.places import commands
+
+COMMANDS = (commands.COMMAND,)

@@ -1,0 +1,120 @@
+"""Screenshots of the workspace's main pages for the docs, at an office screen's size:
+
+    .venv/bin/python -m tests.screenshots      # writes docs/workspace-*.png
+
+A throwaway SQLite database gets a few needs of Barpy, then Debian's chromium opens the pages
+as a staff member (and the audit log as an admin) would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.async_api import expect
+
+from bot.reference import seed_if_empty
+from bot.settings import Settings
+from bot.wiring import load
+from handlers.needs.needs import change_status
+from models import Need, NeedStatus, NeedSupport, Person, Role
+from models.base import utcnow
+from models.db import create_engine, create_sessionmaker, upgrade_database
+from tests.browser import chromium, new_page, served
+from tests.factories import create_need, create_resident
+from tests.processes import free_port
+from tests.workspace import create_member, link_for
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+NEEDS = [
+    ("water", "The well on Lenin street has been dry for a week; 40 families carry water.", 12),
+    (
+        "roads_lighting",
+        "Three street lamps near the school are out, children walk home in the dark.",
+        7,
+    ),
+    ("roads_lighting", "The bridge over the canal is broken after the rains.", 5),
+    ("water", "The drinking-water pipe leaks in front of house 17.", 3),
+    ("roads_lighting", "Potholes on the road to the clinic.", 2),
+    ("water", "No water in the kindergarten since Monday.", 1),
+]
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/screens.db"
+        engine = create_engine(url)
+        await upgrade_database(engine)
+        sessions = create_sessionmaker(engine)
+        async with sessions() as session, session.begin():
+            await seed_if_empty(session)
+        settings = Settings(
+            database_url=url, secret_key=secrets.token_urlsafe(32), http_port=free_port()
+        )
+        app = load().assemble(settings, engine, sessions)
+        clerk = await create_member(app, "clerk")
+        admin = await create_member(app, "admin", role=Role.admin, code=None)
+        first = await _needs(app, clerk)
+        async with served(app) as base, chromium() as browser:
+            page = await new_page(browser)
+            await page.goto(base + await link_for(app, clerk))
+            await page.get_by_role("button", name="Sign in").click()
+            await page.wait_for_url("**/staff/needs/")
+            await page.screenshot(path=DOCS / "workspace-inbox.png")
+            await page.goto(f"{base}/staff/needs/{first.id}")
+            await page.select_option("#status", "in_progress")
+            await page.fill(
+                "#comment", "A water truck comes on Monday; the well is repaired next week."
+            )
+            await expect(page.locator("#preview .preview")).to_contain_text("Monday")
+            await page.screenshot(path=DOCS / "workspace-need.png")
+            await page.goto(f"{base}/staff/needs/walk-in")
+            await page.screenshot(path=DOCS / "workspace-walk-in.png")
+            admin_page = await new_page(browser)
+            await admin_page.goto(base + await link_for(app, admin))
+            await admin_page.get_by_role("button", name="Sign in").click()
+            await admin_page.wait_for_url("**/staff/needs/")
+            await admin_page.goto(f"{base}/staff/audit/")
+            await admin_page.screenshot(path=DOCS / "workspace-audit.png")
+        await engine.dispose()
+    for name in ("inbox", "need", "walk-in", "audit"):
+        print(DOCS / f"workspace-{name}.png")
+
+
+async def _needs(app, clerk: Person) -> Need:
+    """The demo needs, most supported first; one with a place, one further on."""
+    made = []
+    for i, (kind, text, supports) in enumerate(NEEDS):
+        resident = await create_resident(app, f"resident-{i}")
+        need = await create_need(
+            app, resident, description=text, category_code=kind, age=timedelta(hours=5 * i)
+        )
+        made.append(need)
+        async with app.sessions() as session, session.begin():
+            session.add_all(NeedSupport(need_id=need.id, person_id=None) for _ in range(supports))
+    async with app.sessions() as session, session.begin():
+        first = await session.get(Need, made[0].id)
+        first.latitude, first.longitude, first.place = 40.9324, 72.9851, "Lenin st. 12, Barpy"
+        staff = await session.get(Person, clerk.id)
+        await change_status(
+            session, staff, await session.get(Need, made[0].id), NeedStatus.received, None
+        )
+        await change_status(
+            session,
+            staff,
+            await session.get(Need, made[2].id),
+            NeedStatus.in_progress,
+            "Engineers came on Friday",
+        )
+        await change_status(
+            session, staff, await session.get(Need, made[4].id), NeedStatus.resolved, "Repaired"
+        )
+        first.updated_at = utcnow()
+    return made[0]
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
