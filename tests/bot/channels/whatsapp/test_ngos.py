@@ -95,6 +95,7 @@ async def test_an_ngo_and_staff_over_whatsapp(wa_bot, wa_user, language: str) ->
     await officer.say(need.reference)
     await officer.choose(tr.t("in progress"), language)
     await officer.choose(tr.t("Skip"), language)
+    await officer.choose(tr.t("Yes"), language)  # send the previewed notice to the resident
     await wa_bot.settle()
     async with wa_bot.app.sessions() as session:
         status = await session.scalar(select(Need.status).where(Need.id == need.id))
