@@ -7,9 +7,6 @@ import asyncio
 import io
 import json
 import logging
-import subprocess
-import time
-import urllib.request
 from datetime import datetime
 
 import pytest
@@ -17,38 +14,12 @@ from pydantic import ValidationError
 
 from bot.logs import JsonFormatter, TextFormatter
 from bot.settings import Settings
-from tests.processes import KENESH, free_port
-
-
-def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                assert answer.status == 200
-                return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise
-            time.sleep(0.2)
-
-
-def serve_until_healthy(env: dict[str, str]) -> tuple[str, str]:
-    """Start `kenesh serve`, wait for /healthz to answer, stop it: its stdout and stderr."""
-    process = subprocess.Popen(
-        [*KENESH, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        wait_healthy(int(env["HTTP_PORT"]), process)
-    finally:
-        process.terminate()
-        out, err = process.communicate(timeout=30)
-    return out, err
+from tests.processes import free_port, serve_while
 
 
 async def test_serve_logs_one_json_object_a_line(cli_env) -> None:
     env = {**cli_env, "HTTP_PORT": str(free_port()), "LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}
-    out, err = await asyncio.to_thread(serve_until_healthy, env)
+    _, out, err = await asyncio.to_thread(serve_while, env, lambda: None)
     assert out == ""  # uvicorn's access lines too go to stderr, as JSON
     records = [json.loads(line) for line in err.splitlines()]  # every line parses
     assert records
