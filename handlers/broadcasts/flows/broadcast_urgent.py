@@ -44,7 +44,7 @@ def quiet_line(ctx: Context) -> str | None:
             "Quiet hours ({start}–{end}): it will wait until {end}. Choose “Urgent” only for "
             "an emergency that cannot wait until then; that is recorded."
         ),
-        N_("Quiet hours: it goes out at {end}."),
+        N_("Quiet hours until {end}."),  # an SMS: the preview and three options in 3 segments
         **span,
     )
 
@@ -53,7 +53,8 @@ async def send_options(ctx: Context) -> Sequence[Option]:
     """Yes and no; and "urgent" between them while quiet hours would hold it."""
     pairs = [(YES, N_("Yes"))]
     if holding(ctx) is not None:
-        pairs.append((URGENT, N_("Urgent: send in quiet hours too")))
+        label = N_("Urgent") if ctx.caps.compact else N_("Urgent: send in quiet hours too")
+        pairs.append((URGENT, label))
     pairs.append((NO, N_("No")))
     return translated_options(ctx, pairs)
 
