@@ -3,8 +3,9 @@ on PostgreSQL when DATABASE_URL points at one."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,3 +212,11 @@ async def cli_env(database: Database, tmp_path: Path) -> AsyncIterator[dict[str,
     async with admin.connect() as connection:
         await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     await admin.dispose()
+
+
+async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    """Wait until `condition()` holds — the worker had its chance — polling, never a fixed
+    sleep; the timeout only ends a test that would otherwise hang."""
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.02)
