@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -13,6 +12,7 @@ from pydantic_core import ErrorDetails
 
 from bot import wiring
 from bot.extensions import BAD_ARGUMENTS, Command, Extensions, Invocation
+from bot.logs import configure_logging
 from bot.settings import get_settings
 
 DESCRIPTION = "Kenesh: the chatbot for municipal social procurement."
@@ -41,13 +41,7 @@ def main(argv: Sequence[str] | None = None, extensions: Extensions | None = None
     level = settings.log_level.upper()
     if command.log_level and "log_level" not in settings.model_fields_set:
         level = command.log_level
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    if level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(level, settings.log_format)
     invocation = Invocation(args, settings, extensions)
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:

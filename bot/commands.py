@@ -155,6 +155,8 @@ async def serve(invocation: Invocation) -> int:
             host=settings.http_host,
             port=settings.http_port,
             log_level=settings.log_level.lower(),
+            # uvicorn's own handlers write text; with JSON its lines go through ours
+            **({"log_config": None} if settings.log_format == "json" else {}),
         )
         await uvicorn.Server(config).serve()
     finally:

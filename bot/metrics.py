@@ -1,4 +1,5 @@
-"""Prometheus metrics of one process: inbound traffic, handler latency, deliveries, outbox depth.
+"""Prometheus metrics of one process: inbound traffic, handler latency, deliveries, outbox depth,
+and the process itself (memory, CPU, open files, start time, garbage collection).
 
 Instruments live in a registry per app (not the library's global one), so tests and several apps
 in one process do not share counters. The outbox depth is read from the database at scrape time:
@@ -7,7 +8,16 @@ it is the same for every process, and the one figure an operator must trust.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -21,6 +31,11 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        # the library's standard process_*, python_gc_* and python_info figures (read from /proc
+        # at scrape time on Linux): the same collectors its global registry holds, shared by
+        # every app of a process as the process is
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
         self.inbound = Counter(
             "kenesh_inbound_messages",
             "Messages received, by channel",

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     schedule_tick_seconds: float = 5.0
     invite_ttl_days: int = 7
     log_level: str = "INFO"
+    log_format: str = "text"
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     public_url: str | None = None
@@ -105,6 +106,15 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        """How log lines look: text for a terminal, json (one object a line) for a collector."""
+        spelled = value.strip().lower()
+        if spelled not in ("text", "json"):
+            raise ValueError("LOG_FORMAT: text or json")
+        return spelled
 
     @field_validator("smsgate_offline")
     @classmethod

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App
 from bot.http import create_http_app
@@ -27,3 +30,19 @@ async def test_healthz_fails_when_the_database_is_unreachable(app, tmp_path) -> 
     response = await get(broken, "/healthz")
     assert response.status_code == 503
     await engine.dispose()
+
+
+async def test_metrics_describe_the_process(app) -> None:
+    """Memory, CPU time, open files and start time, under Prometheus's standard names."""
+    response = await get(app, "/metrics")
+    found = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+    assert found["process_resident_memory_bytes"] > 1_000_000
+    assert found["process_virtual_memory_bytes"] >= found["process_resident_memory_bytes"]
+    assert found["process_cpu_seconds_total"] > 0
+    assert found["process_open_fds"] >= 3  # stdin, stdout, stderr at least
+    assert 0 < found["process_start_time_seconds"] <= time.time()
+    assert "python_info" in found
