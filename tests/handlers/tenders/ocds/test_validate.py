@@ -103,7 +103,7 @@ async def test_a_repeated_release_is_found(app, history: History) -> None:
 
 def test_a_missing_schema_fails_naming_where_to_put_it(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("OCDS_SCHEMA_DIR", str(tmp_path))
-    with pytest.raises(AssertionError, match="OCDS_SCHEMA_DIR=.* holds no release-schema.json"):
+    with pytest.raises(AssertionError, match=r"OCDS_SCHEMA_DIR=.* holds no release-schema\.json"):
         ocds_schema_dir()
 
 
