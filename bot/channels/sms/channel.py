@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -138,13 +138,15 @@ class SmsChannel:
         key: str | None,
         route: str,
         queued: list[int] | None = None,
+        sent_at: datetime | None = None,
     ) -> list[Reply]:
         """One inbound SMS, whichever route it came by: STOP/START/HELP first, then the
         conversation. The route becomes the address's, so replies leave the way it came.
 
         With `queued` (Twilio) the replies are answered in the webhook response: the
         conversation's are queued held back, their ids put in `queued`. Without it (the
-        gateway, which takes no answer) every reply goes through the outbox."""
+        gateway, which takes no answer) every reply goes through the outbox. `sent_at`: when
+        the person sent it, where the provider says (the gateway's phones do)."""
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
             handled = await apply_sms_command(
@@ -155,6 +157,7 @@ class SmsChannel:
                 command,
                 key,
                 self.conversation.phone_channels,
+                sent_at,
             )
             address = await remember_route(session, phone, route)
             if handled is not None:

@@ -174,3 +174,20 @@ async def test_a_notice_for_a_stopped_number_is_skipped_at_once(sms_bot, sms_use
         (OutboxStatus.skipped, "opted_out")
     ]
     await sms_bot.runtime.worker.start()
+
+
+async def test_a_redelivered_stop_or_start_is_answered_once_and_changes_nothing_more(
+    sms_bot, sms_user
+) -> None:
+    phone = "+996555400015"
+    user = sms_user(phone)
+    await user.say("hi")
+    tr = translator("ky")
+    stop, start = "SM" + "5" * 32, "SM" + "6" * 32  # Twilio's ids, the same when it retries
+    assert [m["text"] for m in await user.say("STOP", sid=stop)] == [to_gsm(tr.t(STOPPED))]
+    assert await user.say("STOP", sid=stop) == []  # Twilio delivered it again
+    assert (await address(sms_bot, phone)).opted_out
+    assert to_gsm(tr.t(RESUMED)) in (await user.say("START", sid=start))[0]["text"]
+    assert await user.say("START", sid=start) == []
+    assert await user.say("STOP", sid=stop) == []  # the old STOP, late: the START stays
+    assert not (await address(sms_bot, phone)).opted_out

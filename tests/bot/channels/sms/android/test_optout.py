@@ -3,10 +3,12 @@ skips it), one queued after it is skipped at once; STOP's confirmation still goe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
 from bot.channels.sms.segments import to_gsm
-from bot.channels.sms.stop import STOPPED
+from bot.channels.sms.stop import RESUMED, STOPPED
 from bot.delivery import notify
 from bot.i18n import translator
 from models import Address, OutboxMessage, OutboxStatus, Person
@@ -45,3 +47,24 @@ async def test_a_notice_for_a_stopped_number_is_skipped_at_once(gateway_bot, tex
     await gateway_bot.runtime.worker.stop()  # no worker: only the queueing itself can skip it
     await queue_notice(gateway_bot, PHONE, NOTICE)
     assert await notices(gateway_bot) == [(OutboxStatus.skipped, "opted_out")]
+
+
+async def test_a_stop_arriving_after_a_later_start_undoes_nothing(gateway_bot, texter) -> None:
+    """The phone was offline: a STOP sent before the START that is in force arrives last."""
+    person = texter(PHONE)
+    await person.say("hi")
+    now = datetime.now(UTC)
+
+    async def text_at(text: str, minutes_ago: int) -> str:
+        person.seen = len(person.inbox())
+        sent = (now - timedelta(minutes=minutes_ago)).isoformat(timespec="milliseconds")
+        assert await gateway_bot.gateway.receive("dev-barpy", PHONE, text, sent) == [204]
+        await gateway_bot.drain()
+        return person.screen
+
+    assert to_gsm(translator("ky").t(STOPPED)) in await text_at("STOP", 10)
+    assert to_gsm(translator("ky").t(RESUMED)) in await text_at("START", 1)
+    assert await text_at("STOP", 5) == ""  # sent before the START: not applied, not answered
+    async with gateway_bot.app.sessions() as session:
+        found = await session.scalar(select(Address).where(Address.value == PHONE))
+    assert not found.opted_out
