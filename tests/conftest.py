@@ -3,6 +3,7 @@ on PostgreSQL when DATABASE_URL points at one."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -64,6 +65,27 @@ MUTABLE_TABLES = (
     "persons",
     "organizations",
 )
+
+
+# Tasks that run until stopped. Tests share one event loop, so one left running by a test keeps
+# claiming the next tests' outbox rows (and sending them to a fake that is gone).
+LONG_RUNNING = ("outbox-worker", "telegram-polling")
+
+
+@pytest.fixture(autouse=True)
+async def nothing_left_running() -> AsyncIterator[None]:
+    """Fail the test that leaves a worker or a poller running, and stop what it left."""
+    yield
+    left = [
+        task for task in asyncio.all_tasks() if task.get_name() in LONG_RUNNING and not task.done()
+    ]
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+    assert not left, (
+        f"the test left {', '.join(sorted(t.get_name() for t in left))} running: "
+        "stop every worker, runtime and channel it starts (in a finally or a fixture)"
+    )
 
 
 @dataclass

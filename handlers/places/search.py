@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.conversation.folding import fold
 from handlers.places.names import core, edit_distance, light, words
@@ -23,6 +24,9 @@ from models import Municipality
 
 LITERAL, FOLDED, WORD, PREFIX, NEAR = range(5)
 MIN_LENGTH = 3  # typed keys shorter than this find nothing (too many names begin so)
+# longer than any unit's name with its kind words ("Кара-Куль шаарынын мэриясы" is 25): a
+# pasted message finds nothing rather than being compared with every name in the country
+MAX_LENGTH = 120
 
 
 @dataclass
@@ -53,7 +57,10 @@ class _Keys:
     words: tuple[str, ...]  # folded words of a name of several words
 
 
+@lru_cache(maxsize=4096)
 def _keys(name: str) -> _Keys | None:
+    """The forms a unit's name is compared in (kept: a search compares every name in the
+    register, and the register changes only by hand)."""
     name = core(name)
     if not name:
         return None
@@ -61,38 +68,58 @@ def _keys(name: str) -> _Keys | None:
     return _Keys(light(name), fold(name), parts if len(parts) > 1 else ())
 
 
+@dataclass(frozen=True)
+class _Query:
+    keys: _Keys
+    words: frozenset[str]  # the folded words typed
+    light_words: frozenset[str]  # the same, letters as written
+
+
+def _query(typed: str) -> _Query | None:
+    """What was typed, in the forms names are compared in; None if it cannot name a unit: too
+    short, or longer than any name (a pasted message is not a place)."""
+    if len(typed) > MAX_LENGTH:
+        return None
+    typed_core = core(typed) or typed
+    keys = _keys(typed_core)
+    if keys is None or len(keys.folded) < MIN_LENGTH:
+        return None
+    typed_words = words(typed_core)
+    return _Query(
+        keys, frozenset(fold(w) for w in typed_words), frozenset(light(w) for w in typed_words)
+    )
+
+
 def _allowance(length: int) -> int:
     return 0 if length < 4 else 1 if length < 6 else 2 if length < 10 else 3
 
 
-def tier(unit: Municipality, typed: str) -> int | None:
+def tier(unit: Municipality, typed: str | _Query | None) -> int | None:
     """How well `typed` names `unit` (LITERAL best … NEAR), or None if it does not."""
-    typed_core = core(typed) or typed
-    query = _keys(typed_core)
-    if query is None or len(query.folded) < MIN_LENGTH:
+    query = _query(typed) if isinstance(typed, str) else typed
+    if query is None:
         return None
-    typed_words = {fold(w) for w in words(typed_core)}
-    typed_light_words = {light(w) for w in words(typed_core)}
+    typed_keys = query.keys
     best: int | None = None
     for name in unit.all_names():
         keys = _keys(name)
         if keys is None:
             continue
-        if query.light == keys.light:
+        if typed_keys.light == keys.light:
             return LITERAL
-        if query.folded == keys.folded:
+        if typed_keys.folded == keys.folded:
             found = FOLDED
         elif (
-            keys.light in typed_light_words
-            or keys.folded in typed_words
-            or query.folded in keys.words
+            keys.light in query.light_words
+            or keys.folded in query.words
+            or typed_keys.folded in keys.words
         ):
             found = WORD
-        elif keys.folded.startswith(query.folded):
+        elif keys.folded.startswith(typed_keys.folded):
             found = PREFIX
-        elif (len(query.folded) >= 4 and query.folded in keys.folded) or edit_distance(
-            query.folded, keys.folded, _allowance(len(query.folded))
-        ) <= _allowance(len(query.folded)):
+        elif (len(typed_keys.folded) >= 4 and typed_keys.folded in keys.folded) or edit_distance(
+            typed_keys.folded, keys.folded, _allowance(len(typed_keys.folded))
+        ) <= _allowance(len(typed_keys.folded)):
             found = NEAR
         else:
             continue
@@ -116,8 +143,11 @@ def search(units: Sequence[Municipality], typed: str, within: Iterable[int] | No
     by_id = {u.id: u for u in units}
     allowed = set(within) if within is not None else None
     ranked: dict[int, list[tuple[Municipality, Municipality]]] = {}
+    query = _query(typed)
+    if query is None:
+        return Found()
     for unit in units:
-        found = tier(unit, typed)
+        found = tier(unit, query)
         if found is None:
             continue
         standing = current(unit, by_id)

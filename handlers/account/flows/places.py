@@ -19,6 +19,7 @@ from bot.conversation.flow import FINISH
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Confirm, Invalid, Option, Step, Text, resolve
 from bot.i18n import N_
+from bot.text import shorten
 from handlers.places.search import descendants, label, search
 from models import ConsentStatus, Municipality, MunicipalityKind, UnlistedPlace
 
@@ -26,6 +27,7 @@ LEVELS = ("place1", "place2", "place3")
 CONFIRM, NAME = "place_ok", "place_name"
 UNLISTED = "__unlisted"
 MISSES_BEFORE_UNLISTED = 2
+ECHO = 60  # the most of a missed text said back (a pasted message is not repeated whole)
 # answers a pick leaves beside the levels' own, dropped when the person starts over
 NOTES = ("place_leaf", "place_check", "place_via", "place_typed", "place_unlisted", NAME)
 
@@ -186,7 +188,7 @@ class PickPlace(Choose):
                         "Nothing found for “{text}”. Write it another way, or choose your "
                         "region and then your district from the list."
                     ),
-                    text=text,
+                    text=shorten(text, ECHO),
                 )
             )
         return Invalid(
@@ -196,7 +198,7 @@ class PickPlace(Choose):
                     "choose “My village is not in the list”: you go on with your district, "
                     "and we tell the administrators."
                 ),
-                text=text,
+                text=shorten(text, ECHO),
             )
         )
 

@@ -157,3 +157,16 @@ async def test_merged_units_are_not_offered_in_the_tree(chat) -> None:
     await person.choose("Ala-Buka District")
     assert "Ala-Buka ayil aimak" in person.screen
     assert "Oruktu" not in person.screen and "Baltagulov" not in person.screen
+
+
+async def test_a_whole_address_is_found_and_a_pasted_message_is_not_said_back(chat) -> None:
+    person = await start(chat, "pasted", "Кыргызча")
+    await person.say("Барпы айыл аймагы, Сузак району, Жалал-Абад облусу")
+    assert "Барпы айыл аймагы (Сузак району, Жалал-Абад облусу)" in person.screen
+    other = await start(chat, "pasted-2")
+    pasted = "Hello, I want to report that the road in our village " + "is broken " * 500
+    await other.say(pasted)
+    assert "Nothing found for “Hello, I want to report that the road in our village is…”." in (
+        other.screen
+    )
+    assert "broken" not in other.screen
