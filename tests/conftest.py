@@ -61,6 +61,7 @@ MUTABLE_TABLES = (
     "unlisted_places",
     "web_sessions",
     "web_sign_in_links",
+    "outbox_tallies",
     "outbox_messages",
     "broadcasts",
     "send_windows",

@@ -25,7 +25,7 @@ from bot.phones import normalize_phone
 from models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
-    from bot.channels.sms.channel import SmsChannel
+    from bot.channels.sms.inbox import SmsInbox
     from bot.channels.sms.routing import SmsRoutes
 
 log = logging.getLogger("kenesh.sms")
@@ -38,7 +38,7 @@ ALIVE = {"system:ping", "app:started"}
 class Gateway:
     """The declared phones of one deployment, connected in one process."""
 
-    def __init__(self, sms: SmsChannel, router: SmsRoutes, devices: list[Device] | None = None):
+    def __init__(self, sms: SmsInbox, router: SmsRoutes, devices: list[Device] | None = None):
         self.sms = sms
         self.devices = devices if devices is not None else configured_devices(sms.settings)
         split = sms.settings.split_operators
