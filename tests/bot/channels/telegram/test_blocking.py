@@ -121,3 +121,36 @@ async def test_unblocking_makes_the_chat_reachable_and_a_stale_block_is_ignored(
 
 async def _not(condition) -> bool:
     return not await condition()
+
+
+async def test_a_notice_claimed_while_a_send_finds_the_block_is_skipped_not_requeued(
+    bot, telegram_user
+) -> None:
+    """The worker took the second notice while the first was still out, before the 403 said
+    the chat is blocked: the second is skipped then, not put back to be tried again later."""
+    await telegram_user(CHAT).onboard()
+    bot.fake.block(CHAT)  # Telegram's own update about it has not come (yet)
+    bot.fake.hang_next("sendMessage", 2.0, chat_id=CHAT)
+    first = await queue_notice(bot, CHAT, "Your report is received")
+
+    async def status(message_id: int) -> OutboxStatus:
+        return (await row(bot, message_id)).status
+
+    async def first_out() -> bool:
+        return await status(first) == OutboxStatus.sending
+
+    await until(first_out)
+    second = await queue_notice(bot, CHAT, "Your report is in progress")
+
+    async def both_done() -> bool:
+        return await finished(bot, first) and await status(second) != OutboxStatus.sending
+
+    async def second_taken() -> bool:
+        return await status(second) != OutboxStatus.queued
+
+    await until(second_taken)
+    await until(both_done)
+    assert (await row(bot, first)).error.startswith("403")
+    stored = await row(bot, second)
+    assert (stored.status, stored.error) == (OutboxStatus.skipped, "unreachable")
+    assert "Your report is in progress" not in texts_to(bot, CHAT)
