@@ -15,7 +15,7 @@ from bot.bodies import BodyLimit
 from bot.channels.base import Channel
 from bot.metrics import CONTENT_TYPE
 from bot.web.access import PREFIX
-from bot.web.workspace import create_workspace
+from bot.web.site import create_workspace
 
 log = logging.getLogger("kenesh.http")
 

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     whatsapp_templates: str = ""
     whatsapp_tier: str = "1000"
     outbox_stale_seconds: float = 120.0
+    outbox_retention_days: int = 90
     send_timeout_seconds: float = 25.0
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
@@ -190,6 +191,14 @@ class Settings(BaseSettings):
         """Fewer than one answer is no group."""
         if value < 1:
             raise ValueError("REPORT_MIN_GROUP: at least 1")
+        return value
+
+    @field_validator("outbox_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        """Finished messages are kept at least a day: their outcome may still be reported."""
+        if value < 1:
+            raise ValueError("OUTBOX_RETENTION_DAYS: at least 1 (days)")
         return value
 
     @field_validator("outbox_stale_seconds", "send_timeout_seconds")

@@ -15,7 +15,7 @@ from models.ngo import (
     organization_categories,
     organization_municipalities,
 )
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus, OutboxTally
 from models.pace import RouteState, SendWindow
 from models.person import Address, ConsentStatus, Person, Role
 from models.service import (
@@ -55,6 +55,7 @@ __all__ = [
     "OrganizationStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "OutboxTally",
     "Person",
     "ProcessedInbound",
     "QuestionKind",

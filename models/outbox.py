@@ -86,5 +86,25 @@ class OutboxMessage(Base):
     # while `sending`: the claim holds until then, and the process working on it renews it;
     # past it, that process stopped (died) and the message goes back to the queue
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # indexed: the messages past OUTBOX_RETENTION_DAYS are found without reading the others
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboxTally(Base):
+    """How many messages of a broadcast, deleted from the outbox past OUTBOX_RETENTION_DAYS,
+    ended in each outcome: what their rows said, counted, so that a broadcast's figures stay
+    whole when its rows go (`bot/delivery/outcomes.py` adds the two). The key holds '' for "no
+    provider status" and "no error": a primary key column cannot be NULL."""
+
+    __tablename__ = "outbox_tallies"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), primary_key=True)
+    provider_status: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    # phone numbers masked: a provider's error can quote the number it refused
+    error: Mapped[str] = mapped_column(String(300), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(default=0)

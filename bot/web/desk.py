@@ -4,7 +4,7 @@ language, and how a page answers (a template, a redirect with a notice, a refusa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,7 +18,20 @@ from bot.web.pages import NavLink
 from models import Person, WebSession
 
 if TYPE_CHECKING:
-    from bot.web.workspace import Workspace
+    from jinja2 import Environment
+
+    from bot.settings import Settings
+
+
+class Layout(Protocol):
+    """What a desk takes from the workspace around it (`bot.web.workspace.Workspace`)."""
+
+    settings: Settings
+    templates: Environment
+
+    def nav_for(self, person: Person) -> list[NavLink]:
+        """The navigation links `person` sees."""
+        ...
 
 
 class PageProblem(Exception):
@@ -53,7 +66,7 @@ class Desk:
     """What a workspace page works with: the signed-in person (loaded in `session`, the
     request's transaction, committed when the page is done), their session and language."""
 
-    workspace: Workspace
+    workspace: Layout
     request: Request
     session: AsyncSession
     person: Person

@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
 
 from models import Person, Role
-
-if TYPE_CHECKING:
-    from bot.web.workspace import Workspace
 
 
 def any_staff(person: Person) -> bool:
@@ -48,6 +44,6 @@ class Pages:
     templates, which pages name as `<name>/<file>` and which extend the platform's `base.html`."""
 
     name: str
-    router: Callable[[Workspace], APIRouter]
+    router: Callable[..., APIRouter]  # called with the `bot.web.workspace.Workspace`
     templates: Path | None = None
     nav: tuple[NavLink, ...] = ()

@@ -11,9 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
@@ -25,6 +24,7 @@ from bot.channels.sms.segments import count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
+from bot.delivery.outcomes import broadcast_outcomes
 from bot.i18n import N_, Translator, text_for, translator
 from bot.settings import LANGUAGES, get_settings
 from bot.text import clean_text
@@ -333,20 +333,12 @@ async def cancel_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     return result.rowcount or 0
 
 
-async def outcome_counts(session: AsyncSession, broadcast_id: int) -> list[Row[Any]]:
-    """(channel, status, provider_status, error, count) over a broadcast's messages."""
-    columns = (
-        OutboxMessage.channel,
-        OutboxMessage.status,
-        OutboxMessage.provider_status,
-        OutboxMessage.error,
-    )
-    rows = await session.execute(
-        select(*columns, func.count())
-        .where(OutboxMessage.broadcast_id == broadcast_id)
-        .group_by(*columns)
-    )
-    return list(rows.all())
+async def outcome_counts(
+    session: AsyncSession, broadcast_id: int
+) -> list[tuple[str, OutboxStatus, str | None, str | None, int]]:
+    """(channel, status, provider_status, error, count) over a broadcast's messages, those
+    already deleted from the outbox past OUTBOX_RETENTION_DAYS included (their tallies)."""
+    return await broadcast_outcomes(session, broadcast_id)
 
 
 async def report(session: AsyncSession, broadcast_id: int) -> dict[str, dict[str, int]]:

@@ -1,9 +1,13 @@
-"""Broadcast progress from the outbox, and the one final report to the author."""
+"""Broadcast progress from the outbox, and the one final report to the author; both the same
+after the broadcast's old messages are deleted (OUTBOX_RETENTION_DAYS)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select, update
 
+from bot.delivery.prune import delete_old_messages
 from bot.i18n import translator
 from handlers.broadcasts.broadcasts import (
     cancel_broadcast,
@@ -20,9 +24,11 @@ from models import (
     ConsentStatus,
     OutboxMessage,
     OutboxStatus,
+    OutboxTally,
     Person,
     Role,
 )
+from models.base import utcnow
 from tests.factories import HOME, create_resident, municipality
 
 
@@ -188,3 +194,108 @@ async def test_a_broadcast_that_reached_nobody_finishes_too(app) -> None:
         assert await finish_broadcasts(session) == [broadcast.id]
     [message] = await reports_to(app, author)
     assert message.body.splitlines()[1:] == ["No messages."]
+
+
+async def age(app, broadcast: Broadcast, days: int) -> None:
+    """Make every message of `broadcast` `days` old, as if it had been sent then."""
+    async with app.sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast.id)
+            .values(created_at=utcnow() - timedelta(days=days))
+        )
+
+
+async def prune(app) -> int:
+    """Delete what OUTBOX_RETENTION_DAYS (90) lets go, three rows a statement (so one outcome
+    is tallied across several statements); how many rows went."""
+    total = 0
+    while True:
+        async with app.sessions() as session, session.begin():
+            deleted = await delete_old_messages(session, 90, batch=3, batches=2)
+        if not deleted:
+            return total
+        total += deleted
+
+
+async def figures(app, broadcast: Broadcast) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """What the author reads on the progress screen, and what `kenesh broadcast report` prints."""
+    async with app.sessions() as session:
+        return (
+            describe(translator("en"), await progress(session, broadcast.id)),
+            await report(session, broadcast.id),
+        )
+
+
+async def test_a_broadcasts_figures_stay_when_its_old_messages_are_deleted(app) -> None:
+    people = [await create_resident(app, f"r{i}") for i in range(9)]
+    author = await author_on_sms(app, language="en")
+    broadcast = await queued_broadcast(app, author, {"en": "Water cut on Monday"})
+    for person, status, values in (
+        (people[0], OutboxStatus.sent, {}),
+        (people[1], OutboxStatus.sent, {"provider_status": "delivered"}),
+        (people[2], OutboxStatus.delivered, {}),
+        (people[3], OutboxStatus.delivered, {}),
+        (people[4], OutboxStatus.failed, {"error": "twilio 30003"}),
+        (people[5], OutboxStatus.failed, {"error": "twilio 30003"}),
+        (people[6], OutboxStatus.skipped, {"error": "unreachable"}),
+        (people[7], OutboxStatus.skipped, {"error": "opted_out"}),
+    ):
+        await outcome(app, person, status, **values)
+    await age(app, broadcast, 120)  # people[8]'s message still waits, 120 days on
+    before = await figures(app, broadcast)
+    assert before[0] == [
+        "Terminal simulator — waiting: 1, sent: 4 (delivered: 3), failed: 2, skipped: 2",
+        "  failed: twilio 30003 (2)",
+        "  skipped: stopped (1), unreachable (1)",
+    ]
+
+    assert await prune(app) == 8
+    assert await figures(app, broadcast) == before
+    async with app.sessions() as session:
+        left = (
+            await session.scalars(
+                select(OutboxMessage.status).where(OutboxMessage.broadcast_id == broadcast.id)
+            )
+        ).all()
+    assert left == [OutboxStatus.queued]  # the waiting one is never deleted
+
+    # the last one goes, and is deleted in its turn: the final report counts all nine
+    await outcome(app, people[8], OutboxStatus.delivered)
+    await age(app, broadcast, 120)
+    assert await prune(app) == 1
+    async with app.sessions() as session, session.begin():
+        assert await finish_broadcasts(session) == [broadcast.id]
+    [message] = await reports_to(app, author)
+    assert message.body.splitlines()[1:] == [
+        "Terminal simulator — sent: 5 (delivered: 4), failed: 2, skipped: 2",
+        "  failed: twilio 30003 (2)",
+        "  skipped: stopped (1), unreachable (1)",
+    ]
+    _, cli = await figures(app, broadcast)
+    assert cli == {
+        "sim": {
+            "sent": 1,
+            "delivered": 4,
+            "failed: twilio 30003": 2,
+            "skipped: unreachable": 1,
+            "skipped: opted_out": 1,
+        }
+    }
+
+
+async def test_a_phone_number_in_an_error_is_not_kept_past_the_retention(app) -> None:
+    [person] = [await create_resident(app, "refused")]
+    author = await author_on_sms(app, language="en")
+    broadcast = await queued_broadcast(app, author, {"en": "Water cut on Monday"})
+    refusal = "twilio 21211: The 'To' number +996555123456 is not valid"
+    await outcome(app, person, OutboxStatus.failed, error=refusal)
+    assert f"  failed: {refusal[:60]} (1)" in (await figures(app, broadcast))[0]  # for staff
+    await age(app, broadcast, 91)
+    assert await prune(app) == 1
+    lines, cli = await figures(app, broadcast)
+    assert "  failed: twilio 21211: The 'To' number *** is not valid (1)" in lines
+    assert cli == {"sim": {"failed: twilio 21211: The 'To' number *** is not valid": 1}}
+    async with app.sessions() as session:
+        kept = (await session.scalars(select(OutboxTally.error))).all()
+    assert kept == ["twilio 21211: The 'To' number *** is not valid"]

@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from bot.channels.sms.android.devices import Device, configured_devices
 from bot.channels.sms.android.sender import GatewaySender, own_message
-from bot.channels.sms.android.webhook import PATH, Event, sender_of, webhook_router
+from bot.channels.sms.android.webhook import PATH, Event, received_at, sender_of, webhook_router
 from bot.channels.sms.kind import CODE
 from bot.delivery import routes
 from bot.phones import normalize_phone
 from models import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
-    from bot.channels.sms.channel import SmsChannel
+    from bot.channels.sms.inbox import SmsInbox
     from bot.channels.sms.routing import SmsRoutes
 
 log = logging.getLogger("kenesh.sms")
@@ -38,7 +38,7 @@ ALIVE = {"system:ping", "app:started"}
 class Gateway:
     """The declared phones of one deployment, connected in one process."""
 
-    def __init__(self, sms: SmsChannel, router: SmsRoutes, devices: list[Device] | None = None):
+    def __init__(self, sms: SmsInbox, router: SmsRoutes, devices: list[Device] | None = None):
         self.sms = sms
         self.devices = devices if devices is not None else configured_devices(sms.settings)
         split = sms.settings.split_operators
@@ -82,7 +82,8 @@ class Gateway:
             log.warning("sms gateway: a message from an unusable number was ignored")
             return
         text = str(event.payload.get("message") or "")
-        await self.sms.take(phone, text, None, event.dedup_key(), event.device.route)
+        key, route = event.dedup_key(), event.device.route
+        await self.sms.take(phone, text, None, key, route, sent_at=received_at(event))
         self.sms.wake()
 
     async def _status(self, event: Event) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.audit import PermissionDenied
+from bot.runtime import Runtime
 from handlers.broadcasts.broadcasts import (
     broadcast_for_staff,
     cancel_for_staff,
@@ -24,6 +27,8 @@ from models import (
     Person,
     Role,
 )
+from models.base import utcnow
+from tests.conftest import make_app
 from tests.factories import (
     ELSEWHERE,
     HOME,
@@ -203,3 +208,34 @@ async def test_admins_see_every_announcement_and_staff_without_any_are_told(app)
     assert f"Announcement {far} · sending" in admin.screen
     await admin.choose("Other announcements")
     assert "Your announcements, newest first." in admin.screen
+
+
+async def test_progress_reads_the_same_after_old_messages_are_deleted(database, app) -> None:
+    people = [await create_resident(app, f"tg-{i}") for i in range(4)]
+    await on_telegram(app, *people)
+    staff = await create_staff(app, "officer")
+    broadcast_id = await announce(app, staff, "Water cut on Monday.")
+    await set_outcome(app, people[0], OutboxStatus.sent, provider_status="delivered")
+    await set_outcome(app, people[1], OutboxStatus.failed, error="telegram 403: blocked")
+    await set_outcome(app, people[2], OutboxStatus.skipped, error="unreachable")
+    async with app.sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .values(created_at=utcnow() - timedelta(days=91))
+        )
+    await staff.choose("My announcements (staff)")
+    await staff.choose(f"#{broadcast_id} · sending · Water cut on Monday.")
+    before = staff.screen
+    assert "Telegram — waiting: 1, sent: 1 (delivered: 1), failed: 1, skipped: 1" in before
+
+    await Runtime(make_app(database)).tick()  # OUTBOX_RETENTION_DAYS: 90
+    async with app.sessions() as session:
+        left = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+        )
+    assert left == 1  # people[3]'s, still queued
+    await staff.choose("Refresh")
+    assert staff.screen == before
