@@ -91,8 +91,8 @@ MUTABLE_TABLES = (
 )
 
 
-# Tasks that run until stopped. Tests share one event loop, so one left running by a test keeps
-# claiming the next tests' outbox rows (and sending them to a fake that is gone).
+# Tasks that run until stopped, by the start of their name. Tests share one event loop, so one
+# left running keeps claiming the next tests' outbox rows (and sends them to a fake that is gone).
 LONG_RUNNING = ("outbox-worker", "telegram-polling")
 
 
@@ -101,7 +101,9 @@ async def nothing_left_running() -> AsyncIterator[None]:
     """Fail the test that leaves a worker or a poller running, and stop what it left."""
     yield
     left = [
-        task for task in asyncio.all_tasks() if task.get_name() in LONG_RUNNING and not task.done()
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith(LONG_RUNNING) and not task.done()
     ]
     for task in left:
         task.cancel()

@@ -173,11 +173,21 @@ class OutboxWorker:
         return result.rowcount or 0
 
     async def _run(self) -> None:
-        await asyncio.gather(
-            self._renew_now_and_then(),
-            self._recover_now_and_then(),
-            *(self._run_lane(lane) for lane in self.senders),
-        )
+        # named, so a test can tell that one of them outlived its worker (tests/conftest.py)
+        parts = [
+            asyncio.create_task(self._renew_now_and_then(), name="outbox-worker renew"),
+            asyncio.create_task(self._recover_now_and_then(), name="outbox-worker recover"),
+            *(
+                asyncio.create_task(self._run_lane(lane), name=f"outbox-worker {lane}")
+                for lane in self.senders
+            ),
+        ]
+        try:
+            await asyncio.gather(*parts)
+        finally:
+            for part in parts:
+                part.cancel()
+            await asyncio.gather(*parts, return_exceptions=True)
 
     async def _renew_now_and_then(self) -> None:
         """Every third of the lease: two renewals in a row may fail (the database restarting)
@@ -232,8 +242,11 @@ class OutboxWorker:
                     # a short pause lets a burst gather into one claim instead of many tiny ones
                     await asyncio.sleep(self.linger_seconds)
                 continue
+            # not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes as the wake
+            # does, and the lane would go on claiming after stop()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lane.wake.wait(), self.idle_seconds)
+                async with asyncio.timeout(self.idle_seconds):
+                    await lane.wake.wait()
 
     async def run_once(self) -> int:
         """Claim one batch per channel and send all of it; the number of messages handled."""
