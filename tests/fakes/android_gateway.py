@@ -94,6 +94,7 @@ class FakeGateway:
         # (14 times by default); tests shorten the wait
         self.retry_delay = retry_delay
         self.retries = 14
+        self.reports = True  # False: the phones send but never report (tests post the reports)
         self.phones: dict[str, Phone] = {}
         self.messages: dict[str, Sent] = {}
         self.order: list[Sent] = []
@@ -297,6 +298,8 @@ class FakeGateway:
 
     async def _process(self, phone: Phone, sent: Sent) -> None:
         """The phone sends a message (within Android's allowance) and reports on it."""
+        if not self.reports:
+            return
         now = time.monotonic()
         while phone.sent_at and phone.sent_at[0] < now - phone.period:
             phone.sent_at.popleft()

@@ -17,7 +17,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from bot.channels.sms.android.devices import Device, configured_devices
-from bot.channels.sms.android.sender import GatewaySender, own_message
+from bot.channels.sms.android.sender import GatewaySender, own_message, part_of
 from bot.channels.sms.android.webhook import PATH, Event, received_at, sender_of, webhook_router
 from bot.channels.sms.kind import CODE
 from bot.delivery import routes
@@ -88,24 +88,36 @@ class Gateway:
 
     async def _status(self, event: Event) -> bool:
         """What a phone reports of a message it sent: the outbox row follows. False when no
-        row has that message yet."""
-        message_id = own_message(str(event.payload.get("messageId") or ""))
+        row has that message yet.
+
+        A message split into parts (for an operator that does not join them) is delivered when
+        its last part is, and failed as soon as any part fails, whatever the order the reports
+        come in: `failed` is never undone, and only the last part's delivery says `delivered`.
+        """
+        reported = str(event.payload.get("messageId") or "")
+        message_id = own_message(reported)
         if message_id is None:  # a message someone else sent through the phone
             return True
+        part = part_of(reported)
+        kind = event.kind
+        if kind == "sms:delivered" and part is not None and part[0] < part[1]:
+            kind = "sms:sent"  # one part is there; the message is whole with the last
         table = OutboxMessage.__table__
         metrics = self.sms.conversation.metrics
-        values: dict[str, object] = {"provider_status": event.kind.split(":")[1]}
+        values: dict[str, object] = {"provider_status": kind.split(":")[1]}
         where = [table.c.channel == CODE, table.c.provider_id == message_id]
-        if event.kind == "sms:delivered":
+        if kind == "sms:delivered":
             values["status"] = OutboxStatus.delivered.value
             where.append(table.c.status != OutboxStatus.failed.value)
             metrics.delivered.labels(channel=CODE).inc()
-        elif event.kind == "sms:failed":
-            reason = f"android: {event.payload.get('reason') or 'failed'}"[:300]
+        elif kind == "sms:failed":
+            which = f"part {part[0]}/{part[1]}: " if part else ""
+            reason = f"android: {which}{event.payload.get('reason') or 'failed'}"[:300]
             values |= {"status": OutboxStatus.failed.value, "error": reason}
             metrics.failed.labels(channel=CODE, reason="android failed").inc()
-        else:  # sent: the row is already `sent`; a late report never undoes `delivered`
-            where.append(table.c.status != OutboxStatus.delivered.value)
+        else:  # sent: the row is already `sent`; a late report never undoes what it became
+            done = (OutboxStatus.delivered.value, OutboxStatus.failed.value)
+            where.append(table.c.status.not_in(done))
         async with self.sms.sessions() as session, session.begin():
             result = await session.execute(table.update().where(*where).values(**values))
             if result.rowcount:

@@ -43,6 +43,14 @@ def own_message(message_id: str) -> str | None:
     return message_id.split(".", 1)[0] if message_id.startswith(OWN_ID) else None
 
 
+def part_of(message_id: str) -> tuple[int, int] | None:
+    """(part, parts) for the id of one part of a split message (`ID.2.3`); None: a whole one."""
+    pieces = message_id.split(".")
+    if len(pieces) != 3 or not (pieces[1].isdigit() and pieces[2].isdigit()):
+        return None
+    return int(pieces[1]), int(pieces[2])
+
+
 class GatewaySender:
     """Sends one reply as one SMS through one phone; `route` is `android:NAME`."""
 
@@ -125,13 +133,14 @@ class GatewaySender:
         """Send `reply` to the phone number `address` through this phone (as self-contained
         parts to an operator that does not join long SMS)."""
         # our own id, so the phone's reports name it even before the send is recorded; the
-        # parts of a split message are ID.1, ID.2 …, and the outbox row keeps ID
+        # parts of a split message are ID.1.N, ID.2.N … (part and parts: the reports of each
+        # tell whether the message is whole), and the outbox row keeps ID
         base = OWN_ID + secrets.token_urlsafe(12)
         bodies = bodies_for(address, render_text(reply), self.split_operators)
         delivery = Delivery(Outcome.sent)
         for i, body in enumerate(bodies, 1):
             delivery = await self._send_one(
-                address, body, base if len(bodies) == 1 else f"{base}.{i}", gate
+                address, body, base if len(bodies) == 1 else f"{base}.{i}.{len(bodies)}", gate
             )
             if delivery.outcome != Outcome.sent:
                 return delivery
