@@ -6,7 +6,8 @@
 A fresh, uniquely named PostgreSQL database (dropped at the end) gets the seeded register and N
 needs written by PostgreSQL itself (INSERT … SELECT over generate_series): spread over the
 register's cities and ayil aimaks (a few busy ones, a long tail), every category (skewed), the
-five statuses (mostly open), the last 364 days, with 0–7 supports each (about 1.5 on average).
+five statuses (mostly open), the last 364 days in time order, with 0–7 supports each (about
+1.6 on average), counted on each need by the database's trigger as they are written.
 Then, `--repeats` times, interleaved, two reports are made the way staff get them, through the
 same functions the bot and the download links call:
 
@@ -32,7 +33,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import drop_postgres, fresh_postgres, load, min_median, unique_name
 from bot.reference import seed_if_empty
@@ -43,7 +44,7 @@ from handlers.reports.kinds import ReportKind
 from handlers.reports.periods import Period, today_in
 from handlers.reports.report import ReportRequest
 from handlers.reports.spreadsheets import write_workbook
-from models import Person, Role
+from models import Person
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -52,9 +53,11 @@ PARTS = ("sql", "chart", "xlsx", "all")
 STATUSES = ["new"] * 6 + ["received"] * 4 + ["in_progress"] * 4 + ["resolved"] * 5 + ["rejected"]
 
 # PostgreSQL: places and categories numbered 1..n in temporary tables; a need's place is
-# n·u² (busy places first), its category n·u^1.5, its time up to 364 days ago (inside the
-# report's 365 local days); its supports 8·w³ for a w spread by its id (random() in a join
-# condition is drawn once by SQLite).
+# n·u² (busy places first), its category n·u^1.5; its supports 8·w³ for a w spread by its id
+# (SQLite draws random() in a join condition once). Written in CHUNKS slices of the year in
+# time order, each need's supports (the trigger counts them on the need) right after it, and
+# VACUUM between slices as autovacuum would: the needs' table ends as bloated as a real one.
+CHUNKS = 20
 PG_NEEDS = """
 INSERT INTO needs (municipality_id, category_id, language, description, status, hidden,
                    created_at, updated_at)
@@ -62,15 +65,19 @@ SELECT p.id, c.id, (ARRAY['ky','ru','uz','en'])[1 + g.i % 4], 'Bench need ' || g
        (CAST(:statuses AS text[]))[1 + g.i % 20], false, g.at, g.at
 FROM (SELECT i, 1 + floor(power(random(), 2) * :places)::int AS place,
              1 + floor(power(random(), 1.5) * :categories)::int AS category,
-             now() - random() * interval '364 days' AS at
-      FROM generate_series(1, :needs) AS i) AS g
+             now() - interval '364 days' * (1 - (CAST(:chunk AS float) + random()) / CAST(:chunks AS float)) AS at
+      FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS i) AS g
 JOIN bench_places p ON p.n = g.place
 JOIN bench_categories c ON c.n = g.category
+ORDER BY g.at
 """
 PG_SUPPORTS = """
 INSERT INTO need_supports (need_id, created_at)
 SELECT n.id, n.created_at + interval '1 hour'
-FROM needs n CROSS JOIN LATERAL generate_series(1, floor(power(((n.id * 7919) % 1000) / 1000.0, 3) * 8)::int)
+FROM needs n
+CROSS JOIN LATERAL generate_series(1, floor(power((n.id::bigint * 7919 % 1000) / 1000.0, 3) * 8)::int)
+WHERE n.id > :after
+ORDER BY n.id
 """
 # SQLite: the same shapes with a recursive counter and abs(random()) fractions
 SQLITE_NEEDS = """
@@ -110,41 +117,50 @@ async def fill(engine: AsyncEngine, needs: int) -> tuple[int, int, int]:
     await upgrade_database(engine)
     async with create_sessionmaker(engine)() as session, session.begin():
         await seed_if_empty(session)
-    async with engine.begin() as connection:
-        for table, query in (
-            (
-                "bench_places",
-                "SELECT id FROM municipalities WHERE kind IN ('city', 'ayil_aimak') ORDER BY id",
-            ),
-            ("bench_categories", "SELECT id FROM categories ORDER BY position, id"),
-        ):
-            ids = (await connection.execute(text(query))).scalars().all()
-            await connection.execute(text(f"CREATE TEMPORARY TABLE {table} (n int, id int)"))
-            await connection.execute(
-                text(f"INSERT INTO {table} VALUES (:n, :id)"),
-                [{"n": n, "id": i} for n, i in enumerate(ids, 1)],
-            )
-            if table == "bench_places":
-                # u² reaches n·1 only for u = 1: the last place is never drawn, the first often
-                places = len(ids)
-            else:
-                categories = len(ids)
-        bounds = {"needs": needs, "places": places - 1, "categories": categories - 1}
+    async with engine.connect() as connection:
+        # one connection (the temporary tables are its own); on PostgreSQL every statement
+        # commits by itself, so VACUUM can run between the slices
         if postgres:
-            await connection.execute(text(PG_NEEDS), {**bounds, "statuses": STATUSES})
-            await connection.execute(text(PG_SUPPORTS))
-            await connection.execute(text("ANALYZE needs"))
-            await connection.execute(text("ANALYZE need_supports"))
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            await connection.begin()
+        places = await _numbered(
+            connection,
+            "bench_places",
+            "SELECT id FROM municipalities WHERE kind IN ('city', 'ayil_aimak') ORDER BY id",
+        )
+        categories = await _numbered(
+            connection, "bench_categories", "SELECT id FROM categories ORDER BY position, id"
+        )
+        # u² reaches n only for u = 1: draw 1..n-1 below, the last place and category rarely
+        bounds = {"places": places - 1, "categories": categories - 1}
+        if postgres:
+            size = -(-needs // CHUNKS)
+            for chunk in range(CHUNKS):
+                first, last = chunk * size + 1, min(needs, (chunk + 1) * size)
+                if first > last:
+                    break
+                after = await connection.scalar(text("SELECT coalesce(max(id), 0) FROM needs"))
+                await connection.execute(
+                    text(PG_NEEDS),
+                    {**bounds, "statuses": STATUSES, "chunk": chunk, "chunks": CHUNKS}
+                    | {"first": first, "last": last},
+                )
+                await connection.execute(text(PG_SUPPORTS), {"after": after})
+                await connection.execute(text("VACUUM needs"))
+            await connection.execute(text("VACUUM ANALYZE"))
         else:
             await connection.execute(text("CREATE TEMPORARY TABLE bench_statuses (n, status)"))
             await connection.execute(
                 text("INSERT INTO bench_statuses VALUES (:n, :status)"),
                 [{"n": n, "status": s} for n, s in enumerate(STATUSES)],
             )
-            await connection.execute(text(SQLITE_NEEDS), bounds)
+            await connection.execute(text(SQLITE_NEEDS), {**bounds, "needs": needs})
             await connection.execute(text(SQLITE_SUPPORTS))
             await connection.execute(text("ANALYZE"))
         supports = await connection.scalar(text("SELECT count(*) FROM need_supports"))
+        counted = await connection.scalar(text("SELECT sum(supports) FROM needs"))
+        assert counted == supports, f"needs.supports says {counted}, need_supports {supports}"
         busiest = await connection.scalar(
             text(
                 "SELECT municipality_id FROM needs GROUP BY municipality_id "
@@ -164,7 +180,20 @@ async def fill(engine: AsyncEngine, needs: int) -> tuple[int, int, int]:
             ),
             {"place": busiest},
         )
+        if not postgres:
+            await connection.commit()
     return admin, staff, supports or 0
+
+
+async def _numbered(connection: AsyncConnection, table: str, query: str) -> int:
+    """The ids `query` selects, numbered 1..n in temporary `table` (n, id); n."""
+    ids = (await connection.execute(text(query))).scalars().all()
+    await connection.execute(text(f"CREATE TEMPORARY TABLE {table} (n int, id int)"))
+    await connection.execute(
+        text(f"INSERT INTO {table} VALUES (:n, :id)"),
+        [{"n": n, "id": i} for n, i in enumerate(ids, 1)],
+    )
+    return len(ids)
 
 
 async def time_report(
