@@ -159,8 +159,8 @@ async def fill(engine: AsyncEngine, needs: int) -> tuple[int, int, int]:
             await connection.execute(text(SQLITE_SUPPORTS))
             await connection.execute(text("ANALYZE"))
         supports = await connection.scalar(text("SELECT count(*) FROM need_supports"))
-        counted = await connection.scalar(text("SELECT sum(supports) FROM needs"))
-        assert counted == supports, f"needs.supports says {counted}, need_supports {supports}"
+        counted = await connection.scalar(text("SELECT sum(supports_total) FROM needs"))
+        assert counted == supports, f"needs.supports_total says {counted}, need_supports {supports}"
         busiest = await connection.scalar(
             text(
                 "SELECT municipality_id FROM needs GROUP BY municipality_id "

@@ -1,9 +1,9 @@
 """Needs by category and status over a period, with the supports they gathered.
 
 A need counts in the period it was reported in, under the status it has now. Its supports are
-all it has, whenever given (`Need.supports`, kept by the database). Every figure comes from one
-GROUP BY in the database: a year of a million needs is one scan and a few hundred rows, not a
-row per need.
+all it has, whenever given (`Need.supports_total`, kept by the database). Every figure comes
+from one GROUP BY in the database: a year of a million needs is one scan and a few hundred
+rows, not a row per need.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ async def needs_report(
         select(
             Need.category_id,
             Need.status,
-            Need.supports,
+            Need.supports_total,
             bucket_index(Need.created_at, buckets).label("bucket"),
         )
         .where(*_filters(period, municipality_id))
@@ -89,7 +89,7 @@ async def needs_report(
             numbered.c.status,
             numbered.c.bucket,
             func.count(),
-            func.sum(numbered.c.supports),
+            func.sum(numbered.c.supports_total),
         ).group_by(numbered.c.category_id, numbered.c.status, numbered.c.bucket)
     )
     names = {c.id: c for c in (await session.scalars(select(Category))).all()}

@@ -1,4 +1,4 @@
-"""needs.supports: how many supports a need has, kept by the database
+"""needs.supports_total: how many supports a need has, kept by the database
 
 The needs report sums supports per category. Joining a million needs to their supports took
 0.7–0.9 s on PostgreSQL (a hash join spilling to disk); with the count on the need, the whole
@@ -22,8 +22,8 @@ down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ADD = "UPDATE needs SET supports = supports + 1 WHERE id = NEW.need_id;"
-REMOVE = "UPDATE needs SET supports = supports - 1 WHERE id = OLD.need_id;"
+ADD = "UPDATE needs SET supports_total = supports_total + 1 WHERE id = NEW.need_id;"
+REMOVE = "UPDATE needs SET supports_total = supports_total - 1 WHERE id = OLD.need_id;"
 
 POSTGRES_FUNCTION = f"""
 CREATE FUNCTION need_supports_count() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -52,10 +52,10 @@ SQLITE_TRIGGERS = {
 def upgrade() -> None:
     # a constant default: ADD COLUMN in place on both backends, no table copied
     op.add_column(
-        "needs", sa.Column("supports", sa.Integer(), nullable=False, server_default="0")
+        "needs", sa.Column("supports_total", sa.Integer(), nullable=False, server_default="0")
     )
     op.execute(
-        "UPDATE needs SET supports = "
+        "UPDATE needs SET supports_total = "
         "(SELECT count(*) FROM need_supports WHERE need_supports.need_id = needs.id) "
         "WHERE EXISTS (SELECT 1 FROM need_supports WHERE need_supports.need_id = needs.id)"
     )
@@ -75,4 +75,4 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER need_supports_count ON need_supports")
         op.execute("DROP FUNCTION need_supports_count()")
     with op.batch_alter_table("needs") as batch_op:
-        batch_op.drop_column("supports")
+        batch_op.drop_column("supports_total")
