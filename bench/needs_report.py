@@ -16,7 +16,7 @@ same functions the bot and the download links call:
 - one: the busiest municipality's staff over the last 30 days (daily timeline).
 
 Each is timed in parts, `gather_report` (the SQL and the figures, in its own transaction),
-`draw_chart` (PNG) and `write_workbook` (XLSX), and in all; min and median of the repeats are
+`render_chart` (PNG) and `render_workbook` (XLSX), and in all; min and median of the repeats are
 printed. `--sqlite-needs` does the same on a temporary SQLite file at a smaller N (0: skip),
 labelled as such. The machine's load is printed beside the figures: it is shared, so read them
 beside it.
@@ -38,12 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bench.common import drop_postgres, fresh_postgres, load, min_median, unique_name
 from bot.reference import seed_if_empty
 from bot.settings import Settings
-from handlers.reports.build import gather_report
-from handlers.reports.charts import draw_chart
+from handlers.reports.build import gather_report, render_chart, render_workbook
 from handlers.reports.kinds import ReportKind
 from handlers.reports.periods import Period, today_in
 from handlers.reports.report import ReportRequest
-from handlers.reports.spreadsheets import write_workbook
 from models import Person
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
@@ -209,10 +207,10 @@ async def time_report(
             session, person, request, person.language or "ru", settings.report_min_group
         )
     gathered = time.perf_counter()
-    # what render_files does, part by part
-    png = draw_chart(report)
+    # what render_files does for the bot, part by part (a link makes one of the two)
+    png = render_chart(report)
     drawn = time.perf_counter()
-    xlsx = write_workbook(report, "01.12.2026 12:00")
+    xlsx = render_workbook(report, settings.timezone)
     written = time.perf_counter()
     assert png and xlsx
     times = {
