@@ -91,6 +91,9 @@ class Address(Base):
     # person writes again.
     unreachable: Mapped[bool] = mapped_column(default=False)
     opted_out: Mapped[bool] = mapped_column(default=False)
+    # when the STOP or START that set `opted_out` was sent (the provider's time where it gives
+    # one): an older command arriving late — a phone that was offline — changes nothing
+    opted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the provider route this address last wrote through, where a channel has several (SMS:
     # "twilio", or "android:NAME" for one gateway phone): replies leave the way they came
     route: Mapped[str | None] = mapped_column(String(32))

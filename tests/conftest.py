@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,30 @@ os.environ.setdefault("QUIET_HOURS", "")
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED = REPOSITORY.parent / "shared"  # what every developer and CI run has beside the checkout
+
+
+def ocds_schema_dir() -> Path:
+    """The official OCDS 1.1.5 schema: OCDS_SCHEMA_DIR when set, else `shared/ocds-1.1.5` beside
+    the checkout or beside any folder above it (a worktree at /work/wt/<name> finds
+    /work/wt/shared, the main checkout /work/shared). Missing, the test fails, never skips: a
+    check that silently does not run in another checkout is no check."""
+    override = os.environ.get("OCDS_SCHEMA_DIR")
+    if override:
+        found = Path(override).expanduser()
+        assert (found / "release-schema.json").is_file(), (
+            f"OCDS_SCHEMA_DIR={override} holds no release-schema.json"
+        )
+        return found
+    tried = [folder / "shared" / "ocds-1.1.5" for folder in REPOSITORY.parents]
+    for candidate in tried:
+        if (candidate / "release-schema.json").is_file():
+            return candidate
+    raise AssertionError(
+        "the official OCDS 1.1.5 schema is missing: set OCDS_SCHEMA_DIR to its folder, or put it"
+        f" at {SHARED / 'ocds-1.1.5'} (looked in {', '.join(map(str, tried))})"
+    )
+
+
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
 # pytest-xdist runs several workers at once: each gets databases of its own (gw0, gw1, …)
@@ -67,8 +91,8 @@ MUTABLE_TABLES = (
 )
 
 
-# Tasks that run until stopped. Tests share one event loop, so one left running by a test keeps
-# claiming the next tests' outbox rows (and sending them to a fake that is gone).
+# Tasks that run until stopped, by the start of their name. Tests share one event loop, so one
+# left running keeps claiming the next tests' outbox rows (and sends them to a fake that is gone).
 LONG_RUNNING = ("outbox-worker", "telegram-polling")
 
 
@@ -77,7 +101,9 @@ async def nothing_left_running() -> AsyncIterator[None]:
     """Fail the test that leaves a worker or a poller running, and stop what it left."""
     yield
     left = [
-        task for task in asyncio.all_tasks() if task.get_name() in LONG_RUNNING and not task.done()
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith(LONG_RUNNING) and not task.done()
     ]
     for task in left:
         task.cancel()
@@ -210,3 +236,11 @@ async def cli_env(database: Database, tmp_path: Path) -> AsyncIterator[dict[str,
     async with admin.connect() as connection:
         await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     await admin.dispose()
+
+
+async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    """Wait until `condition()` holds — the worker had its chance — polling, never a fixed
+    sleep; the timeout only ends a test that would otherwise hang."""
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.02)

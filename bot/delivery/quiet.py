@@ -38,8 +38,12 @@ class QuietHours:
     clock: Callable[[], datetime] = utcnow
 
     def now(self) -> bool:
-        """Whether it is quiet now (a span past midnight, like 20:00-09:00, wraps)."""
-        local = self.clock().astimezone(ZoneInfo(self.zone)).time()
+        """Whether it is quiet now."""
+        return self.covers(self.clock())
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether `moment` is in the quiet span (one past midnight, like 20:00-09:00, wraps)."""
+        local = moment.astimezone(ZoneInfo(self.zone)).time()
         if self.start <= self.end:
             return self.start <= local < self.end
         return local >= self.start or local < self.end

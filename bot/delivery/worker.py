@@ -32,6 +32,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
+from bot.delivery.blocks import RecentBlocks
 from bot.delivery.claim import Claimed, claim
 from bot.delivery.elsewhere import MOVED, send_elsewhere
 from bot.delivery.pace import Pace
@@ -97,6 +98,8 @@ class OutboxWorker:
         # how long a claim holds unless renewed: past it, its process stopped working on it
         self.lease = lease
         self._held: set[int] = set()  # claimed by this worker, outcome not yet written
+        self._claimed_at: dict[int, float] = {}  # held messages: when their claim read the address
+        self._blocks = RecentBlocks()  # addresses blocked since a claim in hand was taken
         self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
@@ -170,11 +173,21 @@ class OutboxWorker:
         return result.rowcount or 0
 
     async def _run(self) -> None:
-        await asyncio.gather(
-            self._renew_now_and_then(),
-            self._recover_now_and_then(),
-            *(self._run_lane(lane) for lane in self.senders),
-        )
+        # named, so a test can tell that one of them outlived its worker (tests/conftest.py)
+        parts = [
+            asyncio.create_task(self._renew_now_and_then(), name="outbox-worker renew"),
+            asyncio.create_task(self._recover_now_and_then(), name="outbox-worker recover"),
+            *(
+                asyncio.create_task(self._run_lane(lane), name=f"outbox-worker {lane}")
+                for lane in self.senders
+            ),
+        ]
+        try:
+            await asyncio.gather(*parts)
+        finally:
+            for part in parts:
+                part.cancel()
+            await asyncio.gather(*parts, return_exceptions=True)
 
     async def _renew_now_and_then(self) -> None:
         """Every third of the lease: two renewals in a row may fail (the database restarting)
@@ -206,8 +219,10 @@ class OutboxWorker:
         size = self._claim_size(key) if ready is True else min(int(ready), self._claim_size(key))
         route = getattr(sender, "route", None)
         quiet = self.quiet is not None and self.quiet.now()
+        looked = self._blocks.now()
         claimed = await claim(self.sessions, sender.channel, size, self.lease, route, quiet)
         self._held.update(message.id for message in claimed)
+        self._claimed_at.update((message.id, looked) for message in claimed)
         return claimed
 
     async def _run_lane(self, channel: str) -> None:
@@ -227,8 +242,11 @@ class OutboxWorker:
                     # a short pause lets a burst gather into one claim instead of many tiny ones
                     await asyncio.sleep(self.linger_seconds)
                 continue
+            # not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes as the wake
+            # does, and the lane would go on claiming after stop()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lane.wake.wait(), self.idle_seconds)
+                async with asyncio.timeout(self.idle_seconds):
+                    await lane.wake.wait()
 
     async def run_once(self) -> int:
         """Claim one batch per channel and send all of it; the number of messages handled."""
@@ -287,9 +305,14 @@ class OutboxWorker:
         pending = len(group)
         try:
             if previous is not None and not await _succeeded(previous):
-                await self._release([m.id for m in group], skipped=None)
+                # skipped if the previous found the address blocked, else back to the queue
+                await self._release([m.id for m in group], skipped=self._blocked(group[0]))
                 return False
             for position, message in enumerate(group):
+                stale = self._blocked(message)
+                if stale:  # blocked by a send after this claim read the address
+                    await self._release([m.id for m in group[position:]], skipped=stale)
+                    return False
                 delivery = await self._send(message)
                 await self._record(message, delivery)
                 self._held.discard(message.id)
@@ -306,7 +329,14 @@ class OutboxWorker:
             return False
         finally:
             self._held.difference_update(message.id for message in group)
+            for message in group:
+                self._claimed_at.pop(message.id, None)
             self._done(group[0].lane, pending)
+
+    def _blocked(self, message: Claimed) -> str | None:
+        """Why `message` must not go: its address was blocked after its claim read it."""
+        claimed_at = self._claimed_at.get(message.id, 0.0)
+        return self._blocks.stale(message.address_id, claimed_at, message.kind)
 
     def _claim_size(self, channel: str) -> int:
         """About half a second's worth of the channel's sends: a live reply queued behind a bulk
@@ -392,6 +422,9 @@ class OutboxWorker:
         await self._recorder.record(
             params, (message.address_id, delivery.outcome) if blocks else None
         )
+        if blocks:
+            oldest = min(self._claimed_at.values(), default=None)
+            self._blocks.note(message.address_id, str(delivery.outcome), oldest)
         if delivery.outcome == Outcome.sent:
             self.metrics.sent.labels(channel=message.channel).inc()
         else:

@@ -52,6 +52,7 @@ class Call:
     token: str
     status: int
     result: Any = None
+    at: float = 0.0  # when the fake took it (its limits' clock, after any injected hang)
 
     @property
     def ok(self) -> bool:
@@ -176,9 +177,11 @@ class FakeTelegram(UpdateBuilders):
         method = method or request.match_info["method"]
         params: Params = {}
         result = None
+        at = self.limits.clock()
         try:
             params = await read_params(request)
             await self._hang(method, params)
+            at = self.limits.clock()
             self._check_failures(method, params)
             if method in SEND_METHODS:
                 self._check_limits(params)
@@ -193,7 +196,7 @@ class FakeTelegram(UpdateBuilders):
             chat_id = params.get("chat_id")
             self.stats.record(status, chat_id, _content(method, params), _is_paid(params))
         if not self.lean:
-            self.calls.append(Call(method, params, request.match_info["token"], status, result))
+            self.calls.append(Call(method, params, request.match_info["token"], status, result, at))
         self._notify()
         return web.json_response(body, status=status)
 

@@ -112,6 +112,9 @@ class FakeTwilio:
         self._unsubscribed: set[str] = set()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        # set to an Event: messages are created (SID given) but answered only once it is set,
+        # as when Twilio's status callback outruns its REST answer
+        self.answer_when: asyncio.Event | None = None
 
     async def start(self, port: int = 0) -> None:
         """Serve on 127.0.0.1 on `port` (0: a free one)."""
@@ -265,6 +268,8 @@ class FakeTwilio:
         resource = self._resource(record)
         if not self.lean:
             self.resources[record.sid] = resource
+        if self.answer_when is not None:
+            await self.answer_when.wait()
         return web.json_response(resource, status=201)
 
     @staticmethod

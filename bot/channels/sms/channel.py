@@ -4,14 +4,16 @@ is an SMS, on the one `sms` address of its number, whichever route it came by.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -49,6 +51,10 @@ TWIML_HOLD = timedelta(seconds=60)
 BODY_LIMIT = 32 * 1024
 FINAL = {"delivered": OutboxStatus.delivered, "sent": OutboxStatus.sent}
 FAILED = {"undelivered", "failed"}
+# A report can outrun the REST answer that gave us its SID (the worker writes the SID on the row
+# right after): while one of our SMS is still being sent, an unmatched report waits this long
+# and tries again, instead of being dropped.
+REPORT_WAITS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
 
 
 class SmsChannel:
@@ -138,13 +144,15 @@ class SmsChannel:
         key: str | None,
         route: str,
         queued: list[int] | None = None,
+        sent_at: datetime | None = None,
     ) -> list[Reply]:
         """One inbound SMS, whichever route it came by: STOP/START/HELP first, then the
         conversation. The route becomes the address's, so replies leave the way it came.
 
         With `queued` (Twilio) the replies are answered in the webhook response: the
         conversation's are queued held back, their ids put in `queued`. Without it (the
-        gateway, which takes no answer) every reply goes through the outbox."""
+        gateway, which takes no answer) every reply goes through the outbox. `sent_at`: when
+        the person sent it, where the provider says (the gateway's phones do)."""
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
             handled = await apply_sms_command(
@@ -155,6 +163,7 @@ class SmsChannel:
                 command,
                 key,
                 self.conversation.phone_channels,
+                sent_at,
             )
             address = await remember_route(session, phone, route)
             if handled is not None:
@@ -228,15 +237,42 @@ class SmsChannel:
             reason = f"twilio {error or reported}"
             values |= {"status": OutboxStatus.failed.value, "error": reason}
             self.conversation.metrics.failed.labels(channel=CODE, reason=reason).inc()
+        matched = 0
+        for pause in (*REPORT_WAITS, None):
+            # looked at before the try: a send that ends meanwhile has its SID written, and matches
+            waiting = bool(sid) and not outbox_ids and await self._sending()
+            matched = await self._apply_status(where, values, error)
+            if matched or not waiting or pause is None:
+                break
+            await asyncio.sleep(pause)
+        if not matched:
+            log.warning("twilio status %r for a message we do not know; ignored", reported[:20])
+
+    async def _apply_status(self, where: Any, values: dict[str, object], error: str | None) -> int:
+        """Write a report on the rows `where` picks; how many it touched."""
+        table = OutboxMessage.__table__
         async with self.sessions() as session, session.begin():
             result = await session.execute(
                 table.update().where(where).values(**values).returning(table.c.address_id)
             )
-            addresses = {row for row in result.scalars().all() if row is not None}
+            rows = result.scalars().all()
+            addresses = {row for row in rows if row is not None}
             if error == str(UNSUBSCRIBED) and addresses:
                 await session.execute(
                     update(Address).where(Address.id.in_(addresses)).values(opted_out=True)
                 )
+            return len(rows)
+
+    async def _sending(self) -> bool:
+        """Whether one of our SMS is being sent (its SID may not be written yet)."""
+        table = OutboxMessage.__table__
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(table.c.id)
+                .where(table.c.channel == CODE, table.c.status == OutboxStatus.sending.value)
+                .limit(1)
+            )
+        return found is not None
 
 
 async def remember_route(session: AsyncSession, phone: str, route: str) -> Address:

@@ -7,7 +7,6 @@ what stands in the way.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 GSM_BASIC = set(
@@ -33,15 +32,30 @@ class Segments:
 
 
 def count_segments(text: str) -> Segments:
-    """Segments for `text` as one (possibly concatenated) SMS."""
+    """Segments for `text` as one (possibly concatenated) SMS.
+
+    UCS-2 counts UTF-16 code units: an emoji outside the Basic Multilingual Plane is a surrogate
+    pair, two units (a ZWJ sequence is several characters, each counted). Parts are filled as
+    phones and carriers fill them: a surrogate pair, or a GSM escape and its character, is never
+    cut between two parts, so a part may hold one unit less."""
     if all(ch in GSM_BASIC or ch in GSM_EXTENSION for ch in text):
-        units = sum(2 if ch in GSM_EXTENSION else 1 for ch in text)
+        costs = [2 if ch in GSM_EXTENSION else 1 for ch in text]
         single, part, encoding = 160, 153, "GSM-7"
     else:
-        units = len(text.encode("utf-16-le")) // 2
+        costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
         single, part, encoding = 70, 67, "UCS-2"
-    count = 1 if units <= single else math.ceil(units / part)
-    return Segments(encoding, units, count)
+    units = sum(costs)
+    return Segments(encoding, units, 1 if units <= single else _parts(costs, part))
+
+
+def _parts(costs: list[int], size: int) -> int:
+    """Parts of `size` units filled in order, no character cut in two."""
+    count, room = 1, size
+    for cost in costs:
+        if cost > room:
+            count, room = count + 1, size
+        room -= cost
+    return count
 
 
 def to_gsm(text: str) -> str:

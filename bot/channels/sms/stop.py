@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from bot.i18n import N_, translator
 from bot.identity.people import lock_person
 from bot.settings import Settings
 from models import ProcessedInbound
+from models.base import utcnow
 from models.db import insert_ignore
 
 STOPPED = N_("You will get no more messages from Kenesh. To start again, send START.")
@@ -41,9 +43,12 @@ async def apply_sms_command(
     command: Command | None,
     dedup_key: str | None,
     phone_channels: Collection[str] = (),
+    sent_at: datetime | None = None,
 ) -> Handled | None:
     """Handle STOP/START/HELP, and silence for an opted-out number; None: a normal message.
-    (`phone_channels`: where the same number is the same person, as the conversation has it.)"""
+    (`phone_channels`: where the same number is the same person, as the conversation has it;
+    `sent_at`: when the person sent it, where the provider says so.) A STOP or START sent
+    before the one in force, arriving late, changes nothing and is not answered."""
     address, _ = await resolve_address(session, channel, phone, phone_channels)
     person = await lock_person(session, address.person_id)
     stopped = address.opted_out
@@ -56,6 +61,13 @@ async def apply_sms_command(
     ):
         return Handled(reply=None)  # a redelivery of a command already applied
     tr = translator(person.language or settings.default_language)
+    if command in (Command.stop, Command.start):
+        sent_at = sent_at or utcnow()
+        if address.opted_at is not None and sent_at < address.opted_at:
+            detail = f"address={address.id} {command} sent before the one in force"
+            await audit.record(session, person.id, "sms_stale_command", "ignored", detail)
+            return Handled(reply=None)
+        address.opted_at = sent_at
     if command == Command.stop:
         address.opted_out = True
         await audit.record(session, person.id, "sms_opt_out", "ok", f"address={address.id}")

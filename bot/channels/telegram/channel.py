@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.bodies import read_body
+from bot.channels.telegram.blocking import apply_membership
 from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.kind import CAPABILITIES, CODE
@@ -182,8 +183,12 @@ class TelegramChannel:
             log.warning("telegram: could not answer a button press: %s", type(error).__name__)
 
     async def _on_membership(self, event: ChatMemberUpdated) -> None:
-        """Added to a group or channel: say once that this is a private-chat bot, and leave."""
-        if event.chat.type == "private" or event.new_chat_member.status not in (
+        """Blocked or unblocked in a private chat: the chat stops or starts receiving. Added to a
+        group or channel: say once that this is a private-chat bot, and leave."""
+        if event.chat.type == "private":
+            await apply_membership(self.conversation.sessions, event)
+            return
+        if event.new_chat_member.status not in (
             "member",
             "administrator",
         ):

@@ -1,5 +1,5 @@
 """Staff announcements: audience (municipality, filters) → text (in more languages if they like)
-→ when → preview → send."""
+→ when → preview → send (urgent in quiet hours, if it must)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.channels import channel_name
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, staff_only
 from bot.conversation.messages import Inbound
-from bot.conversation.steps import Ask, AskTime, Choose, Confirm, Option, translated_options
+from bot.conversation.steps import Ask, AskTime, Choose, Option, translated_options
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.settings import LANGUAGES
 from handlers.broadcasts.broadcasts import (
@@ -25,6 +25,13 @@ from handlers.broadcasts.flows.broadcast_audience import (
     describe_audience,
     filters_of,
     municipality_of,
+)
+from handlers.broadcasts.flows.broadcast_urgent import (
+    NO,
+    URGENT,
+    held_line,
+    quiet_line,
+    send_options,
 )
 from models import Audience, Broadcast, BroadcastStatus
 from models.base import utcnow
@@ -85,12 +92,14 @@ async def _preview(ctx: Context) -> str:
         skipped=seen.skipped,
         segments=seen.sms_segments,
     )
-    lines = [await describe_audience(ctx), *whatsapp_lines(ctx.translator, seen), counts]
-    return "\n".join(lines)
+    quiet = quiet_line(ctx)
+    lines = [await describe_audience(ctx), *whatsapp_lines(ctx.translator, seen)]
+    return "\n".join([*lines, *([quiet] if quiet else []), counts])
 
 
 async def _finish(ctx: Context) -> str | None:
-    if not ctx.answers.get("confirm"):
+    answer = ctx.answers.get("confirm")
+    if answer in (None, NO):
         ctx.say(ctx.t(N_("Cancelled. Nothing was sent.")))
         return None
     at = ctx.answers.get("at")
@@ -101,6 +110,7 @@ async def _finish(ctx: Context) -> str | None:
         audience=Audience(ctx.answers["audience"]),
         texts=_texts(ctx),
         send_at=datetime.fromisoformat(at) if at else None,
+        urgent=answer == URGENT,  # audited by the service
         **filters_of(ctx),
     )
     if at is None:
@@ -121,6 +131,9 @@ async def _finish(ctx: Context) -> str | None:
                 time=at[:16].replace("T", " "),
             )
         )
+    held = held_line(ctx, answer)
+    if held:
+        ctx.say(held)
     ctx.say(ctx.t(N_("You can follow it under “My announcements (staff)”.")))
     return None
 
@@ -159,7 +172,7 @@ def build() -> Flow:
                 next=lambda ctx: "at" if ctx.answers["when"] == "later" else "confirm",
             ),
             AskTime("at", N_("At what time? Write it like 2026-12-01 10:00 (Bishkek time).")),
-            Confirm("confirm", _preview),
+            Choose("confirm", _preview, send_options),
         ],
         _finish,
         allowed=staff_only,

@@ -129,3 +129,27 @@ async def test_a_refused_number_is_recorded_but_never_logged(app, caplog) -> Non
     async with app.sessions() as session:
         [message] = (await session.scalars(select(OutboxMessage))).all()
     assert message.status == OutboxStatus.failed and "+996555123456" in message.error  # for staff
+
+
+async def test_a_stopped_worker_claims_nothing_more_even_when_woken_as_it_stops(app) -> None:
+    """A wake at the moment of stop() must not keep a lane running (asyncio.wait_for on
+    Python 3.11 swallowed such a cancel, and the lane went on sending the next tests' rows)."""
+    sender = RecordingSender()
+    for _ in range(200):
+        worker = OutboxWorker(app.sessions, [sender], idle_seconds=0.001, linger_seconds=0)
+        await worker.start()
+        await asyncio.sleep(0.002)  # the lane waits for a wake or for its idle time
+        worker.wake()
+        await worker.stop()
+    lanes = [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "").startswith("OutboxWorker.")
+    ]
+    assert not lanes, f"{len(lanes)} parts of stopped workers still run"
+    person = await create_resident(app, "after-stop", channel=sender.channel)
+    await queue(app, [person], "Nobody is running: this stays queued", 0)
+    await asyncio.sleep(0.05)
+    async with app.sessions() as session:
+        assert (await session.scalar(select(OutboxMessage.status))) == OutboxStatus.queued
+    assert sender.sent == []

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.channels.sms.android.devices import Device, configured_devices
 from bot.channels.sms.android.sender import GatewaySender, own_message
-from bot.channels.sms.android.webhook import PATH, Event, sender_of, webhook_router
+from bot.channels.sms.android.webhook import PATH, Event, received_at, sender_of, webhook_router
 from bot.channels.sms.kind import CODE
 from bot.delivery import routes
 from bot.phones import normalize_phone
@@ -82,7 +82,8 @@ class Gateway:
             log.warning("sms gateway: a message from an unusable number was ignored")
             return
         text = str(event.payload.get("message") or "")
-        await self.sms.take(phone, text, None, event.dedup_key(), event.device.route)
+        key, route = event.dedup_key(), event.device.route
+        await self.sms.take(phone, text, None, key, route, sent_at=received_at(event))
         self.sms.wake()
 
     async def _status(self, event: Event) -> bool:

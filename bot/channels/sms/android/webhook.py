@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -68,6 +69,15 @@ class Event:
 def _sender(payload: dict[str, Any]) -> str:
     # `sender` since 2026; `phoneNumber` before (still sent alongside it)
     return str(payload.get("sender") or payload.get("phoneNumber") or "")
+
+
+def received_at(event: Event) -> datetime | None:
+    """When the phone received the SMS (`receivedAt`, ISO 8601), if it says so readably."""
+    try:
+        when = datetime.fromisoformat(str(event.payload.get("receivedAt") or ""))
+    except ValueError:
+        return None
+    return when if when.tzinfo else None  # a phone's local time without a zone: unknown
 
 
 def sender_of(event: Event) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
+from bot.delivery import notify
 from models import Address, OutboxMessage, OutboxStatus, Person
 from tests.bot.channels.sms.conftest import inbound
+from tests.conftest import until
 
 
 async def test_forged_and_missing_signatures_are_refused(sms_bot) -> None:
@@ -57,4 +61,35 @@ async def test_status_callbacks_are_stored(sms_bot, sms_user) -> None:
         OutboxStatus.delivered,
         "delivered",
         "SM" + "e" * 32,
+    )
+
+
+async def test_a_status_report_that_outruns_the_rest_answer_is_not_lost(sms_bot, sms_user) -> None:
+    """Twilio reports a failure before its REST answer (with the SID) has reached us."""
+    phone = "+996555100199"
+    await sms_user(phone).say("hi")
+    sms_bot.twilio.answer_when = answered = asyncio.Event()
+    async with sms_bot.app.sessions() as session, session.begin():
+        found = await session.scalar(select(Address).where(Address.value == phone))
+        person = await session.get(Person, found.person_id)
+        await notify.enqueue(session, person, "Your report N-000001 is now: resolved.")
+    sms_bot.runtime.worker.wake()
+    (sent,) = await sms_bot.twilio.wait_for(1, to=phone)  # created; the answer still held
+    report = {"MessageSid": sent.sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    posted = asyncio.create_task(sms_bot.post("/sms/twilio/status", report))
+    answered.set()  # now the worker gets the SID and writes it
+    assert (await posted).status_code == 204
+
+    async def recorded() -> bool:
+        async with sms_bot.app.sessions() as session:
+            row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+        return row.status not in (OutboxStatus.queued, OutboxStatus.sending)
+
+    await until(recorded)
+    async with sms_bot.app.sessions() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+    assert (row.status, row.provider_status, row.error) == (
+        OutboxStatus.failed,
+        "undelivered",
+        "twilio 30003",
     )

@@ -85,7 +85,13 @@ class Bot:
             await asyncio.sleep(0.02)
 
 
-async def start_bot(database: Database, fake: FakeTelegram, webhook: bool, **settings: Any) -> Bot:
+async def start_bot(
+    database: Database,
+    fake: FakeTelegram,
+    webhook: bool,
+    per_address_interval: float = 0.0,
+    **settings: Any,
+) -> Bot:
     app = make_app(
         database,
         telegram_bot_token=TOKEN,
@@ -99,8 +105,8 @@ async def start_bot(database: Database, fake: FakeTelegram, webhook: bool, **set
     runtime = Runtime(app)
     runtime.worker.idle_seconds = 0.05
     runtime.channels["telegram"].sender.backoff = (0.01, 0.02, 0.04)
-    # these tests press buttons faster than a person; pacing has its own tests
-    runtime.channels["telegram"].sender.per_address_interval = 0.0
+    # these tests press buttons faster than a person; test_pacing keeps Telegram's 1 s a chat
+    runtime.channels["telegram"].sender.per_address_interval = per_address_interval
     await runtime.start()
     return Bot(runtime, fake, webhook)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.delivery import notify
-from models import Address, OutboxMessage, OutboxStatus, Person
+from models import Address, OutboxMessage, OutboxStatus, Person, ProcessedInbound
 from tests.bot.channels.telegram.conftest import wait_for_text
 
 
@@ -117,16 +117,46 @@ async def test_long_replies_are_split_and_photos_sent(bot, telegram_user) -> Non
     assert photo.params["photo"] == "photo-file-id" and photo.params["caption"] == "N-000001"
 
 
-async def test_a_failed_turn_still_reaches_the_person_with_an_apology(
-    bot, telegram_user, monkeypatch
+async def test_a_failed_turn_is_rolled_back_and_its_redelivery_handled_once(
+    webhook_bot, telegram_user, monkeypatch
 ) -> None:
+    bot = webhook_bot  # Telegram delivers an update again when the webhook did not take it
     await onboarded(telegram_user, 708)
     step = bot.app.conversation.flows["menu"].step("action")
 
     async def broken(ctx, message):
+        ctx.person.language = "ru"  # a write of the turn, before it fails
+        await ctx.session.flush()
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(step, "accept", broken)
-    # the failed turn is rolled back, update id and all (a redelivery would be handled afresh)
-    await bot.deliver(bot.fake.message(708, text="1"))
+    update = bot.fake.message(708, text="1")
+    await bot.deliver(update)
     await wait_for_text(bot.fake, 708, "Sorry, something went wrong on our side.")
+    assert await language_of(bot, 708) == "en"  # the turn's write was rolled back
+    assert await handled(bot, update["update_id"]) == 0  # and the update id with it
+    monkeypatch.undo()
+
+    await bot.deliver(update)  # the same update again: handled afresh, now that it works
+    await bot.settle(update["update_id"])
+    answered = len(bot.fake.sent_to(708))
+    assert "Sorry, something went wrong" not in bot.fake.sent_to(708)[-1].params["text"]
+    await bot.deliver(update)  # and once more: already handled, nothing happens
+    await bot.settle(update["update_id"])
+    assert len(bot.fake.sent_to(708)) == answered
+    assert await handled(bot, update["update_id"]) == 1
+
+
+async def language_of(bot, chat_id: int) -> str | None:
+    async with bot.app.sessions() as session:
+        address = await session.scalar(select(Address).where(Address.value == str(chat_id)))
+        return (await session.get(Person, address.person_id)).language
+
+
+async def handled(bot, update_id: int) -> int:
+    async with bot.app.sessions() as session:
+        return await session.scalar(
+            select(func.count())
+            .select_from(ProcessedInbound)
+            .where(ProcessedInbound.channel == "telegram", ProcessedInbound.key == str(update_id))
+        )

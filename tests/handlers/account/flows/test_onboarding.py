@@ -119,3 +119,17 @@ async def test_a_newcomer_is_one_person_with_one_address(app, chat) -> None:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
         assert await session.scalar(select(func.count()).select_from(Address)) == 1
         assert await session.scalar(select(func.count()).select_from(ConversationState)) == 1
+
+
+async def test_a_refusal_forgets_a_municipality_known_from_before(app, chat) -> None:
+    """Someone Kenesh knew a municipality for (added before they were ever asked) refuses:
+    the municipality goes with the refusal, as nothing else is kept."""
+    known = await create_resident(app, "known-before")
+    async with app.sessions() as session, session.begin():
+        stored = await session.get(Person, known.id)
+        stored.consent, stored.consent_at = ConsentStatus.unknown, None
+    person = chat("known-before")
+    await onboard(person, consent=False)
+    stored = await person.person()
+    assert stored.consent == ConsentStatus.refused
+    assert stored.municipality_id is None

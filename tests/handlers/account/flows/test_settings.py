@@ -32,6 +32,8 @@ async def test_delete_my_data_keeps_the_need_text_anonymously(app, chat) -> None
     await onboard(person)
     me = await person.person()
     need = await create_need(app, me, description="The school roof leaks")
+    async with app.sessions() as session, session.begin():
+        (await session.get(Need, need.id)).photo_ref = "AgACAgIAAxkBAAIB-their-roof-photo"
     other = await create_need(app, await create_resident(app, "other"), description="Other need")
     await person.choose("Priorities of my community")
     await person.say(other.reference)
@@ -49,6 +51,7 @@ async def test_delete_my_data_keeps_the_need_text_anonymously(app, chat) -> None
         assert await session.get(ConversationState, me.id) is None
         kept = await session.get(Need, need.id)
         assert kept.description == "The school roof leaks" and kept.reporter_id is None
+        assert kept.photo_ref is None  # their photo may show them or their house: it goes
         supports = await session.scalar(
             select(func.count()).select_from(NeedSupport).where(NeedSupport.need_id == other.id)
         )

@@ -10,10 +10,8 @@ import pytest
 from handlers.tenders.ocds import validate
 from handlers.tenders.ocds.package import build_package
 from handlers.tenders.ocds.validate import SCHEMA_DIR, validate_package
-from tests.conftest import SHARED
+from tests.conftest import ocds_schema_dir
 from tests.handlers.tenders.ocds.conftest import History
-
-OFFICIAL = SHARED / "ocds-1.1.5"
 
 
 async def export(app) -> dict:
@@ -89,8 +87,8 @@ async def test_validation_never_goes_to_the_network(
 
 @pytest.mark.parametrize("name", ["release-package-schema.json", "release-schema.json"])
 def test_the_bundled_schema_is_the_official_one(name: str) -> None:
-    assert OFFICIAL.is_dir(), f"the official schema should be at {OFFICIAL} (../shared)"
-    assert (SCHEMA_DIR / name).read_bytes() == (OFFICIAL / name).read_bytes()
+    official = ocds_schema_dir()  # fails, naming where it looked, when the schema is missing
+    assert (SCHEMA_DIR / name).read_bytes() == (official / name).read_bytes()
 
 
 async def test_a_repeated_release_is_found(app, history: History) -> None:
@@ -101,3 +99,15 @@ async def test_a_repeated_release_is_found(app, history: History) -> None:
     assert validate_package(package) == ["/releases: items 2 and 9 are equal (uniqueItems)"]
     again["id"] += "-b"
     assert validate_package(package) == []
+
+
+def test_a_missing_schema_fails_naming_where_to_put_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("OCDS_SCHEMA_DIR", str(tmp_path))
+    with pytest.raises(AssertionError, match=r"OCDS_SCHEMA_DIR=.* holds no release-schema\.json"):
+        ocds_schema_dir()
+
+
+def test_the_schema_is_found_by_ocds_schema_dir(monkeypatch) -> None:
+    official = ocds_schema_dir()
+    monkeypatch.setenv("OCDS_SCHEMA_DIR", str(official))
+    assert ocds_schema_dir() == official

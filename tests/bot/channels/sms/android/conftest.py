@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from handlers.broadcasts.broadcasts import queue_broadcast
 from models import Address, ConsentStatus, OutboxMessage, Person
 from models.base import utcnow
+from models.outbox import BULK
 from tests.conftest import Database, clear, make_app
 from tests.factories import create_home_broadcast, municipality
 from tests.fakes.android_gateway import FakeGateway
@@ -51,15 +52,19 @@ class GatewayBot:
             return await client.post("/sms/android", content=body, headers=headers)
 
     async def drain(self, timeout: float = 10.0) -> None:
-        """Until nothing is queued or sending and every phone has reported."""
+        """Until nothing is queued or sending and every phone has reported (bulk that quiet
+        hours hold is left waiting)."""
+        worker = self.runtime.worker
         async with asyncio.timeout(timeout):
             while True:
-                await self.runtime.worker.run_once()
+                await worker.run_once()
                 await self.gateway.settle()
+                quiet = worker.quiet is not None and worker.quiet.now()
+                held = [OutboxMessage.priority < BULK] if quiet else []
                 async with self.app.sessions() as session:
                     waiting = await session.scalar(
                         select(OutboxMessage.id)
-                        .where(OutboxMessage.status.in_(["queued", "sending"]))
+                        .where(OutboxMessage.status.in_(["queued", "sending"]), *held)
                         .limit(1)
                     )
                 if waiting is None:
