@@ -21,7 +21,7 @@ from bot.reference import (
     seed_municipalities,
 )
 from bot.runtime import Runtime
-from models import Role
+from models import Address, Role
 from models.db import (
     create_engine,
     create_sessionmaker,
@@ -107,6 +107,9 @@ def _invite_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=positive_days, help="days until the code expires (≥ 1)")
 
 
+ADDRESS_LENGTH = Address.__table__.c.value.type.length
+
+
 async def chat(invocation: Invocation) -> int:
     """The terminal simulator: reads lines from the keyboard or a pipe, prints the bot's replies."""
     app = await invocation.app()
@@ -129,9 +132,23 @@ async def chat(invocation: Invocation) -> int:
     return 0
 
 
+def simulated_id(text: str) -> str:
+    """An argparse type: the simulated person's id, as an address can hold it (status 2)."""
+    value = text.strip()
+    if not value or not value.isprintable():
+        raise argparse.ArgumentTypeError(f"{text!r}: letters, digits or signs, without controls")
+    if len(value) > ADDRESS_LENGTH:
+        raise argparse.ArgumentTypeError(f"at most {ADDRESS_LENGTH} characters ({len(value)})")
+    return value
+
+
 def _chat_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--as", dest="as_id", default="me", help="simulated person id (default: me)"
+        "--as",
+        dest="as_id",
+        default="me",
+        type=simulated_id,
+        help=f"simulated person id, up to {ADDRESS_LENGTH} characters (default: me)",
     )
 
 

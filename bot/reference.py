@@ -115,7 +115,7 @@ def _values(
     if (point[0] is None) != (point[1] is None):
         raise ReferenceDataError(f"{path.name}:{line}: lat and lon go together")
     inn = row.get("inn") or None
-    if inn is not None and not (inn.isdigit() and len(inn) == 14):
+    if inn is not None and not (inn.isascii() and inn.isdigit() and len(inn) == 14):
         raise ReferenceDataError(f"{path.name}:{line}: inn must be 14 digits")
     return {
         "kind": kind,

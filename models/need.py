@@ -49,6 +49,9 @@ class Need(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     place: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.new)
+    # how many NeedSupport rows it has: kept by triggers on need_supports (migration 0018), for
+    # reports that sum a million needs' supports without joining them; read-only here
+    supports_total: Mapped[int] = mapped_column(default=0, server_default="0")
     staff_comment: Mapped[str | None] = mapped_column(Text)
     # Moderation: what others (priorities, Open311, public pages) read instead of `description`,
     # which staff still see. `hidden`: no text at all; `redacted`: set, shown in its place.

@@ -37,14 +37,18 @@ def routes(workspace: Workspace) -> APIRouter:
         if outcome:
             query = query.where(AuditEvent.outcome == outcome)
         if person:
-            if person.isdigit() and len(person) < 10:
+            if person.isdecimal() and len(person) < 10:
                 query = query.where(AuditEvent.person_id == int(person))
             else:
                 errors["person"] = N_("Write a whole number, like 5.")
         if text:
             query = query.where(AuditEvent.detail.contains(text, autoescape=True))
         total = await desk.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = int(params["page"]) if params.get("page", "").isdigit() else 1
+        page = (
+            int(params["page"])
+            if params.get("page", "").isdecimal() and len(params["page"]) < 7
+            else 1
+        )
         events = (
             await desk.session.scalars(
                 query.order_by(AuditEvent.id.desc())

@@ -61,9 +61,19 @@ class ReportFiles:
 
 def render_files(report: Report, zone: str) -> ReportFiles:
     """The chart and the spreadsheet, times in `zone` (CPU only; safe to run in a thread)."""
+    return ReportFiles(png=render_chart(report), xlsx=render_workbook(report, zone))
+
+
+def render_chart(report: Report) -> bytes:
+    """The chart alone (PNG), for a link that asks for it only (CPU; safe in a thread)."""
     # imported here: matplotlib takes a while to load, and only report makers need it
     from handlers.reports.charts import draw_chart
+
+    return draw_chart(report)
+
+
+def render_workbook(report: Report, zone: str) -> bytes:
+    """The spreadsheet alone (XLSX), times in `zone` (CPU; safe in a thread)."""
     from handlers.reports.spreadsheets import write_workbook
 
-    made = format_time(report.made_at, zone, report.tr.language)
-    return ReportFiles(png=draw_chart(report), xlsx=write_workbook(report, made))
+    return write_workbook(report, format_time(report.made_at, zone, report.tr.language))

@@ -1,8 +1,9 @@
 """Needs by category and status over a period, with the supports they gathered.
 
 A need counts in the period it was reported in, under the status it has now. Its supports are
-all it has, whenever given. Every figure is a GROUP BY in the database: a year of needs costs
-three small result sets, not a row per need.
+all it has, whenever given (`Need.supports_total`, kept by the database). Every figure comes
+from one GROUP BY in the database: a year of a million needs is one scan and a few hundred
+rows, not a row per need.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.reports.periods import Period, bucket_index
-from models import Category, Need, NeedStatus, NeedSupport
+from models import Category, Need, NeedStatus
 
 
 @dataclass
@@ -67,46 +68,44 @@ async def needs_report(
     session: AsyncSession, period: Period, municipality_id: int | None, language: str
 ) -> NeedsReport:
     """The figures; category names in `language`. The caller has checked the scope."""
-    where = _filters(period, municipality_id)
-    counts = await session.execute(
-        select(Need.category_id, Need.status, func.count(Need.id))
-        .where(*where)
-        .group_by(Need.category_id, Need.status)
+    buckets = period.buckets()
+    # one scan of the needs: counts and supports (kept on each need) per category, status and
+    # bucket, a few hundred rows whatever the number of needs. Grouped in a subquery:
+    # PostgreSQL would not match a CASE with bind parameters written twice (in SELECT and
+    # GROUP BY) as the same expression.
+    numbered = (
+        select(
+            Need.category_id,
+            Need.status,
+            Need.supports_total,
+            bucket_index(Need.created_at, buckets).label("bucket"),
+        )
+        .where(*_filters(period, municipality_id))
+        .subquery()
     )
-    supports = await session.execute(
-        select(Need.category_id, func.count(NeedSupport.id))
-        .join(NeedSupport, NeedSupport.need_id == Need.id)
-        .where(*where)
-        .group_by(Need.category_id)
+    groups = await session.execute(
+        select(
+            numbered.c.category_id,
+            numbered.c.status,
+            numbered.c.bucket,
+            func.count(),
+            func.sum(numbered.c.supports_total),
+        ).group_by(numbered.c.category_id, numbered.c.status, numbered.c.bucket)
     )
     names = {c.id: c for c in (await session.scalars(select(Category))).all()}
     rows: dict[int, CategoryNeeds] = {}
-    for category_id, status, n in counts.all():
-        category = names.get(category_id)
-        row = rows.setdefault(
-            category_id,
-            CategoryNeeds(category_id, category.name(language) if category else "?"),
-        )
-        row.by_status[NeedStatus(status)] = int(n)
-    for category_id, n in supports.all():
-        if category_id in rows:
-            rows[category_id].supports = int(n)
+    per_bucket: dict[int, int] = {}
+    for category_id, status, bucket, n, supports in groups.all():
+        row = rows.get(category_id)
+        if row is None:
+            category = names.get(category_id)
+            name = category.name(language) if category else "?"
+            row = rows[category_id] = CategoryNeeds(category_id, name)
+        state = NeedStatus(status)
+        row.by_status[state] = row.by_status.get(state, 0) + int(n)
+        row.supports += int(supports or 0)
+        if bucket is not None:
+            per_bucket[int(bucket)] = per_bucket.get(int(bucket), 0) + int(n)
     ordered = sorted(rows.values(), key=lambda r: (-r.total, -r.supports, r.name.casefold()))
-    return NeedsReport(period, municipality_id, ordered, await _timeline(session, period, where))
-
-
-async def _timeline(
-    session: AsyncSession, period: Period, where: list[ColumnElement[bool]]
-) -> list[tuple[str, int]]:
-    """Needs reported per day (or month, or year), zeros included."""
-    buckets = period.buckets()
-    # grouped in a subquery: PostgreSQL would not match a CASE with bind parameters written
-    # twice (in SELECT and GROUP BY) as the same expression
-    numbered = (
-        select(bucket_index(Need.created_at, buckets).label("bucket")).where(*where).subquery()
-    )
-    result = await session.execute(
-        select(numbered.c.bucket, func.count()).group_by(numbered.c.bucket)
-    )
-    counts = {int(index): int(n) for index, n in result.all() if index is not None}
-    return [(bucket.label, counts.get(i, 0)) for i, bucket in enumerate(buckets)]
+    timeline = [(bucket.label, per_bucket.get(i, 0)) for i, bucket in enumerate(buckets)]
+    return NeedsReport(period, municipality_id, ordered, timeline)

@@ -129,5 +129,19 @@ def parse_day(text: str) -> date | None:
 
 
 def bucket_index(column: ColumnElement[datetime], buckets: list[Bucket]) -> ColumnElement[int]:
-    """The number of the bucket `column` falls in (rows are already filtered to the period)."""
-    return case(*((column < bucket.end, index) for index, bucket in enumerate(buckets)), else_=None)
+    """The number of the bucket `column` falls in (rows are already filtered to the period).
+
+    A binary search written as nested CASEs: about log2(n) comparisons a row instead of n/2,
+    which a million needs by day (62 buckets) notice."""
+
+    def search(first: int, last: int) -> ColumnElement[int] | int:
+        if first == last:
+            return first
+        middle = (first + last) // 2
+        return case(
+            (column < buckets[middle].end, search(first, middle)),
+            else_=search(middle + 1, last),
+        )
+
+    # past the last bucket: none (never, for rows of the period)
+    return case((column >= buckets[-1].end, None), else_=search(0, len(buckets) - 1))

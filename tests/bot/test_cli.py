@@ -191,6 +191,16 @@ async def test_invite_refuses_what_it_cannot_grant(cli_env) -> None:
     )
 
 
+async def test_chat_refuses_an_id_no_address_can_hold(cli_env) -> None:
+    long = kenesh(cli_env, "chat", "--as", "x" * 65, script="hi\n")
+    assert long.returncode == 2 and "at most 64 characters (65)" in long.stderr
+    assert "Traceback" not in long.stderr
+    control = kenesh(cli_env, "chat", "--as", "bad\x1bid", script="hi\n")
+    assert control.returncode == 2 and "without controls" in control.stderr
+    longest = kenesh(cli_env, "chat", "--as", "x" * 64, script="hi\n")
+    assert longest.returncode == 0, longest.stderr
+
+
 async def test_serve_answers_healthz(cli_env) -> None:
     port = free_port()
     env = {**cli_env, "HTTP_PORT": str(port)}

@@ -108,7 +108,7 @@ def status(event: dict[str, Any]) -> Status | None:
     return Status(
         message_id=str(event["id"]),
         status=str(event["status"]),
-        code=int(code) if isinstance(code, int | str) and str(code).isdigit() else None,
+        code=int(code) if isinstance(code, int | str) and str(code).isdecimal() else None,
         title=str(errors[0].get("title") or errors[0].get("message") or "")[:200],
     )
 

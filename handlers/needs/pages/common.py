@@ -31,7 +31,7 @@ async def municipalities(session: AsyncSession, language: str) -> list[Municipal
 
 def as_id(text: str, allowed: Sequence[int]) -> int | None:
     """A chosen id, if it is one of `allowed`."""
-    return int(text) if text.isdigit() and int(text) in allowed else None
+    return int(text) if text.isdecimal() and len(text) < 10 and int(text) in allowed else None
 
 
 def as_phone(text: str) -> str | None:

@@ -47,7 +47,7 @@ def read_filter(params: dict[str, str], zone: str) -> tuple[InboxFilter, dict[st
         text = params.get(name, "").strip()
         if not text:
             return None
-        if text.isdigit() and len(text) < 10:
+        if text.isdecimal() and len(text) < 10:
             return int(text)
         errors[name] = N_("Write a whole number, like 5.")
         return None
@@ -140,7 +140,7 @@ def routes(workspace: Workspace) -> APIRouter:
         """Several needs to one status; each reporter is told."""
         back = local_path(desk.field("next"), "/staff/needs/")
         params = dict(_query_of(back))
-        chosen = [int(v) for v in desk.fields("need") if v.isdigit()]
+        chosen = [int(v) for v in desk.fields("need") if v.isdecimal() and len(v) < 10]
         status, comment = desk.field("status"), desk.field("comment")
         errors: dict[str, str] = {}
         if not chosen:

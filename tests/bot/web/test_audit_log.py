@@ -29,7 +29,9 @@ async def test_admins_read_the_trail_staff_are_refused(app) -> None:
             "/staff/audit/", params={"person": str(clerk.id), "action": "web_sign_in"}
         )
         bad = await client.get("/staff/audit/", params={"person": "bob"})
+        odd = await client.get("/staff/audit/", params={"person": "²", "page": "³" + "9" * 30})
     assert page.status_code == 200 and "audit_log" in page.text and "web_sign_in" in page.text
     assert "refused" in only_refusals.text and "<td>web_sign_in</td>" not in only_refusals.text
     assert "session=1 page=/staff/sign-in/…" in of_clerk.text
     assert "Write a whole number" in bad.text
+    assert odd.status_code == 200 and "Write a whole number" in odd.text

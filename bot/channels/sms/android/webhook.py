@@ -23,11 +23,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from bot.bodies import read_body
 from bot.channels.sms.android.devices import Device
 
 log = logging.getLogger("kenesh.sms")
 
 PATH = "/sms/android"
+# an event is one SMS (at most a few kilobytes of JSON): a larger body is refused unread
+BODY_LIMIT = 64 * 1024
 MAX_SKEW = 300  # seconds a timestamp may be off: older (or newer) is refused as a replay
 
 
@@ -40,7 +43,7 @@ def signed_by(
     keys: list[str], body: bytes, timestamp: str, given: str, now: float | None = None
 ) -> str | None:
     """The key among `keys` that signed this request, if it is fresh; None: refuse it."""
-    if not given or not timestamp.isdigit():
+    if not given or not (timestamp.isascii() and timestamp.isdigit()):
         return None
     if abs((time.time() if now is None else now) - int(timestamp)) > MAX_SKEW:
         return None
@@ -110,7 +113,7 @@ def webhook_router(gateway: Any) -> APIRouter:
     @router.post(PATH)
     async def android_webhook(request: Request) -> Response:
         """An event from a gateway phone: 401 unless signed and fresh; 204 once handled."""
-        body = await request.body()
+        body = await read_body(request, BODY_LIMIT)
         keys = gateway.signing_keys()
         key = signed_by(
             keys,

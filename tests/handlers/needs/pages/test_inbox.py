@@ -48,6 +48,8 @@ async def test_staff_see_their_municipality_and_filter_it(app) -> None:
         bad = await client.get("/staff/needs/", params={"since": "yesterday", "supports": "x"})
         assert bad.status_code == 200 and "Write a date like 15.01.2027." in bad.text
         assert "Write a whole number" in bad.text and water.reference in bad.text
+        superscript = await client.get("/staff/needs/", params={"supports": "²"})  # a digit, no int
+        assert superscript.status_code == 200 and "Write a whole number" in superscript.text
         elsewhere = await client.get(
             "/staff/needs/", params={"municipality": str(other.municipality_id)}
         )

@@ -41,7 +41,7 @@ def received(gateway, text: str = "Salam", sender: str = "0555 123 456") -> tupl
 
 @pytest.mark.parametrize(
     "tamper",
-    ["forged", "missing", "stale", "future", "other key", "body changed"],
+    ["forged", "missing", "stale", "future", "other key", "body changed", "not ascii digits"],
 )
 async def test_unsigned_or_stale_webhooks_get_401_and_store_nothing(
     gateway_bot, gateway, tamper: str
@@ -58,10 +58,20 @@ async def test_unsigned_or_stale_webhooks_get_401_and_store_nothing(
         headers["X-Signature"] = signature(gateway.signing_key, body, headers["X-Timestamp"])
     elif tamper == "other key":
         headers["X-Signature"] = signature("not-our-key", body, headers["X-Timestamp"])
+    elif tamper == "not ascii digits":  # "²" is a digit to str.isdigit, not to int()
+        headers["X-Timestamp"] = "¹²³¹²³¹²³¹".encode("latin-1")  # as a header can carry it
+        headers["X-Signature"] = signature(gateway.signing_key, body, "1231231231")
     else:
         body = body.replace(b"Salam", b"STOP!")
     response = await gateway_bot.post(body, headers)
     assert response.status_code == 401
+    assert await counts(gateway_bot) == (0, 0, 0)
+
+
+async def test_a_body_larger_than_any_event_is_refused_unread(gateway_bot, gateway) -> None:
+    body, headers = received(gateway, text="x" * 70_000)
+    response = await gateway_bot.post(body, headers)
+    assert response.status_code == 413
     assert await counts(gateway_bot) == (0, 0, 0)
 
 
