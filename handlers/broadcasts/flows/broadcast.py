@@ -102,7 +102,8 @@ async def _finish(ctx: Context) -> str | None:
     if answer in (None, NO):
         ctx.say(ctx.t(N_("Cancelled. Nothing was sent.")))
         return None
-    at = ctx.answers.get("at")
+    # a time typed before going back and choosing "Now" stays in the answers: "when" decides
+    at = ctx.answers.get("at") if ctx.answers.get("when") == "later" else None
     broadcast = await create_broadcast(
         ctx.session,
         ctx.person,

@@ -160,3 +160,22 @@ async def test_outside_quiet_hours_nothing_is_asked_about_them(database) -> None
     later = datetime.now(ZoneInfo("Asia/Bishkek")) + timedelta(hours=3)
     await staff.say(f"{later:%Y-%m-%d %H:%M}")
     assert "Urgent: send in quiet hours too" in staff.screen
+
+
+async def test_choosing_now_after_going_back_from_a_set_time_sends_now(app, chat) -> None:
+    staff = await create_staff(app, "changed-mind")
+    await staff.choose("Announcement (staff)")
+    await staff.choose("Residents")
+    await staff.choose("No, continue")
+    await staff.say("Sports day on Sunday.")
+    await staff.choose("That's all, continue")
+    await staff.choose("At a set time")
+    await staff.say("2099-06-01 09:30")
+    await staff.say("back")  # to the time
+    await staff.say("back")  # to "when should it go?"
+    await staff.choose("Now")
+    await staff.choose("Yes")
+    assert "is on its way to" in staff.screen
+    async with app.sessions() as session:
+        broadcast = await session.scalar(select(Broadcast))
+    assert broadcast.send_at.year != 2099
