@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +98,16 @@ LONG_RUNNING = ("outbox-worker", "telegram-polling")
 
 
 @pytest.fixture(autouse=True)
-async def nothing_left_running() -> AsyncIterator[None]:
-    """Fail the test that leaves a worker or a poller running, and stop what it left."""
+async def nothing_left_running(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Fail the test that leaves a worker or a poller running, or a SQLite write transaction
+    open (every transaction there takes the write lock), and stop what it left."""
+    uses = request.getfixturevalue("database") if "database" in request.fixturenames else None
     yield
+    if uses is not None and uses.backend == "sqlite":
+        assert await asyncio.to_thread(_writable, uses.url), (
+            "the test left a transaction open on the SQLite database (every later test waits "
+            "for its lock): close every session and engine it opens"
+        )
     left = [
         task
         for task in asyncio.all_tasks()
@@ -112,6 +120,19 @@ async def nothing_left_running() -> AsyncIterator[None]:
         f"the test left {', '.join(sorted(t.get_name() for t in left))} running: "
         "stop every worker, runtime and channel it starts (in a finally or a fixture)"
     )
+
+
+def _writable(url: str) -> bool:
+    """Whether a writer can take the SQLite database of `url` within two seconds."""
+    connection = sqlite3.connect(url.split(":///", 1)[1], timeout=2)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.rollback()
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
 
 
 @dataclass
