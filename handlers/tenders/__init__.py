@@ -12,6 +12,7 @@ from handlers.ngos import HUB, approved_member
 from handlers.tenders import commands
 from handlers.tenders.alerts import send_due_reminders
 from handlers.tenders.flows import open_tenders, staff_tenders, tender_new
+from handlers.tenders.pages import PAGES as TENDERS_PAGES
 from handlers.tenders.routes import ocds_routes
 from models import Role
 
@@ -42,3 +43,5 @@ COMMANDS = (commands.COMMAND,)
 JOBS = (Job("tender reminders", _send_due_reminders, "tender reminders queued for %s subscribers"),)
 
 ROUTES = (ocds_routes,)
+
+PAGES = (TENDERS_PAGES,)

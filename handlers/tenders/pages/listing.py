@@ -1,0 +1,133 @@
+"""The tenders of the staff member's municipality (admins: all), and a new draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from bot.i18n import N_
+from bot.times import local_time
+from bot.web.desk import Desk
+from bot.web.workspace import Workspace
+from handlers.needs.pages.common import as_id, categories, municipalities
+from handlers.tenders.flows.tender_steps import STATUS_NAMES
+from handlers.tenders.pages.forms import read_budget, read_deadline, read_link
+from handlers.tenders.tenders import Draft, create_tender, tenders_for_staff
+from models import Municipality, Role
+
+FIELDS = (
+    "municipality",
+    "title",
+    "description",
+    "category",
+    "budget",
+    "deadline",
+    "how_to_apply",
+    "document_url",
+)
+
+
+def _check_lengths(typed: dict[str, str], errors: dict[str, str]) -> None:
+    """The same bounds as the bot's questions (handlers.tenders.flows.tender_new)."""
+    bounds = {
+        "title": (5, 300, N_("Write a short title of at least 5 characters.")),
+        "description": (20, 3000, N_("Describe the service in at least 20 characters.")),
+        "how_to_apply": (10, 1000, N_("Write how and where NGOs apply, 10 characters at least.")),
+    }
+    for name, (shortest, longest, advice) in bounds.items():
+        if len(typed[name]) < shortest:
+            errors[name] = advice
+        elif len(typed[name]) > longest:
+            errors[name] = N_("This is too long.")
+
+
+def routes(workspace: Workspace) -> APIRouter:
+    """The list of tenders and the new-draft form."""
+    router = APIRouter()
+
+    @router.get("/")
+    async def tender_list(desk: Desk = workspace.signed_in) -> Response:
+        """The tenders the person may manage, newest first."""
+        found = await tenders_for_staff(desk.session, desk.person, limit=200)
+        places = {
+            m.id: m.name(desk.language)
+            for m in [
+                await desk.session.get(Municipality, i) for i in {t.municipality_id for t in found}
+            ]
+            if m is not None
+        }
+        zone = workspace.settings.timezone
+        return desk.render(
+            "tenders/list.html",
+            tenders=found,
+            places=places,
+            status_name=lambda status: desk.tr.tp("tender", STATUS_NAMES[status]),
+            when=lambda moment: local_time(moment, zone),
+        )
+
+    async def render_form(
+        desk: Desk, status_code: int = 200, errors: dict[str, str] | None = None, typed=None
+    ) -> Response:
+        admin = desk.person.role == Role.admin
+        return desk.render(
+            "tenders/new.html",
+            status_code=status_code,
+            errors=errors or {},
+            typed=typed or {},
+            categories=await categories(desk.session),
+            municipalities=await municipalities(desk.session, desk.language) if admin else [],
+            admin=admin,
+        )
+
+    @router.get("/new")
+    async def new_form(desk: Desk = workspace.signed_in) -> Response:
+        """The empty form of a new tender."""
+        return await render_form(desk)
+
+    @router.post("/new")
+    async def save_draft(desk: Desk = workspace.signed_in) -> Response:
+        """Check every field as the bot does, say what is wrong next to it, or save the draft
+        (only staff see it) and open it."""
+        typed = {name: desk.field(name) for name in FIELDS}
+        errors: dict[str, str] = {}
+        kinds = await categories(desk.session)
+        category_id = as_id(typed["category"], [c.id for c in kinds])
+        if category_id is None:
+            errors["category"] = N_("Choose a sector.")
+        municipality_id: Any = desk.person.staff_municipality_id
+        if desk.person.role == Role.admin:
+            places = await municipalities(desk.session, desk.language)
+            municipality_id = as_id(typed["municipality"], [m.id for m in places])
+            if municipality_id is None:
+                errors["municipality"] = N_("Choose the municipality.")
+        _check_lengths(typed, errors)
+        budget = read_budget(typed["budget"], errors, "budget")
+        deadline = read_deadline(desk, typed["deadline"], errors, "deadline")
+        link = read_link(typed["document_url"], errors, "document_url")
+        if errors or None in (budget, deadline, category_id, municipality_id):
+            return await render_form(desk, 422, errors, typed)
+        tender = await create_tender(
+            desk.session,
+            desk.person,
+            Draft(
+                municipality_id=municipality_id,
+                category_id=category_id,
+                title=typed["title"],
+                description=typed["description"],
+                budget=budget,
+                deadline=deadline,
+                how_to_apply=typed["how_to_apply"],
+                document_url=link,
+                language=desk.language,
+            ),
+            source="web",
+        )
+        notice = desk.t(
+            N_("Tender {ref} is saved as a draft. Only staff see it until it is published."),
+            ref=tender.reference,
+        )
+        return desk.redirect(f"/staff/tenders/{tender.id}", notice)
+
+    return router
