@@ -94,7 +94,9 @@ async def test_bad_input_is_said_next_to_the_field_and_nothing_typed_is_lost(app
     assert 'id="deadline-error">Срок уже прошёл' in past.text  # in Russian, next to the field
     assert 'id="title-error"' in untitled.text and 'id="budget-error"' in untitled.text
     assert 'value="сто тысяч"' in untitled.text
-    assert 'id="deadline-error"' in badly_dated.text and 'value="31.02.2027 10:00"' in badly_dated.text
+    assert (
+        'id="deadline-error"' in badly_dated.text and 'value="31.02.2027 10:00"' in badly_dated.text
+    )
     assert 'id="deadline-error"' in undated.text
     async with app.sessions() as session:
         assert await session.scalar(select(func.count(Tender.id))) == 0
