@@ -28,16 +28,17 @@ from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
 
-from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.conversation.messages import Reply
 from bot.delivery.blocks import RecentBlocks
 from bot.delivery.claim import Claimed, claim
 from bot.delivery.elsewhere import MOVED, send_elsewhere
+from bot.delivery.leases import LeaseKeeper
 from bot.delivery.pace import Pace
 from bot.delivery.quiet import QuietHours
 from bot.delivery.recorder import Recorder
+from bot.delivery.retries import after, retry_delay
 from bot.delivery.sender import Delivery, Outcome, Sender, lane_of
 from bot.delivery.windows import hold, reserve
 from bot.metrics import Metrics
@@ -57,19 +58,12 @@ class _Lane:
         self.wake = asyncio.Event()
 
 
-RETRY_DELAY = timedelta(seconds=30)  # doubled at each further attempt
-MAX_RETRY_DELAY = timedelta(minutes=30)
 LEASE = timedelta(minutes=2)  # OUTBOX_STALE_SECONDS
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
 RATE_LIMITED_TRIES = 4  # sends of one message through a provider's rate-limit answers
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """How long a message waits after its `attempts`-th transient failure."""
-    return min(RETRY_DELAY * 2 ** max(attempts - 1, 0), MAX_RETRY_DELAY)
-
-
-class OutboxWorker:
+class OutboxWorker(LeaseKeeper):
     """Delivers queued messages for the channels it has senders for."""
 
     def __init__(
@@ -131,47 +125,6 @@ class OutboxWorker:
             group.cancel()
         await asyncio.gather(*self._groups, return_exceptions=True)
 
-    async def recover(self) -> int:
-        """Put back messages whose lease ran out: their process died (at most its in-flight
-        ones) or gave up on them after an error. Never this worker's own, nor a live one's."""
-        now = utcnow()
-        outbox = OutboxMessage.__table__
-        expired = and_(
-            outbox.c.status == OutboxStatus.sending.value,
-            outbox.c.channel.in_({sender.channel for sender in self.senders.values()}),
-            outbox.c.sent_at.is_(None),
-            or_(
-                outbox.c.lease_until < now,
-                # claimed before leases existed: by when it was taken
-                and_(outbox.c.lease_until.is_(None), outbox.c.not_before < now - self.lease),
-            ),
-        )
-        if self._held:
-            expired = and_(expired, outbox.c.id.notin_(list(self._held)))
-        async with self.sessions() as session, session.begin():
-            result = await session.execute(
-                outbox.update()
-                .where(expired)
-                .values(status=OutboxStatus.queued.value, lease_until=None)
-            )
-        if result.rowcount:
-            log.warning("%s messages of a stopped process went back to the queue", result.rowcount)
-        return result.rowcount or 0
-
-    async def renew(self) -> int:
-        """Extend the lease of every message this worker holds; how many."""
-        held = list(self._held)
-        if not held:
-            return 0
-        outbox = OutboxMessage.__table__
-        async with self._engine.begin() as connection:
-            result = await connection.execute(
-                outbox.update()
-                .where(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
-                .values(lease_until=utcnow() + self.lease)
-            )
-        return result.rowcount or 0
-
     async def _run(self) -> None:
         # named, so a test can tell that one of them outlived its worker (tests/conftest.py)
         parts = [
@@ -188,25 +141,6 @@ class OutboxWorker:
             for part in parts:
                 part.cancel()
             await asyncio.gather(*parts, return_exceptions=True)
-
-    async def _renew_now_and_then(self) -> None:
-        """Every third of the lease: two renewals in a row may fail (the database restarting)
-        before another process would take the messages."""
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 3)
-            try:
-                await self.renew()
-            except Exception:
-                log.exception("renewing the outbox lease failed; trying again shortly")
-
-    async def _recover_now_and_then(self) -> None:
-        """Every half lease: a dead process's messages wait at most one and a half leases."""
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 2)
-            try:
-                await self.recover()
-            except Exception:
-                log.exception("recovering stale messages failed; trying again later")
 
     async def _claim(self, key: str) -> list[Claimed]:
         """One claim for lane `key`, once its sender has prepared (nothing when it cannot send),
@@ -393,21 +327,7 @@ class OutboxWorker:
             if where == MOVED:
                 self.wake()
             return
-        attempts = message.attempts
-        if delivery.outcome == Outcome.sent:
-            status, not_before = OutboxStatus.sent, None
-        elif delivery.outcome == Outcome.held:
-            # the route is down: due again at once, the try not counted; its lane claims
-            # nothing while it is down (a trial now and then), and a move re-routes it
-            status, not_before = OutboxStatus.queued, None
-            attempts -= 1
-        elif delivery.outcome == Outcome.later:  # a daily limit: wait, the try not counted
-            status, not_before = OutboxStatus.queued, delivery.not_before
-            attempts -= 1
-        elif delivery.outcome == Outcome.retry and message.attempts < self.max_attempts:
-            status, not_before = OutboxStatus.queued, utcnow() + retry_delay(message.attempts)
-        else:
-            status, not_before = OutboxStatus.failed, None
+        status, not_before, attempts = after(message.attempts, delivery, self.max_attempts)
         params = {
             "message_id": message.id,
             "status": status.value,
@@ -448,7 +368,7 @@ class OutboxWorker:
             values = (
                 {"status": OutboxStatus.skipped.value, "error": skipped}
                 if skipped
-                else {"status": OutboxStatus.queued.value, "not_before": utcnow() + RETRY_DELAY}
+                else {"status": OutboxStatus.queued.value, "not_before": utcnow() + retry_delay(1)}
             )
             outbox = OutboxMessage.__table__
             await session.execute(outbox.update().where(outbox.c.id.in_(ids)).values(**values))

@@ -1,4 +1,5 @@
-"""Broadcasts: who gets them, what they cost, queueing them in the outbox, cancelling, reporting.
+"""Broadcasts: creating them, queueing them in the outbox, cancelling, reporting (who gets
+them: `audience`; what they cost: `preview`).
 
 The audience is never loaded into Python: queueing is INSERT … SELECT in the database, by ranges
 of person ids, so a million recipients cost a few statements, not a million objects.
@@ -6,37 +7,23 @@ of person ids, so a million recipients cost a few statements, not a million obje
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import and_, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.audit import PermissionDenied
-from bot.channels.sms.kind import CODE as SMS
-from bot.channels.sms.operators import operator_of, splits
-from bot.channels.sms.parts import split_parts
-from bot.channels.sms.segments import count_segments, to_gsm
-from bot.channels.whatsapp.kind import CODE as WHATSAPP
-from bot.channels.whatsapp.sender import WINDOW
-from bot.channels.whatsapp.templates import BY_KIND
 from bot.delivery.outcomes import broadcast_outcomes
-from bot.i18n import N_, Translator, text_for, translator
-from bot.settings import LANGUAGES, get_settings
+from bot.settings import LANGUAGES
 from bot.text import clean_text
+from handlers.broadcasts.audience import recipients, signed_texts
 from models import (
-    Address,
     Audience,
     Broadcast,
     BroadcastStatus,
-    ConsentStatus,
-    Municipality,
-    Need,
-    NeedSupport,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -44,8 +31,6 @@ from models import (
 )
 from models.base import utcnow
 from models.outbox import BULK, URGENT
-
-DEFAULT_READER = "ky"  # as text_for falls back for a reader of no language
 
 SLICE = 50_000  # person ids per INSERT … SELECT
 
@@ -104,174 +89,9 @@ async def create_broadcast(
     return broadcast
 
 
-def _recipients(broadcast: Broadcast) -> Select:
-    """(person id, address id, channel, language, blocked, opted_out) — each person once, on the address
-    they wrote from most recently, preferring one that can still receive."""
-    blocked = or_(Address.opted_out, Address.unreachable)
-    ranked = (
-        select(
-            Person.id.label("person_id"),
-            Address.id.label("address_id"),
-            Address.channel.label("channel"),
-            Person.language.label("language"),
-            blocked.label("blocked"),
-            Address.opted_out.label("opted_out"),
-            Address.value.label("address"),
-            Address.last_seen_at.label("seen_at"),
-            func.row_number()
-            .over(
-                partition_by=Person.id,
-                order_by=(case((blocked, 1), else_=0), Address.last_seen_at.desc(), Address.id),
-            )
-            .label("rank"),
-        )
-        .join(Address, Address.person_id == Person.id)
-        .where(Person.consent == ConsentStatus.given)
-    )
-    if broadcast.municipality_id is not None:
-        ranked = ranked.where(Person.municipality_id == broadcast.municipality_id)
-    roles = {
-        Audience.residents: [Role.resident, Role.staff, Role.admin],
-        Audience.ngos: [Role.ngo_member],
-        Audience.everyone: list(Role),
-    }[broadcast.audience]
-    ranked = ranked.where(Person.role.in_(roles))
-    if broadcast.channels:
-        ranked = ranked.where(Address.channel.in_(broadcast.channels))
-    if broadcast.languages:
-        ranked = ranked.where(Person.language.in_(broadcast.languages))
-    if broadcast.category_id is not None:
-        reported = exists().where(
-            Need.reporter_id == Person.id, Need.category_id == broadcast.category_id
-        )
-        supported = exists().where(
-            NeedSupport.person_id == Person.id,
-            NeedSupport.need_id == Need.id,
-            Need.category_id == broadcast.category_id,
-        )
-        ranked = ranked.where(or_(reported, supported))
-    inner = ranked.subquery()
-    return select(inner).where(inner.c.rank == 1)
-
-
-KENESH = N_("Kenesh")  # the sender of a broadcast to every municipality
-
-
-async def signed_texts(session: AsyncSession, broadcast: Broadcast) -> dict[str | None, str]:
-    """What each language's readers receive: the text, after who speaks — the municipality's
-    name in their language (Kenesh for every municipality's). None: a reader of no language."""
-    unit = (
-        await session.get(Municipality, broadcast.municipality_id)
-        if broadcast.municipality_id
-        else None
-    )
-    signed = {}
-    for language in (*LANGUAGES, None):
-        tr = translator(language or DEFAULT_READER)
-        sender = unit.name(tr.language) if unit else tr.t(KENESH)
-        sender = sender[:1].upper() + sender[1:]  # "айыльный аймак Барпы" opens the message
-        # "Name: text" reads the same in the four languages
-        signed[language] = f"{sender}: {text_for(broadcast.texts, language)}"
-    return signed
-
-
-@dataclass
-class Preview:
-    """Recipients per channel, those who will be skipped, and what the SMS part costs; on
-    WhatsApp, who is within the 24-hour window (a free-form message) and who is not (a template
-    of `whatsapp_category`, which Meta charges), and the days the number's messaging limit
-    spreads the templates over."""
-
-    recipients: dict[str, int] = field(default_factory=dict)
-    skipped: int = 0
-    sms_segments: int = 0
-    # SMS that will really go, per operator (split ones counted part by part)
-    sms_by_operator: dict[str, int] = field(default_factory=dict)
-    whatsapp_open: int = 0
-    whatsapp_closed: int = 0
-    whatsapp_category: str = BY_KIND["broadcast"].category
-    whatsapp_days: int = 1
-
-
-async def preview(
-    session: AsyncSession,
-    broadcast: Broadcast,
-    daily_limit: int | None = None,
-    split_operators: frozenset[str] | None = None,
-) -> Preview:
-    """What sending `broadcast` now would do (`daily_limit`: WhatsApp's messaging-limit tier;
-    `split_operators`: SMS_SPLIT_OPERATORS, whose numbers get a long SMS in single parts)."""
-    chosen = _recipients(broadcast).subquery()
-    in_window = chosen.c.seen_at > utcnow() - WINDOW
-    # the operator is in the number: +996 and three digits (only SMS numbers are grouped so)
-    prefix = case((chosen.c.channel == SMS, func.substr(chosen.c.address, 1, 7)), else_="")
-    rows = await session.execute(
-        select(
-            chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix, func.count()
-        ).group_by(chosen.c.channel, chosen.c.language, chosen.c.blocked, in_window, prefix)
-    )
-    result, recipients = Preview(), defaultdict(int)
-    texts = await signed_texts(session, broadcast)
-    by_operator: dict[str, int] = defaultdict(int)
-    split = get_settings().split_operators if split_operators is None else split_operators
-    for channel, language, blocked, open_window, number, count in rows.all():
-        if blocked:
-            result.skipped += count
-            continue
-        recipients[channel] += count
-        if channel == SMS:
-            text = to_gsm(texts.get(language, texts[None]))
-            sample = (number or "") + "000000"  # a whole number of that prefix
-            if splits(sample, split):  # separate single SMS, each one segment
-                cost = len(split_parts(text)) * count
-            else:
-                cost = count_segments(text).count * count
-            result.sms_segments += cost
-            by_operator[operator_of(sample)] += cost
-        elif channel == WHATSAPP and open_window:
-            result.whatsapp_open += count
-        elif channel == WHATSAPP:
-            result.whatsapp_closed += count
-    result.recipients = dict(recipients)
-    result.sms_by_operator = dict(by_operator)
-    if daily_limit and result.whatsapp_closed:
-        result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
-    return result
-
-
-CATEGORIES = {"marketing": N_("marketing"), "utility": N_("utility")}
-
-
-def whatsapp_lines(tr: Translator, seen: Preview) -> list[str]:
-    """The WhatsApp part of a preview: who is within the window, who gets the template and
-    its category, and how many days the number's limit spreads it over."""
-    if not (seen.whatsapp_open or seen.whatsapp_closed):
-        return []
-    lines = [
-        tr.t(
-            N_(
-                "WhatsApp: {open} within the 24-hour window, {closed} outside it, who get a "
-                "{category} template (Meta charges for it)."
-            ),
-            open=seen.whatsapp_open,
-            closed=seen.whatsapp_closed,
-            category=tr.t(CATEGORIES[seen.whatsapp_category]),
-        )
-    ]
-    if seen.whatsapp_days > 1:
-        lines.append(
-            tr.tn(
-                "The number's messaging limit spreads the templates over {n} day.",
-                "The number's messaging limit spreads the templates over {n} days.",
-                seen.whatsapp_days,
-            )
-        )
-    return lines
-
-
 async def queue_broadcast(session: AsyncSession, broadcast: Broadcast) -> int:
     """Put one outbox row per recipient in the outbox (blocked addresses as skipped rows)."""
-    chosen = _recipients(broadcast).subquery()
+    chosen = recipients(broadcast).subquery()
     texts = await signed_texts(session, broadcast)
     body = case(
         *((chosen.c.language == lang, literal(texts[lang])) for lang in LANGUAGES),

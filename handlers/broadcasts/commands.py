@@ -15,11 +15,10 @@ from bot.times import parse_local
 from handlers.broadcasts.broadcasts import (
     cancel_broadcast,
     create_broadcast,
-    preview,
     queue_broadcast,
     report,
-    whatsapp_lines,
 )
+from handlers.broadcasts.preview import preview, whatsapp_lines
 from models import Audience, Broadcast, BroadcastStatus, Category, Municipality
 from models.base import utcnow
 

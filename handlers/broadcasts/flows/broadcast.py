@@ -16,9 +16,7 @@ from bot.i18n import LANGUAGE_NAMES, N_
 from bot.settings import LANGUAGES
 from handlers.broadcasts.broadcasts import (
     create_broadcast,
-    preview,
     queue_broadcast,
-    whatsapp_lines,
 )
 from handlers.broadcasts.flows.broadcast_audience import (
     audience_steps,
@@ -33,6 +31,7 @@ from handlers.broadcasts.flows.broadcast_urgent import (
     quiet_line,
     send_options,
 )
+from handlers.broadcasts.preview import preview, whatsapp_lines
 from models import Audience, Broadcast, BroadcastStatus
 from models.base import utcnow
 

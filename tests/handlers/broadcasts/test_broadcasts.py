@@ -12,11 +12,11 @@ from bot.i18n import text_for
 from handlers.broadcasts.broadcasts import (
     cancel_broadcast,
     create_broadcast,
-    preview,
     queue_broadcast,
     queue_due,
     report,
 )
+from handlers.broadcasts.preview import preview
 from models import Address, Audience, Broadcast, BroadcastStatus, OutboxMessage, Person, Role
 from models.base import utcnow
 from tests.conftest import make_app

@@ -9,7 +9,7 @@ from phonenumbers import carrier
 from bot.channels.sms.operators import PREFIXES, operator_of
 from bot.channels.sms.parts import split_parts
 from bot.channels.sms.segments import count_segments
-from handlers.broadcasts.broadcasts import preview
+from handlers.broadcasts.preview import preview
 from models import Address, ConsentStatus, Person
 from tests.factories import create_home_broadcast, municipality
 

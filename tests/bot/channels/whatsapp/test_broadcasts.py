@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.i18n import translator
-from handlers.broadcasts.broadcasts import preview, queue_broadcast, whatsapp_lines
+from handlers.broadcasts.broadcasts import queue_broadcast
+from handlers.broadcasts.preview import preview, whatsapp_lines
 from handlers.broadcasts.progress import describe, progress
 from models import Address, ConsentStatus, Person
 from models.base import utcnow

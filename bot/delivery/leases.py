@@ -1,0 +1,88 @@
+"""Leases on claimed messages, for the outbox worker: renewed every third of the lease while
+the messages are in hand, and the messages of a process that stopped renewing (it died, or gave
+up on them after an error) put back in the queue every half lease."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy import and_, or_
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.delivery.sender import Sender
+from models import OutboxMessage, OutboxStatus
+from models.base import utcnow
+
+log = logging.getLogger("kenesh.delivery")
+
+
+class LeaseKeeper:
+    """The lease half of `OutboxWorker`: what it holds, renewed; what others left, recovered."""
+
+    sessions: async_sessionmaker
+    senders: dict[str, Sender]
+    lease: timedelta
+    _engine: AsyncEngine
+    _held: set[int]
+
+    async def recover(self) -> int:
+        """Put back messages whose lease ran out: their process died (at most its in-flight
+        ones) or gave up on them after an error. Never this worker's own, nor a live one's."""
+        now = utcnow()
+        outbox = OutboxMessage.__table__
+        expired = and_(
+            outbox.c.status == OutboxStatus.sending.value,
+            outbox.c.channel.in_({sender.channel for sender in self.senders.values()}),
+            outbox.c.sent_at.is_(None),
+            or_(
+                outbox.c.lease_until < now,
+                # claimed before leases existed: by when it was taken
+                and_(outbox.c.lease_until.is_(None), outbox.c.not_before < now - self.lease),
+            ),
+        )
+        if self._held:
+            expired = and_(expired, outbox.c.id.notin_(list(self._held)))
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                outbox.update()
+                .where(expired)
+                .values(status=OutboxStatus.queued.value, lease_until=None)
+            )
+        if result.rowcount:
+            log.warning("%s messages of a stopped process went back to the queue", result.rowcount)
+        return result.rowcount or 0
+
+    async def renew(self) -> int:
+        """Extend the lease of every message this worker holds; how many."""
+        held = list(self._held)
+        if not held:
+            return 0
+        outbox = OutboxMessage.__table__
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
+                .values(lease_until=utcnow() + self.lease)
+            )
+        return result.rowcount or 0
+
+    async def _renew_now_and_then(self) -> None:
+        """Every third of the lease: two renewals in a row may fail (the database restarting)
+        before another process would take the messages."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.renew()
+            except Exception:
+                log.exception("renewing the outbox lease failed; trying again shortly")
+
+    async def _recover_now_and_then(self) -> None:
+        """Every half lease: a dead process's messages wait at most one and a half leases."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 2)
+            try:
+                await self.recover()
+            except Exception:
+                log.exception("recovering stale messages failed; trying again later")
