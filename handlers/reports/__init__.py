@@ -9,6 +9,7 @@ labels.py                      translated titles, headers and category names
 report.py, build.py            a request → the figures → summary and files
 charts.py, spreadsheets.py     the files, built in memory
 links.py                       signed, expiring download links (SMS), and their route
+pages.py                       the reports page of the staff workspace, its files and a needs CSV
 """
 
 from bot.conversation.context import Context
@@ -16,6 +17,7 @@ from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from handlers.reports.flows import staff_reports
 from handlers.reports.links import links_routes
+from handlers.reports.pages import PAGES as REPORTS_PAGES
 
 
 def _staff(ctx: Context) -> bool:
@@ -27,3 +29,5 @@ FLOWS = (staff_reports.build,)
 MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
 
 ROUTES = (links_routes,)
+
+PAGES = (REPORTS_PAGES,)

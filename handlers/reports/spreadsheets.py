@@ -47,12 +47,7 @@ def write_workbook(report: Report, made_at: str) -> bytes:
     """The report as XLSX bytes; `made_at` is the local time it was made."""
     figures = report.figures
     tr = report.tr
-    if isinstance(figures, NeedsReport):
-        tables = _needs(tr, figures)
-    elif isinstance(figures, TendersReport):
-        tables = _tenders(tr, figures)
-    else:
-        tables = _surveys(tr, figures)
+    tables = report_tables(report)
     about = [
         (tr.t(labels.REPORT), report.title),
         (tr.t(labels.MUNICIPALITY), report.place),
@@ -76,6 +71,17 @@ def write_workbook(report: Report, made_at: str) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def report_tables(report: Report) -> list[Table]:
+    """The report's figures as tables (a sheet each), headers in the reader's language: what
+    the workbook holds and the workspace's page shows."""
+    figures, tr = report.figures, report.tr
+    if isinstance(figures, NeedsReport):
+        return _needs(tr, figures)
+    if isinstance(figures, TendersReport):
+        return _tenders(tr, figures)
+    return _surveys(tr, figures)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
