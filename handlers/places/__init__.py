@@ -4,5 +4,7 @@ residents typed that it lacks. Choosing one's place in a conversation is the acc
 (`handlers.account.flows.places`), which searches here."""
 
 from handlers.places import commands
+from handlers.places.pages import PAGES as PLACES_PAGES
 
 COMMANDS = (commands.COMMAND,)
+PAGES = (PLACES_PAGES,)
