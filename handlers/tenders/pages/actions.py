@@ -1,5 +1,5 @@
 """A tender's page and what staff do to it: publish a draft, move the deadline, cancel with a
-reason, award it to an NGO — each through the service the bot's flow calls, which checks the
+reason, award it to an NGO, change its details — each through the service the bot's flow calls, which checks the
 scope and the tender's status again, writes the OCDS release and alerts the subscribers."""
 
 from __future__ import annotations
@@ -11,11 +11,21 @@ from bot.formats import format_time
 from bot.i18n import N_
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
+from handlers.needs.pages.common import as_id, categories
 from handlers.tenders import tenders
 from handlers.tenders.flows.tender_steps import REFUSALS
-from handlers.tenders.pages.forms import read_budget, read_deadline, render_tender, tender_in_scope
+from handlers.tenders.pages.forms import (
+    check_lengths,
+    read_budget,
+    read_deadline,
+    read_link,
+    render_tender,
+    tender_in_scope,
+)
 from handlers.tenders.tenders import TenderError, award_candidates
 from models import Tender, TenderStatus
+
+EDITED = ("title", "description", "category", "budget", "how_to_apply", "document_url")
 
 
 async def _locked(desk: Desk, tender_id: int) -> Tender:
@@ -53,6 +63,35 @@ def routes(workspace: Workspace) -> APIRouter:
         except TenderError as error:
             return await render_tender(desk, tender, 422, {"publish": _refused(error)})
         text = desk.t(N_("Tender {ref} is published."), ref=tender.reference)
+        return desk.redirect(f"/staff/tenders/{tender.id}", _alerted(desk, n, text))
+
+    @router.post("/{tender_id}/edit")
+    async def edit(tender_id: int, desk: Desk = workspace.signed_in) -> Response:
+        """Change the details; once published, a tenderUpdate and the subscribers are told."""
+        tender = await _locked(desk, tender_id)
+        typed = {name: desk.field(name) for name in EDITED}
+        errors: dict[str, str] = {}
+        check_lengths(typed, errors)
+        category_id = as_id(typed["category"], [c.id for c in await categories(desk.session)])
+        if category_id is None:
+            errors["category"] = N_("Choose a sector.")
+        budget = read_budget(typed["budget"], errors, "budget")
+        link = read_link(typed["document_url"], errors, "document_url")
+        if errors:
+            return await render_tender(desk, tender, 422, errors, typed)
+        changes = {
+            "title": typed["title"],
+            "description": typed["description"],
+            "category_id": category_id,
+            "budget": budget,
+            "how_to_apply": typed["how_to_apply"],
+            "document_url": link,
+        }
+        try:
+            n = await tenders.update(desk.session, desk.person, tender, changes, zone=zone)
+        except TenderError as error:
+            return await render_tender(desk, tender, 422, {"title": _refused(error)}, typed)
+        text = desk.t(N_("Tender {ref} is changed."), ref=tender.reference)
         return desk.redirect(f"/staff/tenders/{tender.id}", _alerted(desk, n, text))
 
     @router.post("/{tender_id}/deadline")

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from bot.i18n import N_
 from bot.times import local_time, parse_local
 from bot.web.desk import Desk, PageProblem
+from handlers.needs.pages.common import categories
 from handlers.tenders.alerts import money
 from handlers.tenders.flows.tender_steps import REFUSALS, STATUS_NAMES
 from handlers.tenders.tenders import TenderError, award_candidates, parse_budget, tender_for_staff
@@ -71,6 +72,20 @@ def read_link(text: str, errors: dict[str, str], name: str) -> str | None:
     return text
 
 
+def check_lengths(typed: dict[str, str], errors: dict[str, str]) -> None:
+    """The same bounds as the bot's questions (handlers.tenders.flows.tender_new)."""
+    bounds = {
+        "title": (5, 300, N_("Write a short title of at least 5 characters.")),
+        "description": (20, 3000, N_("Describe the service in at least 20 characters.")),
+        "how_to_apply": (10, 1000, N_("Write how and where NGOs apply, 10 characters at least.")),
+    }
+    for name, (shortest, longest, advice) in bounds.items():
+        if len(typed[name]) < shortest:
+            errors[name] = advice
+        elif len(typed[name]) > longest:
+            errors[name] = N_("This is too long.")
+
+
 async def render_tender(
     desk: Desk,
     tender: Tender,
@@ -97,6 +112,7 @@ async def render_tender(
         category=category.name(desk.language) if category else "?",
         winner=winner,
         candidates=await award_candidates(session, tender),
+        categories=await categories(session),
         money=lambda amount: money(amount, desk.tr),
         when=lambda moment: local_time(moment, zone),
         errors=errors or {},

@@ -13,7 +13,7 @@ from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.needs.pages.common import as_id, categories, municipalities
 from handlers.tenders.flows.tender_steps import STATUS_NAMES
-from handlers.tenders.pages.forms import read_budget, read_deadline, read_link
+from handlers.tenders.pages.forms import check_lengths, read_budget, read_deadline, read_link
 from handlers.tenders.tenders import Draft, create_tender, tenders_for_staff
 from models import Municipality, Role
 
@@ -27,20 +27,6 @@ FIELDS = (
     "how_to_apply",
     "document_url",
 )
-
-
-def _check_lengths(typed: dict[str, str], errors: dict[str, str]) -> None:
-    """The same bounds as the bot's questions (handlers.tenders.flows.tender_new)."""
-    bounds = {
-        "title": (5, 300, N_("Write a short title of at least 5 characters.")),
-        "description": (20, 3000, N_("Describe the service in at least 20 characters.")),
-        "how_to_apply": (10, 1000, N_("Write how and where NGOs apply, 10 characters at least.")),
-    }
-    for name, (shortest, longest, advice) in bounds.items():
-        if len(typed[name]) < shortest:
-            errors[name] = advice
-        elif len(typed[name]) > longest:
-            errors[name] = N_("This is too long.")
 
 
 def routes(workspace: Workspace) -> APIRouter:
@@ -102,7 +88,7 @@ def routes(workspace: Workspace) -> APIRouter:
             municipality_id = as_id(typed["municipality"], [m.id for m in places])
             if municipality_id is None:
                 errors["municipality"] = N_("Choose the municipality.")
-        _check_lengths(typed, errors)
+        check_lengths(typed, errors)
         budget = read_budget(typed["budget"], errors, "budget")
         deadline = read_deadline(desk, typed["deadline"], errors, "deadline")
         link = read_link(typed["document_url"], errors, "document_url")

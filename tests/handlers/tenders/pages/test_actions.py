@@ -167,3 +167,33 @@ async def test_award_goes_to_an_approved_ngo_of_the_municipality(app) -> None:
     assert str(awarded.award_amount) == "140000.00"
     assert await _releases(app, tender.id) == ["tender", "award"]
     assert len(await alerts(app, "tender_awarded")) == 1
+
+
+async def test_editing_a_published_tender_tells_the_subscribers(app) -> None:
+    await create_ngo_member(app, "aigul", await create_ngo(app, "Umut"))
+    tender = await create_tender_for(app)
+    clerk = await create_member(app, "clerk")
+    async with browser(app) as client:
+        csrf = await sign_in(client, app, clerk)
+        page = (await client.get(f"/staff/tenders/{tender.id}")).text
+        fields = {
+            "csrf": csrf,
+            "title": "Home care for the elderly of Barpy",
+            "description": "Daily visits to twelve elderly people living alone.",
+            "category": str(tender.category_id),
+            "budget": "180 000",
+            "how_to_apply": "Bring the application to room 5.",
+            "document_url": "not a link",
+        }
+        bad = await client.post(f"/staff/tenders/{tender.id}/edit", data=fields)
+        fields["document_url"] = "https://barpy.kg/tender.pdf"
+        done = await client.post(f"/staff/tenders/{tender.id}/edit", data=fields)
+    assert 'value="Home care for the elderly"' in page  # the form starts from the tender
+    assert bad.status_code == 422 and 'id="document_url-error"' in bad.text
+    assert 'value="Home care for the elderly of Barpy"' in bad.text  # kept
+    assert done.status_code == 303
+    edited = await _tender(app, tender.id)
+    assert edited.title == "Home care for the elderly of Barpy"
+    assert str(edited.budget) == "180000.00"
+    assert await _releases(app, tender.id) == ["tender", "tenderUpdate"]
+    assert len(await alerts(app, "tender_updated")) == 1
