@@ -164,3 +164,24 @@ async def test_bad_dates_are_named_next_to_their_field_in_the_readers_language(a
         for path in ("chart.png", "report.xlsx", "needs.csv"):
             got = await client.get(f"/staff/reports/{path}", params=backwards)
             assert got.status_code == 422, path
+
+
+async def test_survey_results_of_a_service_in_scope_only(app, world) -> None:
+    bots = await gather(
+        app, world.home_staff_id, ReportRequest(ReportKind.surveys, service_id=world.service_id)
+    )
+    async with browser(app) as client:
+        await sign_in(client, app, await person(app, world.home_staff_id))
+        form = (await client.get("/staff/reports/")).text
+        assert "Home care" in form and "Meals on wheels" not in form  # their services only
+        ours = {"kind": "surveys", "service": str(world.service_id)}
+        page = await client.get("/staff/reports/", params=ours)
+        assert page.status_code == 200, page.text
+        assert bots.summary() in page.text.replace("&#39;", "'")
+        assert ["Home care feedback", "5", "3", "60.0"] in cells(page.text)  # the bot's counts
+        book = await client.get("/staff/reports/report.xlsx", params=ours)
+        assert load_workbook(io.BytesIO(book.content)).worksheets
+        theirs = {"kind": "surveys", "service": str(world.elsewhere_service_id)}
+        assert (await client.get("/staff/reports/", params=theirs)).status_code == 403
+        missing = await client.get("/staff/reports/", params={"kind": "surveys"})
+        assert missing.status_code == 422 and 'id="service-error"' in missing.text
