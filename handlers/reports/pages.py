@@ -21,11 +21,11 @@ from sqlalchemy import exists, select
 
 from bot import audit
 from bot.i18n import N_
+from bot.web.choices import municipalities
 from bot.web.desk import Desk, PageProblem
 from bot.web.pages import NavLink, Pages
 from bot.web.workspace import Workspace
 from handlers.needs.inbox import InboxFilter, export_rows, needs_csv
-from handlers.needs.pages.common import municipalities
 from handlers.reports import labels
 from handlers.reports.build import gather_report, render_chart, render_workbook
 from handlers.reports.kinds import ReportKind

@@ -12,11 +12,12 @@ from fastapi.responses import Response
 from bot import audit
 from bot.i18n import N_
 from bot.times import local_time, parse_date
+from bot.web.choices import categories, municipalities
 from bot.web.desk import Desk, local_path
 from bot.web.workspace import Workspace
 from handlers.needs.inbox import PAGE_SIZE, SORTS, InboxFilter, export_rows, inbox, needs_csv
 from handlers.needs.needs import STATUS_NAMES, change_statuses
-from handlers.needs.pages.common import SETTABLE, categories, municipalities
+from handlers.needs.pages.common import SETTABLE
 from models import NeedStatus, Role
 
 OPEN = "open"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.i18n import LANGUAGE_NAMES, N_, language_name, translator
 from bot.times import local_time
+from bot.web.choices import as_phone
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.needs.assisted import AlreadySupported, record_walk_in_support
@@ -23,7 +24,7 @@ from handlers.needs.needs import (
     status_notice,
     supports_of,
 )
-from handlers.needs.pages.common import SETTABLE, as_phone
+from handlers.needs.pages.common import SETTABLE
 from models import Municipality, Need, NeedStatus, NeedStatusChange, NeedSupport, Person
 
 COMMENT_LENGTH = 500

@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from bot.i18n import LANGUAGE_NAMES, N_
+from bot.web.choices import as_id, as_phone, categories, municipalities
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.needs.assisted import record_walk_in_need
-from handlers.needs.pages.common import as_id, as_phone, categories, municipalities
 from models import Role
 
 DESCRIPTION_LENGTH = 2000

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from bot.formats import format_time
 from bot.i18n import N_
+from bot.web.choices import as_id, categories
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
-from handlers.needs.pages.common import as_id, categories
 from handlers.tenders import tenders
 from handlers.tenders.flows.tender_steps import REFUSALS
 from handlers.tenders.pages.forms import (

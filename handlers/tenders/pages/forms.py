@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from bot.i18n import N_
 from bot.times import local_time, parse_local
+from bot.web.choices import categories
 from bot.web.desk import Desk, PageProblem
-from handlers.needs.pages.common import categories
 from handlers.tenders.alerts import money
 from handlers.tenders.flows.tender_steps import REFUSALS, STATUS_NAMES
 from handlers.tenders.tenders import TenderError, award_candidates, parse_budget, tender_for_staff

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from bot.i18n import N_
 from bot.times import local_time
+from bot.web.choices import as_id, categories, municipalities
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
-from handlers.needs.pages.common import as_id, categories, municipalities
 from handlers.tenders.flows.tender_steps import STATUS_NAMES
 from handlers.tenders.pages.forms import check_lengths, read_budget, read_deadline, read_link
 from handlers.tenders.tenders import Draft, create_tender, tenders_for_staff
