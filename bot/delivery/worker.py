@@ -60,6 +60,7 @@ class _Lane:
 
 LEASE = timedelta(minutes=2)  # OUTBOX_STALE_SECONDS
 CLAIM_SECONDS = 0.5  # a claim holds about this much of the channel's rate
+STOP_GRACE = 5.0  # seconds a lane may take to end its claim when stopped, before it is cancelled
 RATE_LIMITED_TRIES = 4  # sends of one message through a provider's rate-limit answers
 
 
@@ -97,6 +98,7 @@ class OutboxWorker(LeaseKeeper):
         self.quiet = quiet  # QUIET_HOURS: bulk waits while they last
         self._lanes: dict[str, _Lane] = defaultdict(_Lane)
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False  # stop() asked the lanes to end between two claims
         self._chains: dict[int, asyncio.Task[bool]] = {}  # the last group sending per address
         self._groups: set[asyncio.Task[bool]] = set()
 
@@ -112,13 +114,24 @@ class OutboxWorker(LeaseKeeper):
     async def start(self) -> None:
         """Recover rows a dead process left `sending`, then run in the background."""
         await self.recover()
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
         """Stop claiming and renewing; the messages in hand stay `sending` and are recovered
-        once their lease runs out."""
+        once their lease runs out.
+
+        Each lane is asked to stop between two claims, and only cancelled if it does not
+        within STOP_GRACE: a claim cancelled while SQLite's connection thread still waits for
+        the write lock would take the lock after all and keep it, on a connection no one closes."""
         if self._task is not None:
-            self._task.cancel()
+            self._stopping = True
+            for lane in self._lanes.values():
+                lane.wake.set()
+                lane.room.set()
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE)
+            if not done:
+                self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         for group in list(self._groups):
@@ -136,7 +149,7 @@ class OutboxWorker(LeaseKeeper):
             ),
         ]
         try:
-            await asyncio.gather(*parts)
+            await asyncio.gather(*parts[2:])  # the lanes, until they stop
         finally:
             for part in parts:
                 part.cancel()
@@ -161,7 +174,7 @@ class OutboxWorker(LeaseKeeper):
 
     async def _run_lane(self, channel: str) -> None:
         lane = self._lanes[channel]
-        while True:
+        while not self._stopping:
             lane.wake.clear()  # before looking: a wake during the batch is not lost
             try:
                 claimed = await self._claim(channel)
@@ -194,7 +207,7 @@ class OutboxWorker(LeaseKeeper):
     async def _wait_for_room(self, channel: str) -> None:
         """Until at most half a claim is still in flight: then the next claim is due."""
         lane = self._lanes[channel]
-        while lane.in_flight > self._claim_size(channel) // 2:
+        while lane.in_flight > self._claim_size(channel) // 2 and not self._stopping:
             lane.room.clear()
             await lane.room.wait()
 
