@@ -6,6 +6,7 @@ from bot.conversation.menu import Menu, MenuEntry
 from bot.i18n import N_
 from handlers.ngos.flows import ngo_code, ngo_join, ngo_register, ngo_review, subscriptions
 from handlers.ngos.ngos import approved_organization_of, may_register, organization_of
+from handlers.ngos.pages import PAGES as NGO_PAGES
 from models import ConsentStatus, Person
 
 HUB = "ngo_menu"  # the NGOs and tenders hub; other domains add their entries to it
@@ -87,3 +88,5 @@ MENU = (
     MenuEntry("subscriptions", N_("Tender subscriptions"), 40, approved_member, HUB),
     MenuEntry("ngo_code", N_("Join code for colleagues"), 50, approved_member, HUB),
 )
+
+PAGES = (NGO_PAGES,)

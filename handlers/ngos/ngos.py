@@ -231,6 +231,32 @@ async def pending_for_staff(session: AsyncSession, staff: Person) -> Sequence[Or
     return (await session.scalars(query)).all()
 
 
+async def organizations_for_staff(
+    session: AsyncSession, staff: Person, limit: int = 300
+) -> list[Organization]:
+    """Every NGO the staff member may review (admins: all): pending ones first, oldest first,
+    then the decided ones, most recently decided first."""
+    if not staff.is_staff:
+        await audit.record(session, staff.id, "list_organizations", "refused")
+        raise PermissionDenied("list_organizations")
+    query = select(Organization)
+    if staff.role != Role.admin:
+        table = organization_municipalities
+        query = query.where(
+            Organization.id.in_(
+                select(table.c.organization_id).where(
+                    table.c.municipality_id == staff.staff_municipality_id
+                )
+            )
+        )
+    found = list((await session.scalars(query.order_by(Organization.id.desc()).limit(limit))).all())
+    pending = [o for o in found if o.status == OrganizationStatus.pending]
+    decided = [o for o in found if o.status != OrganizationStatus.pending]
+    pending.sort(key=lambda o: (o.created_at, o.id))
+    decided.sort(key=lambda o: (o.decided_at or o.created_at, o.id), reverse=True)
+    return pending + decided
+
+
 async def organization_for_staff(
     session: AsyncSession, staff: Person, organization_id: int, action: str = "open_organization"
 ) -> Organization:
