@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
@@ -209,6 +209,21 @@ async def _may_decide(session: AsyncSession, staff: Person, organization_id: int
     return staff.staff_municipality_id in await municipality_ids_of(session, organization_id)
 
 
+def _in_scope_of(query: Select, staff: Person) -> Select:
+    """`query` of NGOs limited to those working in the staff member's municipality (admins:
+    every NGO)."""
+    if staff.role == Role.admin:
+        return query
+    table = organization_municipalities
+    return query.where(
+        Organization.id.in_(
+            select(table.c.organization_id).where(
+                table.c.municipality_id == staff.staff_municipality_id
+            )
+        )
+    )
+
+
 async def pending_for_staff(session: AsyncSession, staff: Person) -> Sequence[Organization]:
     """Pending NGOs that work in the staff member's municipality (admins: all), oldest first."""
     if not staff.is_staff:
@@ -219,15 +234,7 @@ async def pending_for_staff(session: AsyncSession, staff: Person) -> Sequence[Or
         .where(Organization.status == OrganizationStatus.pending)
         .order_by(Organization.created_at, Organization.id)
     )
-    if staff.role != Role.admin:
-        table = organization_municipalities
-        query = query.where(
-            Organization.id.in_(
-                select(table.c.organization_id).where(
-                    table.c.municipality_id == staff.staff_municipality_id
-                )
-            )
-        )
+    query = _in_scope_of(query, staff)
     return (await session.scalars(query)).all()
 
 
@@ -240,15 +247,7 @@ async def organizations_for_staff(
         await audit.record(session, staff.id, "list_organizations", "refused")
         raise PermissionDenied("list_organizations")
     query = select(Organization)
-    if staff.role != Role.admin:
-        table = organization_municipalities
-        query = query.where(
-            Organization.id.in_(
-                select(table.c.organization_id).where(
-                    table.c.municipality_id == staff.staff_municipality_id
-                )
-            )
-        )
+    query = _in_scope_of(query, staff)
     found = list((await session.scalars(query.order_by(Organization.id.desc()).limit(limit))).all())
     pending = [o for o in found if o.status == OrganizationStatus.pending]
     decided = [o for o in found if o.status != OrganizationStatus.pending]
