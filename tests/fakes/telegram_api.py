@@ -18,14 +18,14 @@ import contextlib
 import inspect
 import itertools
 import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from tests.fakes.limits import retry_after, telegram_limits
 from tests.fakes.stats import SendStats, add_control_routes
+from tests.fakes.telegram_calls import Call, Failure, delivered_content, inline_markup, is_paid
 from tests.fakes.telegram_requests import TEXT_PARAMS, ApiError, Upload, read_params, require
 from tests.fakes.telegram_updates import BOT_USER, Params, UpdateBuilders
 
@@ -35,60 +35,11 @@ SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
 EDIT_METHODS = ("editMessageText", "editMessageReplyMarkup", "editMessageCaption")
 TRUE_METHODS = ("setMyCommands", "deleteMyCommands", "answerCallbackQuery", "leaveChat")
 TRUE_METHODS += ("sendChatAction", "deleteMessage")
-TRUE_VALUES = (True, "true", "True")
 FILE_BYTES = b"\xff\xd8\xff\xe0fake\xff\xd9"  # 10 bytes, matching getFile's file_size
 BLOCKED = "Forbidden: bot was blocked by the user"
 WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use "
 WEBHOOK_CONFLICT += "deleteWebhook to delete the webhook first"
 DESCRIPTIONS = {400: "Bad Request: injected failure", 403: BLOCKED, 500: "Internal Server Error"}
-
-
-@dataclass
-class Call:
-    """One recorded Bot API request; ``result`` is what a successful call returned."""
-
-    method: str
-    params: Params
-    token: str
-    status: int
-    result: Any = None
-    at: float = 0.0  # when the fake took it (its limits' clock, after any injected hang)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the call succeeded (HTTP 200)."""
-        return self.status == 200
-
-    def __str__(self) -> str:
-        return f"{self.method}({self.params}) -> {self.status}"
-
-
-@dataclass
-class _Failure:
-    method: str
-    status: int
-    description: str
-    chat_id: int | str | None
-    retry_after: int | None
-    remaining: int
-
-
-def _inline(params: Params) -> Params:
-    """``{"reply_markup": …}`` if the call has an inline keyboard (the only kind a Message has)."""
-    markup = params.get("reply_markup")
-    is_inline = isinstance(markup, dict) and "inline_keyboard" in markup
-    return {"reply_markup": markup} if is_inline else {}
-
-
-def _is_paid(params: Params) -> bool:
-    return params.get("allow_paid_broadcast") in TRUE_VALUES
-
-
-def _content(method: str, params: Params) -> Hashable:
-    """What a send delivers (text, caption, file), to spot a repeated delivery."""
-    file = params.get("photo") or params.get("document")
-    file = hash(file.data) if isinstance(file, Upload) else str(file)
-    return method, params.get("text"), params.get("caption"), file
 
 
 class FakeTelegram(UpdateBuilders):
@@ -123,7 +74,7 @@ class FakeTelegram(UpdateBuilders):
         self.files: dict[str, bytes] = {}  # file_path -> bytes served at /file/bot…/file_path
         self.messages: dict[tuple[int | str, int], Params] = {}  # the bot's, for edits/callbacks
         self.chat_types: dict[int | str, str] = {}  # learnt from message()/my_chat_member()
-        self._failures: list[_Failure] = []
+        self._failures: list[Failure] = []
         self._hangs: list[list[Any]] = []  # [method, chat_id, seconds, remaining]
         self._update_ids, self._message_ids, self._ids = (itertools.count(1) for _ in range(3))
         self._changed = asyncio.Event()
@@ -194,7 +145,7 @@ class FakeTelegram(UpdateBuilders):
             status, body = error.status, error.body()
         if method in SEND_METHODS:
             chat_id = params.get("chat_id")
-            self.stats.record(status, chat_id, _content(method, params), _is_paid(params))
+            self.stats.record(status, chat_id, delivered_content(method, params), is_paid(params))
         if not self.lean:
             self.calls.append(Call(method, params, request.match_info["token"], status, result, at))
         self._notify()
@@ -235,7 +186,7 @@ class FakeTelegram(UpdateBuilders):
 
     def _check_limits(self, params: Params) -> None:
         """Take the send's tokens, or answer 429 with the whole seconds to wait."""
-        if wait := self.limits.check(params.get("chat_id"), paid=_is_paid(params)):
+        if wait := self.limits.check(params.get("chat_id"), paid=is_paid(params)):
             seconds = retry_after(wait)
             description = f"Too Many Requests: retry after {seconds}"
             raise ApiError(429, description, {"retry_after": seconds})
@@ -276,14 +227,14 @@ class FakeTelegram(UpdateBuilders):
 
     def _send_message(self, params: Params) -> Params:
         chat_id, text = require(params, "chat_id"), require(params, "text")
-        return self._bot_message(chat_id, text=text, **_inline(params))
+        return self._bot_message(chat_id, text=text, **inline_markup(params))
 
     def _send_file(self, params: Params, kind: str) -> tuple[Any, str, Params]:
         """chat_id, file_id and the caption/keyboard of a sendPhoto/sendDocument."""
         chat_id, file = require(params, "chat_id"), require(params, kind)
         file_id = f"{kind}-{next(self._ids)}" if isinstance(file, Upload) else str(file)
         caption = {"caption": params["caption"]} if params.get("caption") else {}
-        return chat_id, file_id, caption | _inline(params)
+        return chat_id, file_id, caption | inline_markup(params)
 
     def _send_photo(self, params: Params) -> Params:
         chat_id, file_id, extra = self._send_file(params, "photo")
@@ -306,7 +257,7 @@ class FakeTelegram(UpdateBuilders):
         edited = {**self.messages[key], "edit_date": int(time.time())}
         edited.pop("reply_markup", None)
         edited |= {field: params[field] for field in TEXT_PARAMS if field in params}
-        self.messages[key] = edited | _inline(params)
+        self.messages[key] = edited | inline_markup(params)
         return self.messages[key]
 
     def _get_file(self, params: Params) -> Params:
@@ -332,7 +283,7 @@ class FakeTelegram(UpdateBuilders):
         if description is None and retry_after is not None:
             description = f"Too Many Requests: retry after {retry_after}"
         description = description or DESCRIPTIONS.get(status, f"Error {status}")
-        self._failures.append(_Failure(method, status, description, chat_id, retry_after, times))
+        self._failures.append(Failure(method, status, description, chat_id, retry_after, times))
 
     @property
     def throttled(self) -> int:
