@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     report_min_group: int = 5
+    demographic_questions: bool = True
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
 
