@@ -4,8 +4,8 @@ Asked after consent, each question skippable; stored only with the person's agre
 questions (`agreed_at`), for reports of supports and survey results by group. Deleting the
 person deletes the row.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-01 19:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
