@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.channels import REGISTRY
+from bot.conversation.asides import Aside
 from bot.conversation.engine import Conversation
 from bot.conversation.flow import FlowRegistry
-from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
 from bot.reference import seed_if_empty
 from bot.schedule import Job
@@ -54,6 +54,7 @@ def assemble(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    asides: Sequence[Aside] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
@@ -62,7 +63,7 @@ def assemble(
         settings,
         flows,
         metrics=metrics,
-        asides=ASIDES,
+        asides=asides,
         phone_channels=REGISTRY.phone_channels(),
     )
     return App(
@@ -76,6 +77,7 @@ async def start_app(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    asides: Sequence[Aside] = (),
     *,
     migrate: bool = True,
 ) -> App:
@@ -87,4 +89,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes, pages)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages, asides)

@@ -8,7 +8,8 @@ A domain may declare any of these names; each is a tuple:
 - `COMMANDS`: its `kenesh` subcommands (`Command`);
 - `JOBS`: what the tick does for it (`Job`);
 - `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
-- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`).
+- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`);
+- `ASIDES`: what looks at every message before the person's flow (`bot.conversation.asides`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
 gathers the platform and `handlers.DOMAINS` into one `Extensions`, from which the flow registry,
@@ -25,13 +26,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App, Routes, assemble, start_app
+from bot.conversation.asides import Aside
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
 from bot.settings import Settings
 from bot.web.pages import Pages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "ASIDES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +115,7 @@ class Extensions:
     jobs: tuple[Job, ...] = ()
     routes: tuple[Routes, ...] = ()
     pages: tuple[Pages, ...] = ()
+    asides: tuple[Aside, ...] = ()
 
     @classmethod
     def gather(cls, sources: Sequence[Any]) -> Extensions:
@@ -130,6 +133,7 @@ class Extensions:
             jobs=tuple(found["JOBS"]),
             routes=tuple(found["ROUTES"]),
             pages=tuple(found["PAGES"]),
+            asides=tuple(found["ASIDES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
@@ -154,7 +158,13 @@ class Extensions:
     async def start(self, settings: Settings, *, migrate: bool = True) -> App:
         """Connect, migrate and seed the database, and build the app with these extensions."""
         return await start_app(
-            settings, self.flow_registry(), self.jobs, self.routes, self.pages, migrate=migrate
+            settings,
+            self.flow_registry(),
+            self.jobs,
+            self.routes,
+            self.pages,
+            self.asides,
+            migrate=migrate,
         )
 
     def assemble(
@@ -162,5 +172,12 @@ class Extensions:
     ) -> App:
         """An app with these extensions on a database that is ready (tests, benchmarks)."""
         return assemble(
-            settings, engine, sessions, self.flow_registry(), self.jobs, self.routes, self.pages
+            settings,
+            engine,
+            sessions,
+            self.flow_registry(),
+            self.jobs,
+            self.routes,
+            self.pages,
+            self.asides,
         )
