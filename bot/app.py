@@ -19,6 +19,7 @@ from bot.reference import seed_if_empty
 from bot.schedule import Job
 from bot.settings import Settings
 from bot.web.pages import Pages
+from bot.web.public.pages import PublicPages
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 log = logging.getLogger("kenesh")
@@ -30,7 +31,7 @@ Routes = Callable[["App"], APIRouter]
 @dataclass
 class App:
     """A running Kenesh: settings, database, the conversation engine; the tick's jobs, the
-    HTTP routes and the workspace pages the domains declared."""
+    HTTP routes, the workspace pages and the public pages the domains declared."""
 
     settings: Settings
     engine: AsyncEngine
@@ -40,6 +41,7 @@ class App:
     jobs: Sequence[Job] = ()
     routes: Sequence[Routes] = ()
     pages: Sequence[Pages] = ()
+    public: Sequence[PublicPages] = ()
 
     async def close(self) -> None:
         """Release database connections."""
@@ -54,6 +56,7 @@ def assemble(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    public: Sequence[PublicPages] = (),
     asides: Sequence[Aside] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
@@ -67,7 +70,15 @@ def assemble(
         phone_channels=REGISTRY.phone_channels(),
     )
     return App(
-        settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes), tuple(pages)
+        settings,
+        engine,
+        sessions,
+        conversation,
+        metrics,
+        tuple(jobs),
+        tuple(routes),
+        tuple(pages),
+        tuple(public),
     )
 
 
@@ -77,6 +88,7 @@ async def start_app(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    public: Sequence[PublicPages] = (),
     asides: Sequence[Aside] = (),
     *,
     migrate: bool = True,
@@ -89,4 +101,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes, pages, asides)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages, public, asides)

@@ -9,6 +9,7 @@ A domain may declare any of these names; each is a tuple:
 - `JOBS`: what the tick does for it (`Job`);
 - `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
 - `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`);
+- `PUBLIC`: its public pages and the sections it adds to others' (`bot.web.public.pages.PublicPages`);
 - `ASIDES`: what looks at every message before the person's flow (`bot.conversation.asides`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
@@ -32,8 +33,9 @@ from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
 from bot.settings import Settings
 from bot.web.pages import Pages
+from bot.web.public.pages import PublicPages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "ASIDES")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "PUBLIC", "ASIDES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,6 +117,7 @@ class Extensions:
     jobs: tuple[Job, ...] = ()
     routes: tuple[Routes, ...] = ()
     pages: tuple[Pages, ...] = ()
+    public: tuple[PublicPages, ...] = ()
     asides: tuple[Aside, ...] = ()
 
     @classmethod
@@ -133,12 +136,14 @@ class Extensions:
             jobs=tuple(found["JOBS"]),
             routes=tuple(found["ROUTES"]),
             pages=tuple(found["PAGES"]),
+            public=tuple(found["PUBLIC"]),
             asides=tuple(found["ASIDES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
         _unique("menu", (m.name for m in extensions.menus))
         _unique("pages", (p.name for p in extensions.pages))
+        _unique("public pages", (p.name for p in extensions.public))
         return extensions
 
     def flow_registry(self) -> FlowRegistry:
@@ -163,6 +168,7 @@ class Extensions:
             self.jobs,
             self.routes,
             self.pages,
+            self.public,
             self.asides,
             migrate=migrate,
         )
@@ -179,5 +185,6 @@ class Extensions:
             self.jobs,
             self.routes,
             self.pages,
+            self.public,
             self.asides,
         )

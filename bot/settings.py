@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     report_min_group: int = 5
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
+    public_pages: bool = True
+    public_rate: int = 60
+    public_cache_seconds: float = 60.0
 
     @field_validator(
         "public_url",
@@ -178,6 +181,22 @@ class Settings(BaseSettings):
         """A staff session lasts some time: more than zero hours."""
         if value <= 0:
             raise ValueError("WEB_SESSION_HOURS: more than 0")
+        return value
+
+    @field_validator("public_rate")
+    @classmethod
+    def _public_rate(cls, value: int) -> int:
+        """Public pages a minute per client: at least one."""
+        if value < 1:
+            raise ValueError("PUBLIC_RATE: at least 1 (pages a minute per client)")
+        return value
+
+    @field_validator("public_cache_seconds")
+    @classmethod
+    def _cache_seconds(cls, value: float) -> float:
+        """How long public pages and their figures may be reused: 0 (never) or more."""
+        if value < 0:
+            raise ValueError("PUBLIC_CACHE_SECONDS: 0 or more")
         return value
 
     @field_validator("quiet_hours")
