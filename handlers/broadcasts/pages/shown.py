@@ -45,6 +45,11 @@ class Shown:
     quiet: str | None  # the quiet hours that would hold it, said; None: it goes when due
 
 
+def _capital(name: str) -> str:
+    """“Кыргыз”: a language's name opening a line (the catalogs write it for inside one)."""
+    return name[:1].upper() + name[1:]
+
+
 async def show_preview(desk: Desk, draft: Draft) -> Shown | None:
     """The preview of `draft` — the bot's own figures for the same audience — or None while
     the form does not read yet."""
@@ -59,7 +64,7 @@ async def show_preview(desk: Desk, draft: Draft) -> Shown | None:
     lines = [
         LanguageLine(
             code,
-            language_name(code, desk.tr),
+            _capital(language_name(code, desk.tr)),
             written[code],
             figures.sms_by_language.get(code, (0, 0)),
         )
