@@ -10,6 +10,9 @@ report.py, build.py            a request → the figures → summary and files
 charts.py, spreadsheets.py     the files, built in memory
 links.py                       signed, expiring download links (SMS), and their route
 pages.py                       the reports page of the staff workspace, its files and a needs CSV
+groups.py, suppression.py      supports and survey answers by group, small groups suppressed
+group_tables.py, tables.py     those figures as the report's tables (sheets, the page's tables)
+public_groups.py               the same figures, a section of a municipality's public page
 """
 
 from bot.conversation.context import Context
@@ -18,6 +21,7 @@ from bot.i18n import N_
 from handlers.reports.flows import staff_reports
 from handlers.reports.links import links_routes
 from handlers.reports.pages import PAGES as REPORTS_PAGES
+from handlers.reports.public_groups import PUBLIC as GROUPS_SECTION
 
 
 def _staff(ctx: Context) -> bool:
@@ -31,3 +35,5 @@ MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
 ROUTES = (links_routes,)
 
 PAGES = (REPORTS_PAGES,)
+
+PUBLIC = (GROUPS_SECTION,)
