@@ -12,6 +12,7 @@ from handlers.broadcasts import commands
 from handlers.broadcasts.broadcasts import queue_due
 from handlers.broadcasts.flows import broadcast, my_broadcasts
 from handlers.broadcasts.progress import finish_broadcasts
+from handlers.broadcasts.public import PUBLIC as BROADCASTS_PUBLIC
 
 
 def _staff(ctx: Context) -> bool:
@@ -39,3 +40,5 @@ JOBS = (
     Job("queue due broadcasts", _queue_due, "queued broadcasts %s"),
     Job("finish broadcasts", _finish, "finished broadcasts %s; reports queued for their authors"),
 )
+
+PUBLIC = (BROADCASTS_PUBLIC,)

@@ -9,6 +9,7 @@ from handlers.needs import commands
 from handlers.needs.flows import my_needs, priorities, report_need, staff_needs
 from handlers.needs.open311 import build_open311_router
 from handlers.needs.pages import PAGES as NEEDS_PAGES
+from handlers.needs.public import PUBLIC as NEEDS_PUBLIC
 from models import ConsentStatus
 
 
@@ -34,3 +35,5 @@ COMMANDS = (commands.COMMAND,)
 ROUTES = (build_open311_router,)
 
 PAGES = (NEEDS_PAGES,)
+
+PUBLIC = (NEEDS_PUBLIC,)
