@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.channels import REGISTRY
+from bot.conversation.asides import Aside
 from bot.conversation.engine import Conversation
 from bot.conversation.flow import FlowRegistry
-from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
 from bot.reference import seed_if_empty
 from bot.schedule import Job
@@ -57,6 +57,7 @@ def assemble(
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
     public: Sequence[PublicPages] = (),
+    asides: Sequence[Aside] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
@@ -65,7 +66,7 @@ def assemble(
         settings,
         flows,
         metrics=metrics,
-        asides=ASIDES,
+        asides=asides,
         phone_channels=REGISTRY.phone_channels(),
     )
     return App(
@@ -88,6 +89,7 @@ async def start_app(
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
     public: Sequence[PublicPages] = (),
+    asides: Sequence[Aside] = (),
     *,
     migrate: bool = True,
 ) -> App:
@@ -99,4 +101,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes, pages, public)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages, public, asides)

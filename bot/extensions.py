@@ -9,7 +9,8 @@ A domain may declare any of these names; each is a tuple:
 - `JOBS`: what the tick does for it (`Job`);
 - `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
 - `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`);
-- `PUBLIC`: its public pages and the sections it adds to others' (`bot.web.public.pages.PublicPages`).
+- `PUBLIC`: its public pages and the sections it adds to others' (`bot.web.public.pages.PublicPages`);
+- `ASIDES`: what looks at every message before the person's flow (`bot.conversation.asides`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
 gathers the platform and `handlers.DOMAINS` into one `Extensions`, from which the flow registry,
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App, Routes, assemble, start_app
+from bot.conversation.asides import Aside
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
@@ -33,7 +35,7 @@ from bot.settings import Settings
 from bot.web.pages import Pages
 from bot.web.public.pages import PublicPages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "PUBLIC")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "PUBLIC", "ASIDES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,6 +118,7 @@ class Extensions:
     routes: tuple[Routes, ...] = ()
     pages: tuple[Pages, ...] = ()
     public: tuple[PublicPages, ...] = ()
+    asides: tuple[Aside, ...] = ()
 
     @classmethod
     def gather(cls, sources: Sequence[Any]) -> Extensions:
@@ -134,6 +137,7 @@ class Extensions:
             routes=tuple(found["ROUTES"]),
             pages=tuple(found["PAGES"]),
             public=tuple(found["PUBLIC"]),
+            asides=tuple(found["ASIDES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
@@ -165,6 +169,7 @@ class Extensions:
             self.routes,
             self.pages,
             self.public,
+            self.asides,
             migrate=migrate,
         )
 
@@ -181,4 +186,5 @@ class Extensions:
             self.routes,
             self.pages,
             self.public,
+            self.asides,
         )
