@@ -56,9 +56,10 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def guess_delimiter(lines: list[str]) -> str:
-    """The separator the lines use most (a comma when there is only one column)."""
-    sample = "\n".join(lines[:50])
-    counts = {separator: sample.count(separator) for separator in SEPARATORS}
+    """The separator most of the first lines hold (a comma when there is one column): a
+    header such as "Phone, language" in one cell does not outvote the lines under it."""
+    sample = [line for line in lines[:50] if line.strip()]
+    counts = {s: sum(1 for line in sample if s in line) for s in SEPARATORS}
     best = max(SEPARATORS, key=lambda separator: counts[separator])
     return best if counts[best] else ","
 

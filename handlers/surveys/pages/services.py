@@ -68,7 +68,7 @@ FILE_PROBLEMS = {
     ),
 }
 NO_FILE = N_("Choose the CSV file with the phone numbers.")
-TEMPLATE_HEADER = (N_("Phone"), N_("Language (ky, ru, uz, en)"))
+TEMPLATE_HEADER = (N_("Phone"), N_("Language"))
 
 
 async def _facts(desk: Desk, service: Service) -> dict[str, Any]:
