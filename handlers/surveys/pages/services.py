@@ -113,7 +113,7 @@ def routes(workspace: Workspace) -> APIRouter:
             "surveys/service_new.html",
             status_code=status_code,
             tenders=await awarded_tenders_for_staff(desk.session, desk.person),
-            errors=errors or {},
+            errors={name: desk.t(text) for name, text in (errors or {}).items()},
             typed=typed or {},
         )
 
@@ -177,7 +177,7 @@ def routes(workspace: Workspace) -> APIRouter:
             report=report,
             outcome=lambda line: desk.t(OUTCOMES[line.outcome]),
             hidden=partly_hidden,
-            errors=errors or {},
+            errors={name: desk.t(text) for name, text in (errors or {}).items()},
             encoding=encoding,
             max_kb=MAX_BYTES // 1024,
             when=when,

@@ -191,9 +191,7 @@ async def test_another_municipalitys_surveys_are_refused(app) -> None:
         page = await client.get(f"/staff/surveys/{survey.id}")
         built = await client.post(f"/staff/services/{theirs.id}/surveys/new", data=_form(csrf))
         missing = await client.get("/staff/surveys/9999")
-        forged = await client.post(
-            f"/staff/services/{theirs.id}/surveys/new", data=_form("forged")
-        )
+        forged = await client.post(f"/staff/services/{theirs.id}/surveys/new", data=_form("forged"))
     assert page.status_code == built.status_code == forged.status_code == 403
     assert "Home care" not in page.text
     assert missing.status_code == 404 and "There is no such survey" in missing.text
@@ -229,7 +227,7 @@ async def test_the_results_are_the_bots_figures_with_the_minimum_group(database)
     assert '<dd id="invited">5</dd>' in page.text and '<dd id="completed">4</dd>' in page.text
     rating = page.text.split('id="question-1"', 1)[1].split("</section>", 1)[0]
     assert "5 answers · average 4.2" in rating
-    assert "<th scope=\"row\">4 ★</th><td>4</td>" in rating
+    assert '<th scope="row">4 ★</th><td>4</td>' in rating
     yes_no = page.text.split('id="question-2"', 1)[1].split("</section>", 1)[0]
     assert "4 answers: too few answers to show without identifying people" in yes_no
     assert "<td>" not in yes_no
