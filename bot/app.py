@@ -11,14 +11,15 @@ from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.channels import REGISTRY
+from bot.conversation.asides import Aside
 from bot.conversation.engine import Conversation
 from bot.conversation.flow import FlowRegistry
-from bot.identity.asides import ASIDES
 from bot.metrics import Metrics
 from bot.reference import seed_if_empty
 from bot.schedule import Job
 from bot.settings import Settings
 from bot.web.pages import Pages
+from bot.web.public.pages import PublicPages
 from models.db import create_engine, create_sessionmaker, upgrade_database
 
 log = logging.getLogger("kenesh")
@@ -30,7 +31,7 @@ Routes = Callable[["App"], APIRouter]
 @dataclass
 class App:
     """A running Kenesh: settings, database, the conversation engine; the tick's jobs, the
-    HTTP routes and the workspace pages the domains declared."""
+    HTTP routes, the workspace pages and the public pages the domains declared."""
 
     settings: Settings
     engine: AsyncEngine
@@ -40,6 +41,7 @@ class App:
     jobs: Sequence[Job] = ()
     routes: Sequence[Routes] = ()
     pages: Sequence[Pages] = ()
+    public: Sequence[PublicPages] = ()
 
     async def close(self) -> None:
         """Release database connections."""
@@ -54,6 +56,8 @@ def assemble(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    public: Sequence[PublicPages] = (),
+    asides: Sequence[Aside] = (),
 ) -> App:
     """An App on a database that is ready (several may share one, like several processes)."""
     metrics = Metrics()
@@ -62,11 +66,19 @@ def assemble(
         settings,
         flows,
         metrics=metrics,
-        asides=ASIDES,
+        asides=asides,
         phone_channels=REGISTRY.phone_channels(),
     )
     return App(
-        settings, engine, sessions, conversation, metrics, tuple(jobs), tuple(routes), tuple(pages)
+        settings,
+        engine,
+        sessions,
+        conversation,
+        metrics,
+        tuple(jobs),
+        tuple(routes),
+        tuple(pages),
+        tuple(public),
     )
 
 
@@ -76,6 +88,8 @@ async def start_app(
     jobs: Sequence[Job] = (),
     routes: Sequence[Routes] = (),
     pages: Sequence[Pages] = (),
+    public: Sequence[PublicPages] = (),
+    asides: Sequence[Aside] = (),
     *,
     migrate: bool = True,
 ) -> App:
@@ -87,4 +101,4 @@ async def start_app(
     async with sessions() as session, session.begin():
         if await seed_if_empty(session):
             log.info("loaded the bundled municipalities and categories")
-    return assemble(settings, engine, sessions, flows, jobs, routes, pages)
+    return assemble(settings, engine, sessions, flows, jobs, routes, pages, public, asides)

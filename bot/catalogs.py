@@ -65,7 +65,9 @@ def write(catalog: Catalog, path: Path) -> None:
     catalog.last_translator = catalog.language_team = "Kenesh contributors"
     catalog.fuzzy = False
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=False)
+        write_po(
+            handle, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False
+        )
 
 
 def load(path: Path, language: str | None = None) -> Catalog:

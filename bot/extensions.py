@@ -8,7 +8,9 @@ A domain may declare any of these names; each is a tuple:
 - `COMMANDS`: its `kenesh` subcommands (`Command`);
 - `JOBS`: what the tick does for it (`Job`);
 - `ROUTES`: builders of its HTTP routes (`(App) -> APIRouter`);
-- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`).
+- `PAGES`: its pages in the staff web workspace (`bot.web.pages.Pages`);
+- `PUBLIC`: its public pages and the sections it adds to others' (`bot.web.public.pages.PublicPages`);
+- `ASIDES`: what looks at every message before the person's flow (`bot.conversation.asides`).
 
 The platform declares its own commands and jobs the same way (`bot.commands`). `bot.wiring`
 gathers the platform and `handlers.DOMAINS` into one `Extensions`, from which the flow registry,
@@ -25,13 +27,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import App, Routes, assemble, start_app
+from bot.conversation.asides import Aside
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.menu import Menu, MenuEntry
 from bot.schedule import Job
 from bot.settings import Settings
 from bot.web.pages import Pages
+from bot.web.public.pages import PublicPages
 
-NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES")
+NAMES = ("FLOWS", "MENUS", "MENU", "COMMANDS", "JOBS", "ROUTES", "PAGES", "PUBLIC", "ASIDES")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +117,8 @@ class Extensions:
     jobs: tuple[Job, ...] = ()
     routes: tuple[Routes, ...] = ()
     pages: tuple[Pages, ...] = ()
+    public: tuple[PublicPages, ...] = ()
+    asides: tuple[Aside, ...] = ()
 
     @classmethod
     def gather(cls, sources: Sequence[Any]) -> Extensions:
@@ -130,11 +136,14 @@ class Extensions:
             jobs=tuple(found["JOBS"]),
             routes=tuple(found["ROUTES"]),
             pages=tuple(found["PAGES"]),
+            public=tuple(found["PUBLIC"]),
+            asides=tuple(found["ASIDES"]),
         )
         _unique("command", (c.name for c in extensions.commands))
         _unique("job", (j.name for j in extensions.jobs))
         _unique("menu", (m.name for m in extensions.menus))
         _unique("pages", (p.name for p in extensions.pages))
+        _unique("public pages", (p.name for p in extensions.public))
         return extensions
 
     def flow_registry(self) -> FlowRegistry:
@@ -154,7 +163,14 @@ class Extensions:
     async def start(self, settings: Settings, *, migrate: bool = True) -> App:
         """Connect, migrate and seed the database, and build the app with these extensions."""
         return await start_app(
-            settings, self.flow_registry(), self.jobs, self.routes, self.pages, migrate=migrate
+            settings,
+            self.flow_registry(),
+            self.jobs,
+            self.routes,
+            self.pages,
+            self.public,
+            self.asides,
+            migrate=migrate,
         )
 
     def assemble(
@@ -162,5 +178,13 @@ class Extensions:
     ) -> App:
         """An app with these extensions on a database that is ready (tests, benchmarks)."""
         return assemble(
-            settings, engine, sessions, self.flow_registry(), self.jobs, self.routes, self.pages
+            settings,
+            engine,
+            sessions,
+            self.flow_registry(),
+            self.jobs,
+            self.routes,
+            self.pages,
+            self.public,
+            self.asides,
         )

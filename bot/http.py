@@ -1,5 +1,6 @@
 """The HTTP application (FastAPI): health and metrics, the routes each domain declared, those
-of each connected channel (its webhooks), and the staff workspace at /staff/."""
+of each connected channel (its webhooks), the staff workspace at /staff/, and the public
+pages at the root (last, and only on the paths they serve, so they shadow nothing)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.bodies import BodyLimit
 from bot.channels.base import Channel
 from bot.metrics import CONTENT_TYPE
 from bot.web.access import PREFIX
+from bot.web.public.site import PublicRoutes, create_public_site
 from bot.web.site import create_workspace
 
 log = logging.getLogger("kenesh.http")
@@ -45,4 +47,8 @@ def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
     for routes in app.routes:
         http.include_router(routes(app))
     http.mount(PREFIX, create_workspace(app))
+    if app.settings.public_pages:
+        public = create_public_site(app)
+        http.state.public = public
+        http.router.routes.append(PublicRoutes(public))
     return http

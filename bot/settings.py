@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: str | None = None
     telegram_polling_timeout: int = 30
+    telegram_bot_username: str | None = None
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     whatsapp_rate: float = 80.0
     whatsapp_templates: str = ""
     whatsapp_tier: str = "1000"
+    whatsapp_number: str | None = None
     outbox_stale_seconds: float = 120.0
     outbox_retention_days: int = 90
     send_timeout_seconds: float = 25.0
@@ -70,6 +72,9 @@ class Settings(BaseSettings):
     report_min_group: int = 5
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
+    public_pages: bool = True
+    public_rate: int = 60
+    public_cache_seconds: float = 60.0
 
     @field_validator(
         "public_url",
@@ -87,6 +92,8 @@ class Settings(BaseSettings):
         "whatsapp_phone_number_id",
         "whatsapp_app_secret",
         "whatsapp_verify_token",
+        "telegram_bot_username",
+        "whatsapp_number",
         mode="before",
     )
     @classmethod
@@ -107,6 +114,30 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        """The bot's @username (5-32 of A-Z a-z 0-9 _), written with or without the @."""
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", name):
+            raise ValueError("TELEGRAM_BOT_USERNAME: the bot's @username, 5-32 of A-Z a-z 0-9 _")
+        return name
+
+    @field_validator("whatsapp_number")
+    @classmethod
+    def _whatsapp_number(cls, value: str | None) -> str | None:
+        """The business number in international form, digits only as wa.me wants it."""
+        if value is None:
+            return None
+        digits = re.sub(r"[\s()+.-]", "", value)
+        if not re.fullmatch(r"[1-9][0-9]{6,14}", digits):
+            raise ValueError(
+                "WHATSAPP_NUMBER: the business number, international, like +996555000111"
+            )
+        return digits
 
     @field_validator("log_format")
     @classmethod
@@ -150,6 +181,22 @@ class Settings(BaseSettings):
         """A staff session lasts some time: more than zero hours."""
         if value <= 0:
             raise ValueError("WEB_SESSION_HOURS: more than 0")
+        return value
+
+    @field_validator("public_rate")
+    @classmethod
+    def _public_rate(cls, value: int) -> int:
+        """Public pages a minute per client: at least one."""
+        if value < 1:
+            raise ValueError("PUBLIC_RATE: at least 1 (pages a minute per client)")
+        return value
+
+    @field_validator("public_cache_seconds")
+    @classmethod
+    def _cache_seconds(cls, value: float) -> float:
+        """How long public pages and their figures may be reused: 0 (never) or more."""
+        if value < 0:
+            raise ValueError("PUBLIC_CACHE_SECONDS: 0 or more")
         return value
 
     @field_validator("quiet_hours")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, str_enum, utcnow
@@ -45,6 +45,9 @@ class Need(Base):
     language: Mapped[str] = mapped_column(String(8))
     description: Mapped[str] = mapped_column(Text)
     photo_ref: Mapped[str | None] = mapped_column(String(512))
+    # staff looked at the photo and marked it fit for the need's public page (faces, house
+    # numbers, plates stay private): until then only staff see it
+    photo_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     place: Mapped[str | None] = mapped_column(String(300))

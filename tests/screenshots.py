@@ -42,6 +42,19 @@ NEEDS = [
     ("water", "No water in the kindergarten since Monday.", 1),
 ]
 
+ANNOUNCEMENT = {
+    "text_ky": "Жума күнү саат 10:00дө айыл өкмөтүндө бюджет боюнча коомдук угуу болот.",
+    "text_ru": "В пятницу в 10:00 в айыл окмоту пройдут публичные слушания по бюджету.",
+}
+
+# residents an announcement reaches besides the reporters (on the simulator)
+READERS = [
+    ("+996555123456", "ru", "sms"),
+    ("+996700123456", "ky", "sms"),
+    ("+996770123456", "uz", "sms"),
+    ("5551001", "ky", "telegram"),
+]
+
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -58,6 +71,8 @@ async def main() -> None:
         clerk = await create_member(app, "clerk")
         admin = await create_member(app, "admin", role=Role.admin, code=None)
         first = await _needs(app, clerk)
+        for address, language, channel in READERS:
+            await create_resident(app, address, language=language, channel=channel)
         async with served(app) as base, chromium() as browser:
             page = await new_page(browser)
             await page.goto(base + await link_for(app, clerk))
@@ -73,6 +88,11 @@ async def main() -> None:
             await page.screenshot(path=DOCS / "workspace-need.png")
             await page.goto(f"{base}/staff/needs/walk-in")
             await page.screenshot(path=DOCS / "workspace-walk-in.png")
+            await page.goto(f"{base}/staff/broadcasts/new")
+            for field, text in ANNOUNCEMENT.items():
+                await page.fill(f"#{field}", text)
+            await expect(page.locator('#preview [data-message="ru"]')).to_contain_text("пятницу")
+            await page.screenshot(path=DOCS / "workspace-broadcast.png", full_page=True)
             admin_page = await new_page(browser)
             await admin_page.goto(base + await link_for(app, admin))
             await admin_page.get_by_role("button", name="Sign in").click()
@@ -80,7 +100,7 @@ async def main() -> None:
             await admin_page.goto(f"{base}/staff/audit/")
             await admin_page.screenshot(path=DOCS / "workspace-audit.png")
         await engine.dispose()
-    for name in ("inbox", "need", "walk-in", "audit"):
+    for name in ("inbox", "need", "walk-in", "broadcast", "audit"):
         print(DOCS / f"workspace-{name}.png")
 
 

@@ -132,3 +132,39 @@ async def test_both_health_checks_pass_on_a_running_bot(cli_env) -> None:
         serve_while, {**cli_env, "HTTP_PORT": str(port)}, lambda: [check(c, port) for c in commands]
     )
     assert statuses == [0, 0]
+
+
+def _packaged(relative: str, patterns: list[str]) -> bool:
+    """Whether setuptools' package-data `patterns` take the file `relative` to its package:
+    each `*` stands within one folder, as in setuptools' globs."""
+    from fnmatch import fnmatchcase
+
+    parts = relative.split("/")
+    for pattern in patterns:
+        wanted = pattern.split("/")
+        if len(wanted) == len(parts) and all(map(fnmatchcase, parts, wanted)):
+            return True
+    return False
+
+
+def test_every_template_static_file_and_catalog_is_in_the_installed_package() -> None:
+    """The image installs the project with `pip install .`, not as a checkout: a template or
+    stylesheet that package-data leaves out works in the tests and is missing in production."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = config["tool"]["setuptools"]["package-data"]
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    left_out = []
+    for path in tracked:
+        package, _, relative = path.partition("/")
+        data = package in package_data and not path.endswith(".py")
+        if data and not _packaged(relative, package_data[package]):
+            left_out.append(path)
+    assert left_out == [], "add these to [tool.setuptools.package-data] in pyproject.toml"

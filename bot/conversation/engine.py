@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import audit
+from bot.conversation.asides import Aside, Jump
 from bot.conversation.context import Context
 from bot.conversation.flow import Flow, FlowRegistry
 from bot.conversation.help import help_text
@@ -43,10 +44,6 @@ SEEN_PRECISION = timedelta(minutes=1)
 ONBOARDING = "onboarding"
 MENU = "menu"
 LANGUAGE = "language"
-
-# An aside looks at a message before the person's flow does (an invite code, a shared phone
-# number). When it takes the message (returns True) the current question is asked again.
-Aside = Callable[[Context, Inbound, Step | None], Awaitable[bool]]
 
 
 class Conversation:
@@ -233,7 +230,11 @@ class Conversation:
         flow = self._flow(position)
         step = flow.steps_by_name.get(position.step or "") if flow else None
         for aside in self.asides:
-            if await aside(ctx, message, step):
+            taken = await aside(ctx, message, step)
+            if isinstance(taken, Jump):
+                await self._jump(ctx, position, flow, taken)
+                return
+            if taken:
                 await self._continue(ctx, position)
                 return
         text = message.text.strip()
@@ -323,8 +324,24 @@ class Conversation:
         reply = await step.ask(ctx, hint)
         ctx.replies.append(replace(reply, token=str(position.turn)))
 
+    async def _jump(self, ctx: Context, position: Position, flow: Flow | None, jump: Jump) -> None:
+        """Go where an aside pointed: now, or — for a newcomer — once onboarding is done (the
+        jump waits at the bottom of the stack, under a language change in the middle of it)."""
+        if self._home(ctx) == ONBOARDING:
+            position.stack = [entry for entry in position.stack if not entry.get("start")]
+            position.stack.insert(0, {"flow": jump.flow, "start": True, "answers": jump.answers})
+            await self._continue(ctx, position)
+            return
+        if flow is not None and flow.drafts and ctx.answers:
+            position.drafts[flow.name] = self._bookmark(ctx, position)
+        position.stack.clear()
+        await self._start(ctx, position, jump.flow, jump.answers)
+
     async def _return(self, ctx: Context, position: Position) -> None:
         saved = position.stack.pop()
+        if saved.get("start"):  # a jump that waited for onboarding: its flow from the start
+            await self._start(ctx, position, saved["flow"], saved.get("answers"))
+            return
         flow = self.flows[saved["flow"]]
         position.flow, position.history = saved["flow"], list(saved["history"])
         ctx.answers.clear()

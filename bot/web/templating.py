@@ -26,14 +26,14 @@ STATIC_PATH = "/staff/static/"
 
 
 @cache
-def _version(name: str) -> str:
+def versioned(folder: Path, name: str) -> str:
     """A short hash of a static file, so a browser fetches it again when it changes."""
-    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return hashlib.sha256((folder / name).read_bytes()).hexdigest()[:10]
 
 
 def static_url(name: str) -> str:
     """The URL of a vendored static file, with its version."""
-    return f"{STATIC_PATH}{name}?v={_version(name)}"
+    return f"{STATIC_PATH}{name}?v={versioned(STATIC, name)}"
 
 
 def environment(pages: Sequence[Pages]) -> Environment:

@@ -11,6 +11,7 @@ from bot.schedule import Job, Tick
 from handlers.broadcasts import commands
 from handlers.broadcasts.broadcasts import queue_due
 from handlers.broadcasts.flows import broadcast, my_broadcasts
+from handlers.broadcasts.pages import PAGES as BROADCASTS_PAGES
 from handlers.broadcasts.progress import finish_broadcasts
 
 
@@ -39,3 +40,5 @@ JOBS = (
     Job("queue due broadcasts", _queue_due, "queued broadcasts %s"),
     Job("finish broadcasts", _finish, "finished broadcasts %s; reports queued for their authors"),
 )
+
+PAGES = (BROADCASTS_PAGES,)

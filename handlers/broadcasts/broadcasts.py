@@ -35,6 +35,26 @@ from models.outbox import BULK, URGENT
 SLICE = 50_000  # person ids per INSERT … SELECT
 
 
+def clean_texts(texts: dict[str, str]) -> dict[str, str]:
+    """The texts as they will be sent: typed in the bot, the workspace or at the command line,
+    cleaned like every message people send; languages left empty dropped."""
+    cleaned = {lang: clean_text(text).strip() for lang, text in texts.items() if text}
+    return {lang: text for lang, text in cleaned.items() if text}
+
+
+async def check_reach(session: AsyncSession, author: Person, municipality_id: int | None) -> None:
+    """Refuse (and record) a broadcast the author may not make: staff reach only their
+    municipality; all municipalities (None), admins only. The preview asks it too."""
+    allowed = author.role == Role.admin or (
+        municipality_id is not None and author.may_manage(municipality_id)
+    )
+    if not allowed:
+        await audit.record(
+            session, author.id, "broadcast", "refused", f"municipality={municipality_id}"
+        )
+        raise PermissionDenied("broadcast", f"municipality={municipality_id}")
+
+
 async def create_broadcast(
     session: AsyncSession,
     author: Person | None,
@@ -50,20 +70,11 @@ async def create_broadcast(
 ) -> Broadcast:
     """A broadcast, checked: staff reach only their municipality; all municipalities, admins
     only (`author` None is the command line, which is an operator's)."""
-    # typed in the bot or at the command line: cleaned like every message people send
-    texts = {lang: clean_text(text).strip() for lang, text in texts.items() if text}
-    texts = {lang: text for lang, text in texts.items() if text}
+    texts = clean_texts(texts)
     if not texts or any(lang not in LANGUAGES for lang in texts):
         raise ValueError(f"give a text in at least one of {', '.join(LANGUAGES)}")
     if author is not None:
-        allowed = author.role == Role.admin or (
-            municipality_id is not None and author.may_manage(municipality_id)
-        )
-        if not allowed:
-            await audit.record(
-                session, author.id, "broadcast", "refused", f"municipality={municipality_id}"
-            )
-            raise PermissionDenied("broadcast", f"municipality={municipality_id}")
+        await check_reach(session, author, municipality_id)
     broadcast = Broadcast(
         author_id=author.id if author else None,
         municipality_id=municipality_id,
@@ -190,6 +201,25 @@ async def broadcasts_for_staff(
             Broadcast.author_id == staff.id,
             Broadcast.municipality_id == staff.staff_municipality_id,
         )
+    return (await session.scalars(query.limit(limit))).all()
+
+
+async def municipality_broadcasts(
+    session: AsyncSession, staff: Person, municipality_id: int | None = None, limit: int = 100
+) -> Sequence[Broadcast]:
+    """Every broadcast of the staff member's municipality, whoever wrote it (admins: every one,
+    or one municipality's), newest first; another municipality's is refused and recorded."""
+    if staff.role != Role.admin:
+        if municipality_id is None:
+            municipality_id = staff.staff_municipality_id
+        if municipality_id is None or not staff.may_manage(municipality_id):
+            await audit.record(
+                session, staff.id, "open_broadcast", "refused", f"municipality={municipality_id}"
+            )
+            raise PermissionDenied("open_broadcast", f"municipality={municipality_id}")
+    query = select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+    if municipality_id is not None:
+        query = query.where(Broadcast.municipality_id == municipality_id)
     return (await session.scalars(query.limit(limit))).all()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.sms.kind import CODE as SMS
 from bot.channels.sms.operators import operator_of, splits
 from bot.channels.sms.parts import split_parts
-from bot.channels.sms.segments import count_segments, to_gsm
+from bot.channels.sms.segments import Segments, count_segments, to_gsm
 from bot.channels.whatsapp.kind import CODE as WHATSAPP
 from bot.channels.whatsapp.sender import WINDOW
 from bot.channels.whatsapp.templates import BY_KIND
@@ -40,6 +40,8 @@ class Preview:
     whatsapp_closed: int = 0
     whatsapp_category: str = BY_KIND["broadcast"].category
     whatsapp_days: int = 1
+    # the SMS part by the readers' language ("" for readers of none): (recipients, segments)
+    sms_by_language: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 async def preview(
@@ -62,6 +64,7 @@ async def preview(
     result, reached = Preview(), defaultdict(int)
     texts = await signed_texts(session, broadcast)
     by_operator: dict[str, int] = defaultdict(int)
+    by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     split = get_settings().split_operators if split_operators is None else split_operators
     for channel, language, blocked, open_window, number, count in rows.all():
         if blocked:
@@ -77,15 +80,38 @@ async def preview(
                 cost = count_segments(text).count * count
             result.sms_segments += cost
             by_operator[operator_of(sample)] += cost
+            by_language[language or ""][0] += count
+            by_language[language or ""][1] += cost
         elif channel == WHATSAPP and open_window:
             result.whatsapp_open += count
         elif channel == WHATSAPP:
             result.whatsapp_closed += count
     result.recipients = dict(reached)
     result.sms_by_operator = dict(by_operator)
+    result.sms_by_language = {lang: (n, cost) for lang, (n, cost) in by_language.items()}
     if daily_limit and result.whatsapp_closed:
         result.whatsapp_days = math.ceil(result.whatsapp_closed / daily_limit)
     return result
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the readers of one language receive, and what one SMS of it costs (on operators
+    that take a long SMS whole)."""
+
+    text: str
+    segments: Segments
+    written: bool  # False: their language was not written, they get the closest one
+
+
+async def messages(session: AsyncSession, broadcast: Broadcast) -> dict[str, Message]:
+    """The message of each language's readers, signed as it will be sent, with its SMS cost."""
+    texts = await signed_texts(session, broadcast)
+    return {
+        lang: Message(text, count_segments(to_gsm(text)), lang in broadcast.texts)
+        for lang, text in texts.items()
+        if lang is not None
+    }
 
 
 CATEGORIES = {"marketing": N_("marketing"), "utility": N_("utility")}

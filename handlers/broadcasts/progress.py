@@ -86,7 +86,8 @@ async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, Figure
     return dict(figures)
 
 
-def _reasons(tr: Translator, reasons: Counter[str], names: dict[str, str]) -> str:
+def reasons_line(tr: Translator, reasons: Counter[str], names: dict[str, str]) -> str:
+    """“stopped (3), unreachable (1), … (2)”: the commonest reasons, named with `names`."""
     common = reasons.most_common(REASONS_SHOWN)
     shown = [f"{tr.t(names[r]) if r in names else r[:60]} ({n})" for r, n in common]
     rest = sum(reasons.values()) - sum(n for _, n in common)
@@ -119,9 +120,9 @@ def describe(tr: Translator, figures: dict[str, Figures], compact: bool = False)
     for channel, seen in sorted(figures.items()):
         lines.append(f"{channel_name(channel, tr)} — {figures_line(tr, seen)}")
         if seen.failed:
-            lines.append(f"  {tr.t(FAILED)}: {_reasons(tr, seen.failed, {})}")
+            lines.append(f"  {tr.t(FAILED)}: {reasons_line(tr, seen.failed, {})}")
         if seen.skipped:
-            lines.append(f"  {tr.t(SKIPPED)}: {_reasons(tr, seen.skipped, SKIP_REASONS)}")
+            lines.append(f"  {tr.t(SKIPPED)}: {reasons_line(tr, seen.skipped, SKIP_REASONS)}")
     return lines
 
 

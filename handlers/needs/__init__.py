@@ -1,14 +1,16 @@
 """Needs: what residents report their community needs — reporting one, following one's own,
-supporting the priorities of a municipality, staff triage, and the same needs as Open311
+supporting the priorities of a municipality (or one need a link points at), staff triage, and the same needs as Open311
 GeoReport v2 service requests for outside apps."""
 
 from bot.conversation.context import Context
 from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from handlers.needs import commands
-from handlers.needs.flows import my_needs, priorities, report_need, staff_needs
+from handlers.needs.flows import my_needs, priorities, report_need, staff_needs, support_link
+from handlers.needs.links import open_linked_need
 from handlers.needs.open311 import build_open311_router
 from handlers.needs.pages import PAGES as NEEDS_PAGES
+from handlers.needs.public_need import PUBLIC as NEED_PAGE
 from models import ConsentStatus
 
 
@@ -20,7 +22,13 @@ def _staff(ctx: Context) -> bool:
     return ctx.person.is_staff
 
 
-FLOWS = (report_need.build, my_needs.build, priorities.build, staff_needs.build)
+FLOWS = (
+    report_need.build,
+    my_needs.build,
+    priorities.build,
+    staff_needs.build,
+    support_link.build,
+)
 
 MENU = (
     MenuEntry("report_need", N_("Report a need"), 20, _consented),
@@ -34,3 +42,8 @@ COMMANDS = (commands.COMMAND,)
 ROUTES = (build_open311_router,)
 
 PAGES = (NEEDS_PAGES,)
+
+PUBLIC = (NEED_PAGE,)
+
+# a link to one need ("support this too" on its public page) opens the bot at that need
+ASIDES = (open_linked_need,)

@@ -1,5 +1,6 @@
 """Moderation: what others read of a need — hidden, or redacted (names, insults, personal
-details taken out) — while staff keep the original; the reporter is told why."""
+details taken out) — while staff keep the original; the reporter is told why. And whether its
+photo may be shown on its public page."""
 
 from __future__ import annotations
 
@@ -54,6 +55,19 @@ async def moderate(
     reporter = await session.get(Person, need.reporter_id)
     if reporter is not None:
         await notify.enqueue(session, reporter, moderation_notice(reporter, need))
+
+
+async def show_photo(session: AsyncSession, staff: Person, need: Need, public: bool) -> None:
+    """Mark the need's photo fit for its public page, or take it off again. Staff look first:
+    a photo may show faces, a house number or a plate, so none is public until marked."""
+    if not staff.may_manage(need.municipality_id):
+        await audit.record(session, staff.id, "need_photo", "refused", f"need={need.id}")
+        raise PermissionDenied("need_photo", f"need={need.id}")
+    if need.photo_ref is None:
+        raise ValueError("the need has no photo")
+    need.photo_public = public
+    state = "public" if public else "private"
+    await audit.record(session, staff.id, "need_photo", "ok", f"need={need.id} photo={state}")
 
 
 def moderation_notice(reporter: Person, need: Need) -> str:

@@ -209,18 +209,15 @@ async def _may_decide(session: AsyncSession, staff: Person, organization_id: int
     return staff.staff_municipality_id in await municipality_ids_of(session, organization_id)
 
 
-def _in_scope_of(query: Select, staff: Person) -> Select:
+def _in_scope_of(query: Select, staff: Person, wanted: int | None = None) -> Select:
     """`query` of NGOs limited to those working in the staff member's municipality (admins:
-    every NGO)."""
-    if staff.role == Role.admin:
+    every NGO, or those working in the municipality `wanted`)."""
+    if staff.role == Role.admin and wanted is None:
         return query
+    place = wanted if staff.role == Role.admin else staff.staff_municipality_id
     table = organization_municipalities
     return query.where(
-        Organization.id.in_(
-            select(table.c.organization_id).where(
-                table.c.municipality_id == staff.staff_municipality_id
-            )
-        )
+        Organization.id.in_(select(table.c.organization_id).where(table.c.municipality_id == place))
     )
 
 
@@ -239,15 +236,15 @@ async def pending_for_staff(session: AsyncSession, staff: Person) -> Sequence[Or
 
 
 async def organizations_for_staff(
-    session: AsyncSession, staff: Person, limit: int = 300
+    session: AsyncSession, staff: Person, limit: int = 300, municipality_id: int | None = None
 ) -> list[Organization]:
-    """Every NGO the staff member may review (admins: all): pending ones first, oldest first,
-    then the decided ones, most recently decided first."""
+    """Every NGO the staff member may review (admins: all, or those working in
+    `municipality_id`; staff always their own): pending ones first, oldest first, then the
+    decided ones, most recently decided first."""
     if not staff.is_staff:
         await audit.record(session, staff.id, "list_organizations", "refused")
         raise PermissionDenied("list_organizations")
-    query = select(Organization)
-    query = _in_scope_of(query, staff)
+    query = _in_scope_of(select(Organization), staff, municipality_id)
     found = list((await session.scalars(query.order_by(Organization.id.desc()).limit(limit))).all())
     pending = [o for o in found if o.status == OrganizationStatus.pending]
     decided = [o for o in found if o.status != OrganizationStatus.pending]

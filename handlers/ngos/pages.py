@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.i18n import N_
 from bot.times import local_time
+from bot.web.choices import as_id, municipalities
 from bot.web.desk import Desk, PageProblem
 from bot.web.pages import NavLink, Pages
 from bot.web.workspace import Workspace
@@ -26,7 +27,7 @@ from handlers.ngos.ngos import (
     organizations_for_staff,
     reject_organization,
 )
-from models import Category, Municipality, Organization, OrganizationStatus
+from models import Category, Municipality, Organization, OrganizationStatus, Role
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -95,12 +96,19 @@ def build(workspace: Workspace) -> APIRouter:
     zone = workspace.settings.timezone
 
     @router.get("/")
-    async def ngo_list(desk: Desk = workspace.signed_in) -> Response:
-        """The NGOs the person may review: waiting ones first, then the decided ones."""
-        found = await organizations_for_staff(desk.session, desk.person)
+    async def ngo_list(desk: Desk = workspace.signed_in, municipality: str = "") -> Response:
+        """The NGOs the person may review: waiting ones first, then the decided ones; admins
+        may keep to the NGOs of one municipality."""
+        admin = desk.person.role == Role.admin
+        places = await municipalities(desk.session, desk.language) if admin else []
+        chosen = as_id(municipality, [m.id for m in places]) if admin else None
+        found = await organizations_for_staff(desk.session, desk.person, municipality_id=chosen)
         waiting = sum(1 for o in found if o.status == OrganizationStatus.pending)
         return desk.render(
             "ngos/list.html",
+            admin=admin,
+            municipalities=places,
+            chosen=chosen,
             organizations=found,
             waiting=waiting,
             status_name=lambda status: desk.t(STATUS_NAMES[status]),

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels import channel_name, reachable
 from bot.conversation.context import Context
 from bot.conversation.messages import Inbound
 from bot.conversation.steps import Choose, Option, Reask, Step, translated_options
-from bot.i18n import LANGUAGE_NAMES, N_, language_name
+from bot.i18n import LANGUAGE_NAMES, N_, Translator, language_name
 from bot.settings import LANGUAGES
-from handlers.account.flows.places import PickPlace, chosen_municipality, municipality_name
+from handlers.account.flows.places import PickPlace, chosen_municipality
 from handlers.needs.flows.categories import category_options
-from models import Audience, Category, Role
+from models import Audience, Broadcast, Category, Municipality, Role
 
 AUDIENCES = (
     (Audience.residents, N_("Residents")),
@@ -55,20 +57,33 @@ def filters_of(ctx: Context) -> dict[str, Any]:
 
 async def describe_audience(ctx: Context) -> str:
     """“Residents · Barpy · SMS · Русский · Water supply”: the audience with its filters."""
-    audience = dict(AUDIENCES)[Audience(ctx.answers["audience"])]
-    unit = municipality_of(ctx)
-    where = await municipality_name(ctx, unit) if unit else ctx.t(N_("All municipalities"))
-    parts = [ctx.t(audience), where]
-    filters = filters_of(ctx)
-    if filters["channels"]:
-        parts.append(", ".join(channel_name(c, ctx.translator) for c in filters["channels"]))
-    if filters["languages"]:
-        parts.append(
-            ", ".join(language_name(lang, ctx.translator) for lang in filters["languages"])
-        )
-    if filters["category_id"]:
-        category = await ctx.session.get(Category, filters["category_id"])
-        parts.append(category.name(ctx.language) if category else "?")
+    chosen = Broadcast(
+        municipality_id=municipality_of(ctx),
+        audience=Audience(ctx.answers["audience"]),
+        **filters_of(ctx),
+    )
+    return await describe_reach(ctx.session, ctx.translator, chosen)
+
+
+async def describe_reach(session: AsyncSession, tr: Translator, broadcast: Broadcast) -> str:
+    """A broadcast's audience with its filters, in `tr`'s language (the bot's preview, the
+    workspace's list and pages)."""
+    unit = (
+        await session.get(Municipality, broadcast.municipality_id)
+        if broadcast.municipality_id
+        else None
+    )
+    where = unit.name(tr.language) if unit else tr.t(N_("All municipalities"))
+    if broadcast.municipality_id and unit is None:
+        where = "—"
+    parts = [tr.t(dict(AUDIENCES)[broadcast.audience]), where]
+    if broadcast.channels:
+        parts.append(", ".join(channel_name(c, tr) for c in broadcast.channels))
+    if broadcast.languages:
+        parts.append(", ".join(language_name(lang, tr) for lang in broadcast.languages))
+    if broadcast.category_id:
+        category = await session.get(Category, broadcast.category_id)
+        parts.append(category.name(tr.language) if category else "?")
     return " · ".join(parts)
 
 

@@ -16,6 +16,7 @@ from bot.conversation.context import Context
 from bot.conversation.steps import Option, translated_options
 from bot.delivery.quiet import QuietHours, quiet_hours
 from bot.i18n import N_
+from bot.settings import Settings
 from models.base import utcnow
 
 YES, URGENT, NO = "yes", "urgent", "no"
@@ -27,10 +28,24 @@ def due_at(ctx: Context) -> datetime:
     return datetime.fromisoformat(at) if at else utcnow()
 
 
+def holding_at(settings: Settings, due: datetime) -> QuietHours | None:
+    """The quiet hours that would hold an announcement due at `due`; None: it goes then (the
+    workspace's compose page asks it too)."""
+    quiet = quiet_hours(settings.quiet_hours, settings.timezone)
+    return quiet if quiet is not None and quiet.covers(due) else None
+
+
 def holding(ctx: Context) -> QuietHours | None:
     """The quiet hours that would hold this announcement when it is due; None: it goes then."""
-    quiet = quiet_hours(ctx.settings.quiet_hours, ctx.settings.timezone)
-    return quiet if quiet is not None and quiet.covers(due_at(ctx)) else None
+    return holding_at(ctx.settings, due_at(ctx))
+
+
+QUIET = N_(
+    "Quiet hours ({start}–{end}): it will wait until {end}. Choose “Urgent” only for "
+    "an emergency that cannot wait until then; that is recorded."
+)
+URGENT_LABEL = N_("Urgent: send in quiet hours too")
+HELD = N_("Quiet hours: it goes out at {end}.")
 
 
 def quiet_line(ctx: Context) -> str | None:
@@ -40,10 +55,7 @@ def quiet_line(ctx: Context) -> str | None:
         return None
     span = {"start": f"{quiet.start:%H:%M}", "end": f"{quiet.end:%H:%M}"}
     return ctx.brief(
-        N_(
-            "Quiet hours ({start}–{end}): it will wait until {end}. Choose “Urgent” only for "
-            "an emergency that cannot wait until then; that is recorded."
-        ),
+        QUIET,
         N_("Quiet hours until {end}."),  # an SMS: the preview and three options in 3 segments
         **span,
     )
@@ -53,7 +65,7 @@ async def send_options(ctx: Context) -> Sequence[Option]:
     """Yes and no; and "urgent" between them while quiet hours would hold it."""
     pairs = [(YES, N_("Yes"))]
     if holding(ctx) is not None:
-        label = N_("Urgent") if ctx.caps.compact else N_("Urgent: send in quiet hours too")
+        label = N_("Urgent") if ctx.caps.compact else URGENT_LABEL
         pairs.append((URGENT, label))
     pairs.append((NO, N_("No")))
     return translated_options(ctx, pairs)
@@ -64,4 +76,4 @@ def held_line(ctx: Context, answer: str) -> str | None:
     quiet = holding(ctx)
     if quiet is None or answer == URGENT:
         return None
-    return ctx.t(N_("Quiet hours: it goes out at {end}."), end=f"{quiet.end:%H:%M}")
+    return ctx.t(HELD, end=f"{quiet.end:%H:%M}")

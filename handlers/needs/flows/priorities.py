@@ -59,7 +59,8 @@ async def _short_list_prompt(ctx: Context) -> str:
     return ctx.t(N_("Top needs of {place}:"), place=name)
 
 
-async def _describe(ctx: Context) -> str:
+async def describe_need(ctx: Context) -> str:
+    """The chosen need as residents see it: reference, category, status, text, supports."""
     need = await ctx.session.get(Need, int(ctx.answers["need"]))
     if need is None:
         return "—"
@@ -76,8 +77,9 @@ async def _describe(ctx: Context) -> str:
     )
 
 
-async def _support_prompt(ctx: Context) -> str:
-    return await _describe(ctx) + "\n\n" + ctx.t(N_("Do you support this need too?"))
+async def support_prompt(ctx: Context) -> str:
+    """The chosen need and the question whether to support it."""
+    return await describe_need(ctx) + "\n\n" + ctx.t(N_("Do you support this need too?"))
 
 
 def _may_support(ctx: Context) -> bool:
@@ -102,16 +104,18 @@ async def _support_state(ctx: Context) -> str | None:
     return None
 
 
-async def _asks_support(ctx: Context) -> bool:
+async def asks_support(ctx: Context) -> bool:
+    """Whether to ask at all: not for someone without consent, its reporter or a supporter."""
     return _may_support(ctx) and "need" in ctx.answers and await _support_state(ctx) is None
 
 
-async def _finish(ctx: Context) -> str | None:
+async def finish_support(ctx: Context) -> str | None:
+    """Record the support (once), or say where the person stands and why."""
     if "need" not in ctx.answers:
         ctx.say(ctx.t(N_("There are no open needs in this municipality yet.")))
         return None
     if not _may_support(ctx):
-        ctx.say(await _describe(ctx))
+        ctx.say(await describe_need(ctx))
         ctx.say(
             ctx.t(
                 N_(
@@ -122,7 +126,7 @@ async def _finish(ctx: Context) -> str | None:
         return None
     if "support" not in ctx.answers:  # not asked: where they stand
         state = await _support_state(ctx)
-        ctx.say(await _describe(ctx))
+        ctx.say(await describe_need(ctx))
         ctx.say(ctx.t(state or ALREADY_SUPPORTS))
         return None
     if not ctx.answers["support"]:
@@ -154,9 +158,9 @@ def build() -> Flow:
             Choose("need", _list_prompt, _options, when=_has_any, short=_short_list_prompt),
             Confirm(
                 "support",
-                _support_prompt,
-                when=_asks_support,
+                support_prompt,
+                when=asks_support,
             ),
         ],
-        _finish,
+        finish_support,
     )

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
+from bot.channels.photos import fetch_photo
 from bot.i18n import LANGUAGE_NAMES, N_, language_name, translator
 from bot.times import local_time
 from bot.web.choices import as_phone
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.needs.assisted import AlreadySupported, record_walk_in_support
-from handlers.needs.moderation import moderate
+from handlers.needs.moderation import moderate, show_photo
 from handlers.needs.needs import (
     STATUS_NAMES,
     category_name,
@@ -156,6 +157,35 @@ def routes(workspace: Workspace) -> APIRouter:
             f"/staff/needs/{need.id}",
             desk.t(N_("Saved. The resident has been told what others now see.")),
         )
+
+    @router.get("/{need_id}/photo.jpg")
+    async def photo(need_id: int, desk: Desk = workspace.signed_in) -> Response:
+        """The need's photo, fetched from the channel it came by, so staff can judge it
+        before marking it public (not cached: a staff member's look is rare)."""
+        need = await need_for_staff(desk.session, desk.person, need_id)
+        data = (
+            await fetch_photo(desk.workspace.settings, need.photo_ref) if need.photo_ref else None
+        )
+        if data is None:
+            raise HTTPException(404)
+        return Response(
+            data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"}
+        )
+
+    @router.post("/{need_id}/photo")
+    async def photo_public(need_id: int, desk: Desk = workspace.signed_in) -> Response:
+        """Show the photo on the need's public page, or take it off."""
+        need = await need_for_staff(desk.session, desk.person, need_id)
+        if need.photo_ref is None:
+            return await render_need(desk, need, 422, {"photo": N_("This report has no photo.")})
+        public = desk.field("public") == "1"
+        await show_photo(desk.session, desk.person, need, public)
+        notice = (
+            N_("The photo is now shown on the public page of {ref}.")
+            if public
+            else N_("The photo of {ref} is no longer shown on its public page.")
+        )
+        return desk.redirect(f"/staff/needs/{need.id}", desk.t(notice, ref=need.reference))
 
     @router.post("/{need_id}/support")
     async def support(need_id: int, desk: Desk = workspace.signed_in) -> Response:

@@ -15,7 +15,6 @@ from bot.formats import format_time
 from bot.i18n import N_
 from handlers.needs.flows.categories import category_options
 from handlers.tenders import tenders
-from handlers.tenders.alerts import money
 from handlers.tenders.flows.tender_steps import (
     AskBudget,
     AskDeadline,
@@ -23,9 +22,9 @@ from handlers.tenders.flows.tender_steps import (
     deadline_of,
     with_alerted,
 )
+from handlers.tenders.questions import award_question, publish_question
 from handlers.tenders.tenders import award_candidates, tender_for_staff
 from models import Organization, Tender, TenderStatus
-from models.base import utcnow
 
 PUBLISH, EDIT, DEADLINE, CANCEL, AWARD = "publish", "edit", "deadline", "cancel", "award"
 
@@ -88,37 +87,18 @@ async def _award_prompt(ctx: Context) -> str:
     tender = await chosen_tender(ctx)
     winner = await ctx.session.get(Organization, int(ctx.answers["organization"]))
     amount = ctx.answers.get("amount")
-    lines = [
-        ctx.t(
-            N_("Award tender {ref} to “{name}”?"),
-            ref=tender.reference,
-            name=winner.name if winner else "?",
-        )
-    ]
-    if amount:
-        lines.append(
-            ctx.t(N_("Contract amount: {amount}"), amount=money(Decimal(amount), ctx.translator))
-        )
-    lines.append(ctx.t(N_("The subscribed NGOs and the winner's members will be told.")))
-    if tender.deadline > utcnow():  # NGOs may still be preparing their applications
-        lines.insert(
-            0,
-            ctx.t(
-                N_(
-                    "⚠ Applications are still accepted until {time} (Bishkek time). Awarding now "
-                    "closes the tender before its deadline."
-                ),
-                time=format_time(tender.deadline, ctx.settings.timezone, ctx.language),
-            ),
-        )
+    lines = award_question(
+        ctx.translator,
+        tender,
+        winner.name if winner else "?",
+        Decimal(amount) if amount else None,
+        ctx.settings.timezone,
+    )
     return "\n".join(lines)
 
 
 async def _publish_prompt(ctx: Context) -> str:
-    tender = await chosen_tender(ctx)
-    return ctx.t(
-        N_("Publish tender {ref}? The subscribed NGOs are alerted at once."), ref=tender.reference
-    )
+    return publish_question(ctx.translator, await chosen_tender(ctx))
 
 
 async def _cancel_prompt(ctx: Context) -> str:

@@ -1,6 +1,8 @@
 """A tender's page and what staff do to it: publish a draft, move the deadline, cancel with a
-reason, award it to an NGO, change its details — each through the service the bot's flow calls, which checks the
-scope and the tender's status again, writes the OCDS release and alerts the subscribers."""
+reason, award it to an NGO, change its details — each through the service the bot's flow calls, which
+checks the scope and the tender's status again, writes the OCDS release and alerts the subscribers.
+Publishing and awarding are asked first, as the bot asks: the page shows the question and a "Yes"
+that posts the same form again, confirmed."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from bot.web.workspace import Workspace
 from handlers.tenders import tenders
 from handlers.tenders.flows.tender_steps import REFUSALS
 from handlers.tenders.pages.forms import (
+    Question,
     check_lengths,
     read_budget,
     read_deadline,
@@ -22,6 +25,7 @@ from handlers.tenders.pages.forms import (
     render_tender,
     tender_in_scope,
 )
+from handlers.tenders.questions import award_question, publish_question
 from handlers.tenders.tenders import TenderError, award_candidates
 from models import Tender, TenderStatus
 
@@ -33,6 +37,11 @@ async def _locked(desk: Desk, tender_id: int) -> Tender:
     tender = await tender_in_scope(desk, tender_id)
     await desk.session.refresh(tender, with_for_update=True)
     return tender
+
+
+def _confirmed(desk: Desk) -> bool:
+    """The form came from the question "… ?" (its "Yes" button), not from the first click."""
+    return desk.field("confirmed") == "yes"
 
 
 def _refused(error: TenderError) -> str:
@@ -58,6 +67,9 @@ def routes(workspace: Workspace) -> APIRouter:
     async def publish(tender_id: int, desk: Desk = workspace.signed_in) -> Response:
         """Draft → open: the OCDS release, the reminders, the subscribers' alerts."""
         tender = await _locked(desk, tender_id)
+        if tender.status == TenderStatus.draft and not _confirmed(desk):
+            question = Question("publish", [publish_question(desk.tr, tender)], {})
+            return await render_tender(desk, tender, question=question)
         try:
             n = await tenders.publish(desk.session, desk.person, tender, workspace.settings)
         except TenderError as error:
@@ -151,6 +163,9 @@ def routes(workspace: Workspace) -> APIRouter:
         amount = read_budget(typed["amount"], errors, "amount") if typed["amount"] else None
         if errors or winner is None:
             return await render_tender(desk, tender, 422, errors, typed)
+        if tender.status == TenderStatus.active and not _confirmed(desk):
+            lines = award_question(desk.tr, tender, winner.name, amount, zone)
+            return await render_tender(desk, tender, question=Question("award", lines, typed))
         try:
             n = await tenders.award(desk.session, desk.person, tender, winner, amount, zone=zone)
         except TenderError as error:

@@ -3,6 +3,7 @@ reads them, and a tender's page with its errors next to the fields."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -86,14 +87,26 @@ def check_lengths(typed: dict[str, str], errors: dict[str, str]) -> None:
             errors[name] = N_("This is too long.")
 
 
+@dataclass(frozen=True)
+class Question:
+    """An action asked before it is done: its form (`publish`, `award`), the question's lines
+    (translated) and the fields the "Yes" posts again."""
+
+    action: str
+    lines: list[str]
+    fields: dict[str, str]
+
+
 async def render_tender(
     desk: Desk,
     tender: Tender,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
+    question: Question | None = None,
 ) -> HTMLResponse:
-    """A tender's page; after a refused form, its errors next to the fields and what was typed."""
+    """A tender's page; after a refused form, its errors next to the fields and what was typed;
+    before a publication or an award, the question that confirms it."""
     zone = desk.workspace.settings.timezone
     session = desk.session
     municipality = await session.get(Municipality, tender.municipality_id)
@@ -117,4 +130,5 @@ async def render_tender(
         when=lambda moment: local_time(moment, zone),
         errors=errors or {},
         typed=typed or {},
+        question=question,
     )

@@ -1,10 +1,12 @@
-"""The tenders of the staff member's municipality (admins: all), and a new draft."""
+"""The tenders of the staff member's municipality (admins: all, or one), filtered and by pages,
+and a new draft."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.i18n import N_
@@ -13,9 +15,10 @@ from bot.web.choices import as_id, categories, municipalities
 from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.tenders.flows.tender_steps import STATUS_NAMES
+from handlers.tenders.lists import PAGE_SIZE, TenderFilter, find_tenders
 from handlers.tenders.pages.forms import check_lengths, read_budget, read_deadline, read_link
-from handlers.tenders.tenders import Draft, create_tender, tenders_for_staff
-from models import Municipality, Role
+from handlers.tenders.tenders import Draft, create_tender
+from models import Municipality, Role, TenderStatus
 
 FIELDS = (
     "municipality",
@@ -29,14 +32,45 @@ FIELDS = (
 )
 
 
+def read_filter(params: dict[str, str]) -> tuple[TenderFilter, dict[str, str]]:
+    """The list's filter from the query string; what cannot be read is named in `errors` (the
+    field → a msgid) and left out, never a failed page."""
+    errors: dict[str, str] = {}
+    status = params.get("status", "")
+    if status and status not in TenderStatus.__members__:
+        errors["status"] = N_("Choose a status from the list.")
+
+    def number(name: str) -> int | None:
+        text = params.get(name, "").strip()
+        if text.isdecimal() and text.isascii() and len(text) < 10:
+            return int(text)
+        return None
+
+    wanted = TenderFilter(
+        status=TenderStatus(status) if status in TenderStatus.__members__ else None,
+        category_id=number("category"),
+        municipality_id=number("municipality"),
+        search=params.get("q", "")[:200],
+        page=max(1, number("page") or 1),
+    )
+    return wanted, errors
+
+
+def _page_url(params: dict[str, str], **changes: Any) -> str:
+    merged = {**params, **{k: str(v) for k, v in changes.items()}}
+    return "/staff/tenders/?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+
 def routes(workspace: Workspace) -> APIRouter:
     """The list of tenders and the new-draft form."""
     router = APIRouter()
 
     @router.get("/")
-    async def tender_list(desk: Desk = workspace.signed_in) -> Response:
-        """The tenders the person may manage, newest first."""
-        found = await tenders_for_staff(desk.session, desk.person, limit=200)
+    async def tender_list(request: Request, desk: Desk = workspace.signed_in) -> Response:
+        """The tenders the person may manage that match the filter, newest first, by pages."""
+        params = dict(request.query_params)
+        wanted, errors = read_filter(params)
+        found, total = await find_tenders(desk.session, desk.person, wanted)
         places = {
             m.id: m.name(desk.language)
             for m in [
@@ -45,10 +79,21 @@ def routes(workspace: Workspace) -> APIRouter:
             if m is not None
         }
         zone = workspace.settings.timezone
+        admin = desk.person.role == Role.admin
         return desk.render(
             "tenders/list.html",
             tenders=found,
+            total=total,
+            page=wanted.page,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            params=params,
+            errors=errors,
+            statuses=list(TenderStatus),
+            categories=await categories(desk.session),
+            municipalities=await municipalities(desk.session, desk.language) if admin else [],
+            admin=admin,
             places=places,
+            page_url=lambda **changes: _page_url(params, **changes),
             status_name=lambda status: desk.tr.tp("tender", STATUS_NAMES[status]),
             when=lambda moment: local_time(moment, zone),
         )

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Organization, OrganizationStatus, OutboxMessage, Person, Role
-from tests.factories import ELSEWHERE, create_resident, t
+from tests.factories import ELSEWHERE, create_resident, municipality, t
 from tests.tender_factories import create_ngo
 from tests.workspace import browser, create_member, sign_in, workspace_app
 
@@ -65,6 +65,28 @@ async def test_the_list_shows_the_municipalitys_ngos_waiting_ones_first(app) -> 
     assert f"/staff/ngos/{theirs.id}" in everything.text
     assert f"/staff/ngos/{waiting.id}" in everything.text
     assert f"/staff/ngos/{decided.id}" in everything.text
+
+
+async def test_admins_keep_to_one_municipality_and_staff_cannot_widen_theirs(app) -> None:
+    ours = await create_ngo(app, "Nur", status=OrganizationStatus.pending)
+    theirs = await create_ngo(app, "Talas Jashtary", (ELSEWHERE,), OrganizationStatus.pending)
+    elsewhere = (await municipality(app, ELSEWHERE)).id
+    admin = await create_member(app, "admin", role=Role.admin, code=None)
+    clerk = await create_member(app, "clerk")
+    async with browser(app) as client:
+        await sign_in(client, app, admin)
+        only_theirs = await client.get(f"/staff/ngos/?municipality={elsewhere}")
+        unknown = await client.get("/staff/ngos/?municipality=99999")
+    async with browser(app) as client:
+        await sign_in(client, app, clerk)
+        forced = await client.get(f"/staff/ngos/?municipality={elsewhere}")
+    assert f"/staff/ngos/{theirs.id}" in only_theirs.text
+    assert f"/staff/ngos/{ours.id}" not in only_theirs.text
+    assert f'value="{elsewhere}" selected' in only_theirs.text  # the filter shows its choice
+    assert f"/staff/ngos/{ours.id}" in unknown.text  # an id that is no municipality: all
+    assert f"/staff/ngos/{theirs.id}" in unknown.text
+    assert f"/staff/ngos/{ours.id}" in forced.text and "Talas Jashtary" not in forced.text
+    assert 'id="municipality"' not in forced.text  # staff have no such filter
 
 
 async def test_approving_tells_the_members_as_the_bot_does(app) -> None:

@@ -44,7 +44,7 @@ async def test_the_page_shows_the_need_and_its_place(app) -> None:
         assert (await client.get("/staff/needs/999999")).status_code == 403
     assert "The bridge is broken" in page and "Lenin st. 5" in page
     assert "40.93000, 72.98000" in page and "geo:40.930000,72.980000" in page
-    assert "openstreetmap.org/?mlat=40.930000" in page and "A photo is attached" in page
+    assert "openstreetmap.org/?mlat=40.930000" in page and "Open the photo" in page
 
 
 async def test_status_change_previews_then_tells_the_resident_in_their_language(app) -> None:

@@ -44,11 +44,17 @@ async def test_publishing_writes_the_release_and_alerts_the_subscribed_ngo(app) 
     async with browser(app) as client:
         csrf = await sign_in(client, app, clerk)
         assert "Publish now" in (await client.get(f"/staff/tenders/{tender.id}")).text
-        assert await alerts(app) == []
-        done = await client.post(f"/staff/tenders/{tender.id}/publish", data={"csrf": csrf})
+        url = f"/staff/tenders/{tender.id}/publish"
+        asked = await client.post(url, data={"csrf": csrf})
+        assert await alerts(app) == []  # asked first, as the bot asks: nothing sent yet
+        assert (await _tender(app, tender.id)).status == TenderStatus.draft
+        done = await client.post(url, data={"csrf": csrf, "confirmed": "yes"})
         assert done.status_code == 303
         page = await client.get(done.headers["location"])
-        again = await client.post(f"/staff/tenders/{tender.id}/publish", data={"csrf": csrf})
+        again = await client.post(url, data={"csrf": csrf, "confirmed": "yes"})
+    assert asked.status_code == 200
+    assert f"Publish tender {tender.reference}? The subscribed NGOs are alerted" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
     assert "is published. 1 NGO member was alerted." in page.text
     assert again.status_code == 422 and "already published" in again.text
     published = await alerts(app, "tender_published")
@@ -155,10 +161,17 @@ async def test_award_goes_to_an_approved_ngo_of_the_municipality(app) -> None:
         bad_amount = await client.post(
             url, data={"csrf": csrf, "organization": str(ngo.id), "amount": "-5"}
         )
-        done = await client.post(
-            url, data={"csrf": csrf, "organization": str(ngo.id), "amount": "140 000"}
-        )
+        chosen = {"csrf": csrf, "organization": str(ngo.id), "amount": "140 000"}
+        asked = await client.post(url, data=chosen)
+        assert (await _tender(app, tender.id)).status == TenderStatus.active  # not yet
+        done = await client.post(url, data=chosen | {"confirmed": "yes"})
     assert "Umut" in page and "Faraway" not in page
+    assert asked.status_code == 200
+    question = asked.text.split('id="question-text">')[1].split("</div>")[0]
+    assert "⚠ Applications are still accepted until" in question  # the deadline is ahead
+    assert f"Award tender {tender.reference} to “Umut”?" in question
+    assert "Contract amount: 140" in question
+    assert 'name="amount" value="140 000"' in asked.text  # the "Yes" posts the same choice
     assert stranger.status_code == 422 and 'id="organization-error"' in stranger.text
     assert bad_amount.status_code == 422 and 'value="-5"' in bad_amount.text
     assert done.status_code == 303
@@ -167,6 +180,24 @@ async def test_award_goes_to_an_approved_ngo_of_the_municipality(app) -> None:
     assert str(awarded.award_amount) == "140000.00"
     assert await _releases(app, tender.id) == ["tender", "award"]
     assert len(await alerts(app, "tender_awarded")) == 1
+
+
+async def test_an_award_after_the_deadline_is_asked_without_the_warning(app) -> None:
+    ngo = await create_ngo(app, "Umut")
+    tender = await create_tender_for(app)
+    async with app.sessions() as session, session.begin():  # its deadline has passed since
+        (await session.get(Tender, tender.id)).deadline = utcnow() - timedelta(days=1)
+    clerk = await create_member(app, "clerk", language="ru")
+    async with browser(app, language="ru") as client:
+        csrf = await sign_in(client, app, clerk)
+        url = f"/staff/tenders/{tender.id}/award"
+        asked = await client.post(url, data={"csrf": csrf, "organization": str(ngo.id)})
+        declined = await client.get(f"/staff/tenders/{tender.id}")  # "No" goes back
+    question = asked.text.split('id="question-text">')[1].split("</div>")[0]
+    assert "⚠" not in question and "Umut" in question
+    assert question.count("<p>") == 2  # the award and who is told: no amount was typed
+    assert "question-text" not in declined.text
+    assert (await _tender(app, tender.id)).status == TenderStatus.active
 
 
 async def test_editing_a_published_tender_tells_the_subscribers(app) -> None:

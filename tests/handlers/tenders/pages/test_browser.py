@@ -40,6 +40,7 @@ async def test_publish_a_tender_and_the_subscribed_ngo_is_alerted(database) -> N
         await page.wait_for_selector(".notice")
         assert "saved as a draft" in await page.locator(".notice").inner_text()
         await page.get_by_role("button", name="Publish now").click()
+        await page.get_by_role("button", name="Yes").click()  # "Publish tender T-…?"
         await page.wait_for_selector("text=1 NGO member was alerted.")
         assert "open" in await page.locator("h1 .status").inner_text()
         reference = (await page.locator("h1").inner_text()).split(" ")[0]

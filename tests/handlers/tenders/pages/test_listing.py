@@ -56,6 +56,62 @@ async def test_the_list_shows_only_the_municipality_s_tenders(app) -> None:
     assert ours.reference in page and theirs.reference in page
 
 
+async def test_the_list_filters_by_status_sector_and_text_and_staff_keep_to_their_own(app) -> None:
+    care = await create_tender_for(app, title="Home care in Barpy")
+    draft = await create_tender_for(app, title="Repair of the sports hall", published=False)
+    school = await create_tender_for(app, sector="education", title="School heating")
+    theirs = await create_tender_for(app, code=ELSEWHERE, title="Meals in Pokrovka")
+    clerk = await create_member(app, "clerk")
+    admin = await create_member(app, "boss", role=Role.admin, code=None)
+    elsewhere = str((await municipality(app, ELSEWHERE)).id)
+    async with app.sessions() as session:
+        sector = await session.scalar(select(Category.id).where(Category.code == "education"))
+
+    def listed(page: str) -> set[str]:
+        return {t.reference for t in (care, draft, school, theirs) if t.reference in page}
+
+    async with browser(app) as client:
+        await sign_in(client, app, clerk)
+        drafts = (await client.get("/staff/tenders/?status=draft")).text
+        schools = (await client.get(f"/staff/tenders/?category={sector}")).text
+        text = (await client.get("/staff/tenders/?q=home+CARE")).text
+        number = (await client.get(f"/staff/tenders/?q=t-{school.id}")).text
+        forced = (await client.get(f"/staff/tenders/?municipality={elsewhere}")).text
+        bad = await client.get("/staff/tenders/?status=nonsense&q=heating")
+        none = (await client.get("/staff/tenders/?q=nothing+like+it")).text
+    assert listed(drafts) == {draft.reference}
+    assert listed(schools) == {school.reference}
+    assert listed(text) == {care.reference}
+    assert listed(number) == {school.reference}
+    assert listed(forced) == {care.reference, draft.reference, school.reference}  # never B's
+    assert bad.status_code == 200 and 'id="status-error"' in bad.text
+    assert listed(bad.text) == {school.reference}  # the rest of the filter still applies
+    assert 'value="heating"' in bad.text  # what was typed is kept
+    assert "No tender matches" in none
+    async with browser(app) as client:
+        await sign_in(client, app, admin)
+        only_theirs = (await client.get(f"/staff/tenders/?municipality={elsewhere}")).text
+    assert listed(only_theirs) == {theirs.reference}
+
+
+async def test_the_list_goes_by_pages_of_fifty(app) -> None:
+    made = [await create_tender_for(app, title=f"Tender {i}", published=False) for i in range(52)]
+    clerk = await create_member(app, "clerk")
+    async with browser(app) as client:
+        await sign_in(client, app, clerk)
+        first = (await client.get("/staff/tenders/?status=draft")).text
+        second = (await client.get("/staff/tenders/?status=draft&page=2")).text
+        beyond = await client.get("/staff/tenders/?page=abc")
+    assert "52 tenders" in first and "Page 1 of 2" in first
+    assert made[-1].reference in first and made[1].reference not in first  # newest first
+    assert "page=2" in first and "status=draft" in first.split("page=2")[0].rsplit('"', 1)[-1]
+    assert {made[0].reference, made[1].reference} <= {
+        t.reference for t in made if t.reference in second
+    }
+    assert made[-1].reference not in second and "Page 2 of 2" in second
+    assert beyond.status_code == 200 and "Page 1 of 2" in beyond.text
+
+
 async def test_a_draft_is_saved_from_the_form(app) -> None:
     clerk = await create_member(app, "clerk")
     async with browser(app) as client:
