@@ -10,6 +10,7 @@ report.py, build.py            a request → the figures → summary and files
 charts.py, spreadsheets.py     the files, built in memory
 links.py                       signed, expiring download links (SMS), and their route
 pages.py                       the reports page of the staff workspace, its files and a needs CSV
+public.py, public_chart.py     the same figures on the public pages: the country's, a municipality's chart
 """
 
 from bot.conversation.context import Context
@@ -18,6 +19,7 @@ from bot.i18n import N_
 from handlers.reports.flows import staff_reports
 from handlers.reports.links import links_routes
 from handlers.reports.pages import PAGES as REPORTS_PAGES
+from handlers.reports.public import PUBLIC as REPORTS_PUBLIC
 
 
 def _staff(ctx: Context) -> bool:
@@ -31,3 +33,5 @@ MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
 ROUTES = (links_routes,)
 
 PAGES = (REPORTS_PAGES,)
+
+PUBLIC = (REPORTS_PUBLIC,)
