@@ -10,6 +10,7 @@ report.py, build.py            a request → the figures → summary and files
 charts.py, spreadsheets.py     the files, built in memory
 links.py                       signed, expiring download links (SMS), and their route
 pages.py                       the reports page of the staff workspace, its files and a needs CSV
+open_data/                     the public open data at /data/: CSV and XLSX, a data dictionary
 """
 
 from bot.conversation.context import Context
@@ -17,6 +18,7 @@ from bot.conversation.menu import MenuEntry
 from bot.i18n import N_
 from handlers.reports.flows import staff_reports
 from handlers.reports.links import links_routes
+from handlers.reports.open_data import PUBLIC as OPEN_DATA
 from handlers.reports.pages import PAGES as REPORTS_PAGES
 
 
@@ -31,3 +33,5 @@ MENU = (MenuEntry("staff_reports", N_("Reports (staff)"), 110, _staff),)
 ROUTES = (links_routes,)
 
 PAGES = (REPORTS_PAGES,)
+
+PUBLIC = (OPEN_DATA,)
