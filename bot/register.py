@@ -3,8 +3,10 @@
 Every table that refers to a municipality is found in the models' metadata (as people are in
 `bot.identity.linking`), so a table added later moves without anyone listing it here. What is
 history stays: the tree (`parent_id`), the successors themselves, where a person was moved
-from, and broadcasts (their audience was chosen when they were written). OCDS releases keep
-the buyer they were published with: they are stored as published.
+from, and broadcasts already sent (their recipients were chosen when they went). A scheduled
+broadcast moves: its audience is chosen when it is sent, and left on the old unit it would
+reach nobody, as its people have moved. OCDS releases keep the buyer they were published with:
+they are stored as published.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Table, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Base, Broadcast, Municipality, Person
+from models import Base, Broadcast, BroadcastStatus, Municipality, Person
 
 # (table, column) pairs that are history, not work to move
 KEPT = {
@@ -74,6 +76,14 @@ async def move_municipality(
             )
             key = f"{table.name}.{column.name}"
             moved[key] = moved.get(key, 0) + count
+    waiting = (Broadcast.municipality_id == old.id) & (
+        Broadcast.status == BroadcastStatus.scheduled
+    )
+    scheduled = await session.scalar(select(func.count()).select_from(Broadcast).where(waiting))
+    if scheduled:
+        await session.execute(update(Broadcast).where(waiting).values(municipality_id=new.id))
+        key = "broadcasts.municipality_id (scheduled)"
+        moved[key] = moved.get(key, 0) + scheduled
     # units that had `old` as successor lead straight to `new`
     await session.execute(
         update(Municipality).where(Municipality.successor_id == old.id).values(successor_id=new.id)

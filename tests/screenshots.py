@@ -93,6 +93,11 @@ async def main() -> None:
                 await page.fill(f"#{field}", text)
             await expect(page.locator('#preview [data-message="ru"]')).to_contain_text("пятницу")
             await page.screenshot(path=DOCS / "workspace-broadcast.png", full_page=True)
+            await page.get_by_role("button", name="Preview before sending").click()
+            await page.locator("#confirm button").click()
+            await page.wait_for_selector(".notice")
+            await page.goto(f"{base}/staff/broadcasts/")
+            await page.screenshot(path=DOCS / "workspace-broadcasts.png")
             admin_page = await new_page(browser)
             await admin_page.goto(base + await link_for(app, admin))
             await admin_page.get_by_role("button", name="Sign in").click()
@@ -100,7 +105,7 @@ async def main() -> None:
             await admin_page.goto(f"{base}/staff/audit/")
             await admin_page.screenshot(path=DOCS / "workspace-audit.png")
         await engine.dispose()
-    for name in ("inbox", "need", "walk-in", "broadcast", "audit"):
+    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", "audit"):
         print(DOCS / f"workspace-{name}.png")
 
 

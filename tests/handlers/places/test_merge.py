@@ -4,19 +4,25 @@ their role, residents are told once in their language; renames keep the old name
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast, queue_due
 from handlers.places.register import RegisterError, merge_units, rename_unit
 from handlers.places.search import search
 from handlers.tenders.ocds.release import record_release
 from models import (
     ApiKey,
+    Audience,
     AuditEvent,
+    Broadcast,
     Category,
     Invite,
     Municipality,
     Need,
+    OutboxMessage,
     Person,
     Role,
     Service,
@@ -25,6 +31,7 @@ from models import (
     TenderRelease,
     organization_municipalities,
 )
+from models.base import utcnow
 from tests.factories import Chat, create_invite_code, create_need, create_resident, create_staff
 from tests.tender_factories import create_member, create_ngo, create_tender_for
 
@@ -136,6 +143,44 @@ async def test_residents_are_told_once_in_their_language(app, scratch) -> None:
     assert "теперь входит" not in russian.screen  # once
     await kyrgyz.say("меню")
     assert "курамына кирди" not in kyrgyz.screen  # Toosai's own residents did not move
+
+
+async def test_a_scheduled_broadcast_follows_its_people_and_a_sent_one_stays(app, scratch) -> None:
+    resident = await create_resident(app, "suusai-reader", language="ky", code="X-SUUSAI")
+    async with app.sessions() as session, session.begin():
+        suusai = scratch["X-SUUSAI"].id
+        sent = await create_broadcast(
+            session,
+            None,
+            municipality_id=suusai,
+            audience=Audience.residents,
+            texts={"ky": "Жыйын бүттү."},
+        )
+        await queue_broadcast(session, sent)
+        later = await create_broadcast(
+            session,
+            None,
+            municipality_id=suusai,
+            audience=Audience.residents,
+            texts={"ky": "Жума күнү жыйын болот."},
+            send_at=utcnow() + timedelta(hours=1),
+        )
+    async with app.sessions() as session, session.begin():
+        change = await merge_units(session, ["X-SUUSAI"], "X-TOOSAI", {})
+    assert change.moved["broadcasts.municipality_id (scheduled)"] == 1
+    async with app.sessions() as session, session.begin():
+        (await session.get(Broadcast, later.id)).send_at = utcnow()  # its time has come
+        assert await queue_due(session) == [later.id]
+    async with app.sessions() as session:
+        assert (await session.get(Broadcast, sent.id)).municipality_id == suusai  # history
+        got = (
+            await session.scalars(
+                select(OutboxMessage.body).where(
+                    OutboxMessage.person_id == resident.id, OutboxMessage.kind == "broadcast"
+                )
+            )
+        ).all()
+    assert len(got) == 2 and got[1].endswith("Жума күнү жыйын болот.")  # not lost on the way
 
 
 async def test_a_merge_that_cannot_be_made_changes_nothing(app, scratch) -> None:
