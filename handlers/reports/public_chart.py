@@ -13,10 +13,11 @@ from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import NeedsReport
 from models import NeedStatus
 
-WIDTH = 640
-ROW = 26  # px per category bar
-LABEL = 190  # px for category names
-TIMELINE = 120  # px for the months' bars
+WIDTH = 360  # drawn at about its own size on a phone, so its letters stay readable
+ROW = 24  # px per category bar
+LABEL = 120  # px for category names
+TIMELINE = 110  # px for the months' bars
+NAME = 18  # characters of a category name beside its bar (the table has it whole)
 
 
 def _bar(x: float, y: float, w: float, h: float, color: str, title: str) -> str:
@@ -42,19 +43,22 @@ def needs_svg(figures: NeedsReport, tr: Translator) -> Markup:
     """The chart, with a <title> for screen readers and a tooltip on every bar."""
     rows = figures.categories
     widest = max((r.total for r in rows), default=0) or 1
-    scale = (WIDTH - LABEL - 40) / widest
-    legend_y = 16
+    scale = (WIDTH - LABEL - 30) / widest
+    legend_y = 14
     parts = []
     x = 0.0
     for status in NeedStatus:
         name = labels.need_status(tr, status)
+        width = 22 + 6 * len(name)
+        if x + width > WIDTH:  # the legend goes on in a second line
+            x, legend_y = 0.0, legend_y + 18
         parts.append(_bar(x, legend_y - 10, 10, 10, labels.NEED_COLORS[status], name))
         parts.append(_text(x + 14, legend_y, name, size=11))
-        x += 24 + 7 * len(name)
-    top = legend_y + 14
+        x += width
+    top = legend_y + 12
     for index, row in enumerate(rows):
         y = top + index * ROW
-        name = row.name if len(row.name) <= 28 else row.name[:27] + "…"
+        name = row.name if len(row.name) <= NAME else row.name[: NAME - 1] + "…"
         parts.append(_text(LABEL - 6, y + 15, name, "end"))
         left = float(LABEL)
         for status in NeedStatus:
@@ -77,7 +81,8 @@ def needs_svg(figures: NeedsReport, tr: Translator) -> Markup:
         base = months_top + TIMELINE - 20
         if n:
             parts.append(_bar(x + 3, base - h, step - 6, h, "#5c6bc0", f"{label}: {n}"))
-        parts.append(_text(x + step / 2, base + 14, _month(label), "middle", 10))
+        if len(timeline) <= 12 or index % 2 == 0:
+            parts.append(_text(x + step / 2, base + 14, _month(label), "middle", 9))
     height = months_top + TIMELINE
     title = escape(tr.t(labels.TITLES[ReportKind.needs]))
     return Markup(

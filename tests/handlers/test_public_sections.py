@@ -164,3 +164,17 @@ async def test_a_municipality_page_with_its_assets_stays_under_100_kb(app) -> No
         sizes = [len((await client.get(a.replace("&amp;", "&"))).content) for a in assets]
     assert assets and "<script" not in page.text
     assert len(page.content) + sum(sizes) < 100_000
+
+
+async def test_a_municipality_page_is_composed_once_a_while_not_per_reader(database) -> None:
+    await clear(database)
+    cached = make_app(database, public_cache_seconds=600)
+    await create_need(cached, None, description="The first need")
+    async with client_of(cached) as client:
+        first = (await client.get(f"/m/{HOME}")).text
+        await create_need(cached, None, description="A need reported since")
+        again = (await client.get(f"/m/{HOME}")).text
+    assert "The first need" in first and "A need reported since" not in again
+    fresh = make_app(database, public_cache_seconds=0)
+    async with client_of(fresh) as client:
+        assert "A need reported since" in (await client.get(f"/m/{HOME}")).text
