@@ -36,3 +36,15 @@ def mask_phones(text: str | None, region: str = DEFAULT_REGION) -> str | None:
     for start, end in reversed(spans):
         text = text[:start] + MASK + text[end:]
     return DIGIT_RUN.sub(MASK, text)
+
+
+def partly_hidden(phone: str | None, region: str = DEFAULT_REGION) -> str:
+    """“+996 *** *** 456”: enough of a number to tell two people apart on a staff page that
+    needs no full number ("—" for none)."""
+    if not phone:
+        return "—"
+    try:
+        country = phonenumbers.parse(phone, region).country_code
+    except phonenumbers.NumberParseException:
+        return MASK
+    return f"+{country} {MASK} {MASK} {phone[-3:]}"

@@ -13,6 +13,7 @@ from handlers.broadcasts.broadcasts import queue_due
 from handlers.broadcasts.flows import broadcast, my_broadcasts
 from handlers.broadcasts.pages import PAGES as BROADCASTS_PAGES
 from handlers.broadcasts.progress import finish_broadcasts
+from handlers.broadcasts.public import PUBLIC as BROADCASTS_PUBLIC
 
 
 def _staff(ctx: Context) -> bool:
@@ -42,3 +43,5 @@ JOBS = (
 )
 
 PAGES = (BROADCASTS_PAGES,)
+
+PUBLIC = (BROADCASTS_PUBLIC,)

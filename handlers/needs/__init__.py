@@ -10,6 +10,7 @@ from handlers.needs.flows import my_needs, priorities, report_need, staff_needs,
 from handlers.needs.links import open_linked_need
 from handlers.needs.open311 import build_open311_router
 from handlers.needs.pages import PAGES as NEEDS_PAGES
+from handlers.needs.public import PUBLIC as NEEDS_PUBLIC
 from handlers.needs.public_need import PUBLIC as NEED_PAGE
 from models import ConsentStatus
 
@@ -43,7 +44,8 @@ ROUTES = (build_open311_router,)
 
 PAGES = (NEEDS_PAGES,)
 
-PUBLIC = (NEED_PAGE,)
-
 # a link to one need ("support this too" on its public page) opens the bot at that need
 ASIDES = (open_linked_need,)
+
+# the need's own page, and the priorities it adds to a municipality's page
+PUBLIC = (NEED_PAGE, NEEDS_PUBLIC)

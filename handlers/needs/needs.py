@@ -102,16 +102,20 @@ def support_count() -> Select:
 
 
 async def priorities(
-    session: AsyncSession, municipality_id: int, limit: int = 30
+    session: AsyncSession, municipality_id: int, limit: int = 30, *, listed_only: bool = False
 ) -> Sequence[tuple[Need, int]]:
-    """Open needs of a municipality, most supported first, then newest."""
+    """Open needs of a municipality, most supported first, then newest; `listed_only` leaves
+    out the ones moderators hid (the public pages list none of them)."""
     supports = support_count().label("supports")
+    where = [
+        Need.municipality_id == municipality_id,
+        Need.status.in_([s for s in NeedStatus if s.is_open]),
+    ]
+    if listed_only:
+        where.append(Need.hidden.is_(False))
     rows = await session.execute(
         select(Need, supports)
-        .where(
-            Need.municipality_id == municipality_id,
-            Need.status.in_([s for s in NeedStatus if s.is_open]),
-        )
+        .where(*where)
         .order_by(supports.desc(), Need.created_at.desc(), Need.id.desc())
         .limit(limit)
     )

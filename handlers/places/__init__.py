@@ -5,6 +5,8 @@ residents typed that it lacks. Choosing one's place in a conversation is the acc
 
 from handlers.places import commands
 from handlers.places.pages import PAGES as PLACES_PAGES
+from handlers.places.public import PUBLIC as PLACES_PUBLIC
 
 COMMANDS = (commands.COMMAND,)
 PAGES = (PLACES_PAGES,)
+PUBLIC = (PLACES_PUBLIC,)

@@ -38,13 +38,7 @@ MARGIN = 0.1  # inches of white around what is drawn
 # fraction of its time
 COMPRESSION = 1
 MAX_PANELS = 16  # survey questions drawn; the spreadsheet has them all
-NEED_COLORS = {
-    NeedStatus.new: "#9e9e9e",
-    NeedStatus.received: "#42a5f5",
-    NeedStatus.in_progress: "#ffb300",
-    NeedStatus.resolved: "#43a047",
-    NeedStatus.rejected: "#e53935",
-}
+NEED_COLORS = labels.NEED_COLORS
 TENDER_COLORS = {
     TenderStatus.draft: "#bdbdbd",
     TenderStatus.active: "#42a5f5",

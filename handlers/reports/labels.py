@@ -16,6 +16,15 @@ TITLES = {
     ReportKind.tenders: N_("Tenders and their outcomes"),
 }
 
+# the colour of each need status, the same in the staff chart (PNG) and the public one (SVG)
+NEED_COLORS = {
+    NeedStatus.new: "#9e9e9e",
+    NeedStatus.received: "#42a5f5",
+    NeedStatus.in_progress: "#ffb300",
+    NeedStatus.resolved: "#43a047",
+    NeedStatus.rejected: "#e53935",
+}
+
 # msgctxt "tender": the word agrees with "tender" (shared with the tender flows)
 TENDER_STATUS_NAMES = {
     TenderStatus.draft: NP_("tender", "draft"),

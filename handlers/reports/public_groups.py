@@ -1,9 +1,10 @@
 """The figures by group on a municipality's public page (`PUBLIC_URL/m/CODE`): who supported
-its residents' needs, and how each of its services was rated, by age band, gender and
+its residents' needs in the last twelve months, and how each of its services was rated, by age band, gender and
 disability — the staff reports' own figures (`handlers.reports.groups.public_figures`),
 suppressed alike, so that both agree and no group smaller than REPORT_MIN_GROUP shows.
 
-A section of the municipality page (`Section("municipality", …)`), left out while nobody has
+A section of the municipality page (`SECTION`, declared with the reports' other public
+sections in `handlers.reports.public`), left out while nobody has
 supported a need or answered a survey there; computed at most once per PUBLIC_CACHE_SECONDS a
 municipality and language.
 """
@@ -11,19 +12,17 @@ municipality and language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bot.formats import format_fixed, format_number
 from bot.i18n import N_
-from bot.web.public.pages import PublicPages, Section
+from bot.web.public.pages import Section
 from bot.web.public.visit import Visit
 from handlers.account.groups import DIMENSIONS, NOT_ANSWERED
 from handlers.reports import labels
 from handlers.reports.groups import COLUMNS, GroupTable, column_label, public_figures
 from models import Municipality
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "public"
 ORDER = 70  # after the municipality's needs, tenders and services
 SUPPORTS_TITLE = N_("Supports of residents' needs")
 
@@ -90,19 +89,20 @@ def _tables(
 async def _load(visit: Visit, unit: Municipality) -> dict[str, Any] | None:
     min_group = visit.site.settings.report_min_group
 
+    from handlers.reports.public import last_twelve_months  # public.py declares SECTION
+
+    period = last_twelve_months(visit.site.settings.timezone)  # as the page's needs chart
+
     async def compute() -> tuple[GroupTable, list[tuple[str, GroupTable]]]:
         # the page's own session: a second one would wait forever for SQLite's single
         # connection, which the page holds; the figures are plain data, safe to share
-        return await public_figures(visit.session, unit.id, visit.language, min_group)
+        return await public_figures(visit.session, unit.id, visit.language, min_group, period)
 
-    supports, services = await visit.cached(("groups", unit.id, visit.language), compute)
+    key = ("reports", "groups", unit.id, visit.language)
+    supports, services = await visit.cached(key, compute)
     if supports.empty and not services:
         return None
     return {"breakdowns": _tables(visit, supports, services)}
 
 
-PUBLIC = PublicPages(
-    "reports",
-    templates=TEMPLATES,
-    sections=(Section("municipality", ORDER, "reports/groups.html", _load),),
-)
+SECTION = Section("municipality", ORDER, "reports/groups.html", _load)

@@ -13,6 +13,7 @@ from handlers.tenders import commands
 from handlers.tenders.alerts import send_due_reminders
 from handlers.tenders.flows import open_tenders, staff_tenders, tender_new
 from handlers.tenders.pages import PAGES as TENDERS_PAGES
+from handlers.tenders.public import PUBLIC as TENDERS_PUBLIC
 from handlers.tenders.routes import ocds_routes
 from models import Role
 
@@ -45,3 +46,5 @@ JOBS = (Job("tender reminders", _send_due_reminders, "tender reminders queued fo
 ROUTES = (ocds_routes,)
 
 PAGES = (TENDERS_PAGES,)
+
+PUBLIC = (TENDERS_PUBLIC,)

@@ -86,8 +86,9 @@ class Visit:
         return (self.request.query_params.get(name) or "").strip()
 
     async def cached(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
-        """A heavy figure, computed at most once per PUBLIC_CACHE_SECONDS in this process
-        (`compute` opens its own session: it may outlive this request's)."""
+        """A heavy figure, computed at most once per PUBLIC_CACHE_SECONDS in this process.
+        `compute` may read through this request's session (the others asking meanwhile wait
+        for it); what it returns is kept, so it must not need the session later."""
         return await self.site.memo.get(key, compute)
 
     async def sections(self, page: str, subject: Any) -> list[Markup]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,24 +34,33 @@ def package_uri(settings: Settings, request_url: str | None = None) -> str:
     return f"urn:{settings.ocds_prefix}:releases"
 
 
-async def published_releases(session: AsyncSession) -> list[dict[str, Any]]:
+async def published_releases(
+    session: AsyncSession, ocid: str | None = None
+) -> list[dict[str, Any]]:
     """The stored releases of tenders that were published (drafts have none to show), oldest
-    first."""
+    first; of one tender only when `ocid` is given (a tender's own link on its public page)."""
     query = (
         select(TenderRelease.data)
         .join(Tender, Tender.id == TenderRelease.tender_id)
         .where(Tender.published_at.is_not(None), Tender.ocid.is_not(None))
         .order_by(TenderRelease.date, TenderRelease.id)
     )
+    if ocid is not None:
+        query = query.where(Tender.ocid == ocid)
     return list((await session.scalars(query)).all())
 
 
-async def build_package(session: AsyncSession, uri: str) -> dict[str, Any]:
+def release_path(ocid: str) -> str:
+    """The package of one tender's releases: what its public page links to."""
+    return f"{PACKAGE_PATH}?{urlencode({'ocid': ocid})}"
+
+
+async def build_package(session: AsyncSession, uri: str, ocid: str | None = None) -> dict[str, Any]:
     """The release package. Its publishedDate is the last release's date (the package is made
     on demand, and OCDS asks for the date of the last change then), or now when there is none.
     With no published tender `releases` is empty, which the schema rejects: OCDS has no way to
     say "nothing yet"."""
-    releases = await published_releases(session)
+    releases = await published_releases(session, ocid)
     published = releases[-1]["date"] if releases else iso(utcnow())
     return {
         "uri": uri,
