@@ -156,19 +156,33 @@ async def _supports(
     session: AsyncSession, by: Any, period: Period | None, municipality_id: int | None
 ) -> dict[Any, list[int]]:
     """Supports of the needs reported in `period` (as the needs report counts them), by `by`
-    (a column of Need) and group."""
-    query = (
+    (a column of Need) and group.
+
+    Two queries, neither joining every support to its need: the supports of the people who
+    agreed to the questions (few, found from `group_answers` through the supporters' index),
+    and each row's total from the count kept on the needs (`supports_total`, one scan of
+    needs as the needs report does); whatever the first does not count is "not answered"."""
+    answered = (
         select(by, *ANSWER_COLUMNS, func.count())
-        .select_from(NeedSupport)
+        .select_from(GroupAnswers)
+        .join(NeedSupport, NeedSupport.person_id == GroupAnswers.person_id)
         .join(Need, Need.id == NeedSupport.need_id)
-        .outerjoin(GroupAnswers, GroupAnswers.person_id == NeedSupport.person_id)
+        .where(GroupAnswers.agreed_at.is_not(None))
         .group_by(by, *ANSWER_COLUMNS)
     )
+    totals = select(by, func.sum(Need.supports_total)).group_by(by)
     joint: dict[Any, dict[tuple[Any, ...], int]] = {}
     for key, age, gender, disability, n in (
-        await session.execute(_in_period(query, period, municipality_id))
+        await session.execute(_in_period(answered, period, municipality_id))
     ).all():
         joint.setdefault(key, {})[(age, gender, disability)] = int(n)
+    for key, total in (await session.execute(_in_period(totals, period, municipality_id))).all():
+        cells = joint.setdefault(key, {})
+        rest = int(total or 0) - sum(cells.values())
+        if rest > 0:
+            cells[(None, None, None)] = cells.get((None, None, None), 0) + rest
+        if not cells:
+            del joint[key]  # needs nobody supported
     return _spread(joint)
 
 
