@@ -153,7 +153,11 @@ def _in_period(query: Select[Any], period: Period | None, municipality_id: int |
 
 
 async def _supports(
-    session: AsyncSession, by: Any, period: Period | None, municipality_id: int | None
+    session: AsyncSession,
+    by: Any,
+    period: Period | None,
+    municipality_id: int | None,
+    known: dict[Any, int] | None = None,
 ) -> dict[Any, list[int]]:
     """Supports of the needs reported in `period` (as the needs report counts them), by `by`
     (a column of Need) and group.
@@ -161,7 +165,8 @@ async def _supports(
     Two queries, neither joining every support to its need: the supports of the people who
     agreed to the questions (few, found from `group_answers` through the supporters' index),
     and each row's total from the count kept on the needs (`supports_total`, one scan of
-    needs as the needs report does); whatever the first does not count is "not answered"."""
+    needs as the needs report does, or `known` when the caller has them already); whatever
+    the first does not count is "not answered"."""
     answered = (
         select(by, *ANSWER_COLUMNS, func.count())
         .select_from(GroupAnswers)
@@ -176,9 +181,12 @@ async def _supports(
         await session.execute(_in_period(answered, period, municipality_id))
     ).all():
         joint.setdefault(key, {})[(age, gender, disability)] = int(n)
-    for key, total in (await session.execute(_in_period(totals, period, municipality_id))).all():
+    if known is None:
+        found = await session.execute(_in_period(totals, period, municipality_id))
+        known = {key: int(total or 0) for key, total in found.all()}
+    for key, total in known.items():
         cells = joint.setdefault(key, {})
-        rest = int(total or 0) - sum(cells.values())
+        rest = total - sum(cells.values())
         if rest > 0:
             cells[(None, None, None)] = cells.get((None, None, None), 0) + rest
         if not cells:
@@ -192,9 +200,12 @@ async def supports_by_group(
     municipality_id: int | None,
     language: str,
     min_group: int = MIN_GROUP,
+    totals: dict[int, int] | None = None,
 ) -> GroupTable:
-    """Supports by category and group (the caller has checked the scope; None: everywhere)."""
-    spread = await _supports(session, Need.category_id, period, municipality_id)
+    """Supports by category and group (the caller has checked the scope; None: everywhere).
+    `totals`: each category's supports in the period, when the caller counted them already
+    (the needs report has): one scan of the needs fewer."""
+    spread = await _supports(session, Need.category_id, period, municipality_id, totals)
     names = {c.id: c.name(language) for c in (await session.scalars(select(Category))).all()}
     rows = sorted(
         ((key, names.get(key, "?"), values) for key, values in spread.items()),
