@@ -27,6 +27,8 @@ from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.browser import chromium, new_page, served
 from tests.factories import create_need, create_resident
 from tests.processes import free_port
+from tests.screenshots_services import SHOTS as SERVICE_SHOTS
+from tests.screenshots_services import services_pages
 from tests.workspace import create_member, link_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -99,6 +101,7 @@ async def main() -> None:
             await page.wait_for_selector(".notice")
             await page.goto(f"{base}/staff/broadcasts/")
             await page.screenshot(path=DOCS / "workspace-broadcasts.png")
+            await services_pages(app, page, base, DOCS)
             admin_page = await new_page(browser)
             await admin_page.goto(base + await link_for(app, admin))
             await admin_page.get_by_role("button", name="Sign in").click()
@@ -107,7 +110,7 @@ async def main() -> None:
             await admin_page.screenshot(path=DOCS / "workspace-audit.png")
             await _public_pages(browser, base)
         await engine.dispose()
-    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", "audit"):
+    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", *SERVICE_SHOTS, "audit"):
         print(DOCS / f"workspace-{name}.png")
     for name in PUBLIC_SHOTS:
         print(DOCS / f"public-{name}.png")

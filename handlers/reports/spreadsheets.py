@@ -57,23 +57,16 @@ def write_workbook(report: Report, made_at: str) -> bytes:
     else:
         about.append((tr.t(labels.PERIOD), figures.period.label(tr.language)))
     about.append((tr.t(labels.MADE_AT), made_at))
-    return write_tables(tables, tr.t(labels.ABOUT), about, report.title)
-
-
-def write_tables(
-    tables: list[Table], about_title: str, about: list[tuple[str, str]], title: str
-) -> bytes:
-    """XLSX bytes: a sheet per table, then a sheet `about_title` of (label, value) lines."""
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
         _write(book.create_sheet(_sheet_title(table.title, used)), table)
     _write(
-        book.create_sheet(_sheet_title(about_title, used)),
+        book.create_sheet(_sheet_title(tr.t(labels.ABOUT), used)),
         Table("", ["", ""], [list(r) for r in about]),
     )
-    book.properties.title = title
+    book.properties.title = report.title
     book.properties.creator = "Kenesh"
     buffer = BytesIO()
     book.save(buffer)

@@ -75,7 +75,7 @@ async def test_open_and_past_tenders_say_how_to_apply_and_who_won_with_their_ocd
     assert "How to apply: Bring the application to the ayil okmotu, room 5." in opened
     past = shown.split("Past tenders and their outcome", 1)[1]
     assert "Home care for the elderly" in past
-    assert "Awarded to Umut Public Foundation, for 140,000 som" in past
+    assert "Winner chosen Umut Public Foundation, for 140,000 som" in past
     assert "A draft nobody may see yet" not in shown
     assert len(ocds) == 2
     for link, answer in zip(ocds, releases, strict=True):

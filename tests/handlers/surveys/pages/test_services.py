@@ -41,7 +41,7 @@ def _lines(html: str) -> list[tuple[str, str, str]]:
     """The report's rows: line number, phone (partly hidden) or text, result."""
     report = html.split('id="report"', 1)[1].split("</section>", 1)[0]
     rows = re.findall(r"<tr class=\"line-\w+\">(.*?)</tr>", report, re.S)
-    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
     return [tuple(re.sub(r"<[^>]+>", "", c).strip() for c in row) for row in cells]
 
 
