@@ -14,6 +14,7 @@ from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
 from bot.formats import format_time
 from bot.i18n import N_
+from handlers.surveys.enrol_lists import enrol_phones, split_pasted
 from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
 from handlers.surveys.flows.survey_results import describe_results, survey_line
 from handlers.surveys.results import results
@@ -22,11 +23,9 @@ from handlers.surveys.services import (
     awarded_tenders_for_staff,
     beneficiary_count,
     create_service,
-    enrol_phones,
     organization_name,
     service_for_staff,
     services_for_staff,
-    split_pasted,
 )
 from handlers.surveys.surveys import SurveyError, surveys_of
 from models import Service, Tender

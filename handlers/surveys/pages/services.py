@@ -27,17 +27,15 @@ from handlers.surveys.beneficiary_files import (
     read_list_file,
     template_csv,
 )
+from handlers.surveys.enrol_lists import EnrolReport, LineOutcome, enrol_phones
 from handlers.surveys.flows.survey_results import STATUS_NAMES
 from handlers.surveys.pages.scope import service_in_scope
 from handlers.surveys.services import (
-    EnrolReport,
-    LineOutcome,
     ServiceError,
     awarded_tenders_for_staff,
     beneficiaries_of,
     beneficiary_count,
     create_service,
-    enrol_phones,
     organization_name,
     services_for_staff,
 )
