@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     report_min_group: int = 5
+    demographic_questions: bool = True
     open_data_licence: str = "CC BY 4.0"
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0

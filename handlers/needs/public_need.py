@@ -132,6 +132,7 @@ def build(site: PublicSite) -> APIRouter:
             history=history,
             latest=latest,
             photo=photo,
+            preview_image=photo,  # a chat shows the photo with a shared link
             links=_links(visit, need, unit) if need.status.is_open else None,
         )
 

@@ -10,6 +10,9 @@ report.py, build.py            a request → the figures → summary and files
 charts.py, spreadsheets.py     the files, built in memory
 links.py                       signed, expiring download links (SMS), and their route
 pages.py                       the reports page of the staff workspace, its files and a needs CSV
+groups.py, suppression.py      supports and survey answers by group, small groups suppressed
+group_tables.py, tables.py     those figures as the report's tables (sheets, the page's tables)
+public_groups.py               the same figures, a section of a municipality's public page
 public.py, public_chart.py     the same figures on the public pages: the country's, a municipality's chart
 open_data/                     the public open data at /data/: CSV and XLSX, a data dictionary
 """

@@ -5,7 +5,6 @@ saying what the report is."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
@@ -16,10 +15,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator
 from handlers.reports import labels
+from handlers.reports.group_tables import group_tables
 from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import NeedsReport
 from handlers.reports.report import Report
 from handlers.reports.surveys_report import SurveyReport
+from handlers.reports.tables import Table
 from handlers.reports.tenders_report import TendersReport
 from handlers.surveys.results import TOO_FEW
 from models import NeedStatus, QuestionKind, TenderStatus
@@ -30,17 +31,6 @@ MAX_WIDTH = 60
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8EAF6")
 NOT_IN_TITLES = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass
-class Table:
-    """One sheet: headers, rows, an optional totals row, and how to show some columns."""
-
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    totals: list[Any] | None = None
-    formats: dict[int, str] = field(default_factory=dict)  # column (0-based) → number format
 
 
 def write_workbook(report: Report, made_at: str) -> bytes:
@@ -57,23 +47,16 @@ def write_workbook(report: Report, made_at: str) -> bytes:
     else:
         about.append((tr.t(labels.PERIOD), figures.period.label(tr.language)))
     about.append((tr.t(labels.MADE_AT), made_at))
-    return write_tables(tables, tr.t(labels.ABOUT), about, report.title)
-
-
-def write_tables(
-    tables: list[Table], about_title: str, about: list[tuple[str, str]], title: str
-) -> bytes:
-    """XLSX bytes: a sheet per table, then a sheet `about_title` of (label, value) lines."""
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
         _write(book.create_sheet(_sheet_title(table.title, used)), table)
     _write(
-        book.create_sheet(_sheet_title(about_title, used)),
+        book.create_sheet(_sheet_title(tr.t(labels.ABOUT), used)),
         Table("", ["", ""], [list(r) for r in about]),
     )
-    book.properties.title = title
+    book.properties.title = report.title
     book.properties.creator = "Kenesh"
     buffer = BytesIO()
     book.save(buffer)
@@ -85,10 +68,10 @@ def report_tables(report: Report) -> list[Table]:
     the workbook holds and the workspace's page shows."""
     figures, tr = report.figures, report.tr
     if isinstance(figures, NeedsReport):
-        return _needs(tr, figures)
+        return _needs(tr, figures) + group_tables(tr, report.by_group)
     if isinstance(figures, TendersReport):
         return _tenders(tr, figures)
-    return _surveys(tr, figures)
+    return _surveys(tr, figures) + group_tables(tr, report.by_group)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

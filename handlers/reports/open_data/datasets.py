@@ -28,6 +28,8 @@ from bot.formats import local_day
 from bot.i18n import N_
 from bot.phones import mask_phones
 from bot.settings import LANGUAGES, Settings
+from handlers.reports.open_data import by_group
+from handlers.reports.open_data.schema import Column, Dataset, Names
 from handlers.surveys.results import tally
 from handlers.surveys.surveys import RATINGS
 from models import (
@@ -44,28 +46,7 @@ from models import (
     Tender,
     TenderStatus,
 )
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its name in the files (the same in every language) and what it holds (a
-    msgid, for the data dictionary)."""
-
-    name: str
-    meaning: str
-
-
-@dataclass
-class Dataset:
-    """One table of the open data: `name` is its file's name, `title` and `about` (msgids)
-    head it in the dictionary."""
-
-    name: str
-    title: str
-    about: str
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-
+from models.need import format_reference
 
 NEEDS = (
     Column(
@@ -152,32 +133,43 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-async def _names(session: AsyncSession) -> tuple[dict[int, Municipality], dict[int, Category]]:
-    units = {u.id: u for u in (await session.scalars(select(Municipality))).all()}
-    kinds = {c.id: c for c in (await session.scalars(select(Category))).all()}
-    return units, kinds
+@dataclass
+class Source:
+    """What the data sets are made of, as read from the database: plain rows, no session, so
+    turning them into tables (masking every text: the slow part) can run in a thread."""
+
+    units: Names
+    kinds: Names
+    needs: list[Any]
+    supports: list[Any]
+    tenders: list[Any]
+    winners: dict[int, str]
+    surveys: Dataset
+    by_group: list[Dataset]
 
 
-async def _needs(session: AsyncSession, day: Callable[[datetime], str], names) -> Dataset:
-    units, kinds = names
+def _names_of(names: Names, key: int) -> tuple[str, str, str]:
+    return names.get(key, ("", "", ""))
+
+
+def _needs(source: Source, day: Callable[[datetime], str]) -> Dataset:
     rows = []
-    for need in (await session.scalars(select(Need).order_by(Need.id))).all():
-        unit, kind = units.get(need.municipality_id), kinds.get(need.category_id)
+    for need in source.needs:
+        unit, kind = (
+            _names_of(source.units, need.municipality_id),
+            _names_of(source.kinds, need.category_id),
+        )
         rows.append(
             [
-                need.reference,
-                unit.code if unit else "",
-                unit.name_ky if unit else "",
-                unit.name("ru") if unit else "",
-                kind.code if kind else "",
-                kind.name_ky if kind else "",
-                kind.name_ru if kind else "",
+                format_reference(need.id),
+                *unit,
+                *kind,
                 need.status.value,
                 day(need.created_at),
                 day(need.updated_at),
                 need.supports_total,
                 need.language,
-                mask_phones(need.public_description) or "",
+                mask_phones(Need.public_description.fget(need)) or "",  # the model's rule
                 _yes(not need.hidden and need.redacted is not None),
                 _yes(need.hidden),
                 mask_phones(need.staff_comment) or "",
@@ -188,16 +180,13 @@ async def _needs(session: AsyncSession, day: Callable[[datetime], str], names) -
     )
 
 
-async def _supports(session: AsyncSession, settings: Settings) -> Dataset:
-    """Supports by need and month, counted in the database, months in local time."""
+def _supports(source: Source, zone: str) -> Dataset:
+    """Supports by need and month, months in local time."""
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    rows = await session.execute(
-        select(NeedSupport.need_id, NeedSupport.created_at).order_by(NeedSupport.need_id)
-    )
-    for need_id, moment in rows.all():
-        counts[(need_id, local_day(moment, settings.timezone).strftime("%Y-%m"))] += 1
+    for need_id, moment in source.supports:
+        counts[(need_id, local_day(moment, zone).strftime("%Y-%m"))] += 1
     table = [
-        [Need(id=need_id).reference, month, n] for (need_id, month), n in sorted(counts.items())
+        [format_reference(need_id), month, n] for (need_id, month), n in sorted(counts.items())
     ]
     return Dataset(
         "supports",
@@ -208,31 +197,26 @@ async def _supports(session: AsyncSession, settings: Settings) -> Dataset:
     )
 
 
-async def _tenders(session: AsyncSession, settings: Settings, day, names) -> Dataset:
-    units, kinds = names
-    winners = {o.id: o.name for o in (await session.scalars(select(Organization))).all()}
-    published = await session.scalars(
-        select(Tender)
-        .where(Tender.published_at.is_not(None), Tender.status != TenderStatus.draft)
-        .order_by(Tender.id)
-    )
-    zone = settings.timezone
+def _tenders(source: Source, zone: str, day: Callable[[datetime], str]) -> Dataset:
     rows = []
-    for tender in published.all():
-        unit, kind = units.get(tender.municipality_id), kinds.get(tender.category_id)
+    for tender in source.tenders:
+        unit, kind = (
+            _names_of(source.units, tender.municipality_id),
+            _names_of(source.kinds, tender.category_id),
+        )
         rows.append(
             [
                 tender.ocid or "",
-                unit.code if unit else "",
-                unit.name_ky if unit else "",
-                kind.code if kind else "",
+                unit[0],
+                unit[1],
+                kind[0],
                 tender.title,
                 tender.status.value,
                 _money(tender.budget),
                 tender.currency,
                 day(tender.published_at) if tender.published_at else "",
                 tender.deadline.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
-                winners.get(tender.awarded_organization_id or 0, ""),
+                source.winners.get(tender.awarded_organization_id or 0, ""),
                 _money(tender.award_amount),
                 day(tender.awarded_at) if tender.awarded_at else "",
             ]
@@ -259,8 +243,9 @@ def _answers(question: SurveyQuestion, counts: dict[str, int]) -> list[tuple[str
     return []
 
 
-async def _surveys(session: AsyncSession, settings: Settings, names) -> Dataset:
-    units, kinds = names
+async def _surveys(
+    session: AsyncSession, settings: Settings, units: Names, kinds: Names
+) -> Dataset:
     surveys = (
         await session.scalars(
             select(Survey)
@@ -283,14 +268,14 @@ async def _surveys(session: AsyncSession, settings: Settings, names) -> Dataset:
     rows = []
     for survey in surveys:
         service = services.get(survey.service_id)
-        unit = units.get(service.municipality_id) if service else None
-        kind = kinds.get(service.category_id) if service else None
+        unit = _names_of(units, service.municipality_id if service else 0)
+        kind = _names_of(kinds, service.category_id if service else 0)
         invited, completed = counted.invited.get(survey.id, (0, 0))
         head = [
             survey.id,
             service.title if service else "",
-            unit.code if unit else "",
-            kind.code if kind else "",
+            unit[0],
+            kind[0],
             invited,
             completed,
         ]
@@ -317,16 +302,85 @@ async def _surveys(session: AsyncSession, settings: Settings, names) -> Dataset:
     )
 
 
-async def collect(session: AsyncSession, settings: Settings) -> list[Dataset]:
-    """Every data set, read in a few queries."""
-    names = await _names(session)
+async def read(session: AsyncSession, settings: Settings) -> Source:
+    """Everything the data sets hold, in a few queries (the surveys' small figures and those by
+    group counted here already, through the functions the staff reports read)."""
+
+    units = {
+        u.id: (u.code, u.name_ky, u.name("ru"))
+        for u in (await session.scalars(select(Municipality))).all()
+    }
+    kinds = {
+        c.id: (c.code, c.name_ky, c.name_ru)
+        for c in (await session.scalars(select(Category))).all()
+    }
+    needs = await session.execute(
+        select(
+            Need.id,
+            Need.municipality_id,
+            Need.category_id,
+            Need.status,
+            Need.created_at,
+            Need.updated_at,
+            Need.supports_total,
+            Need.language,
+            Need.description,
+            Need.hidden,
+            Need.redacted,
+            Need.staff_comment,
+        ).order_by(Need.id)
+    )
+    supports = await session.execute(select(NeedSupport.need_id, NeedSupport.created_at))
+    tenders = await session.execute(
+        select(
+            Tender.ocid,
+            Tender.municipality_id,
+            Tender.category_id,
+            Tender.title,
+            Tender.status,
+            Tender.budget,
+            Tender.currency,
+            Tender.published_at,
+            Tender.deadline,
+            Tender.awarded_organization_id,
+            Tender.award_amount,
+            Tender.awarded_at,
+        )
+        .where(Tender.published_at.is_not(None), Tender.status != TenderStatus.draft)
+        .order_by(Tender.id)
+    )
+    winners = dict((await session.execute(select(Organization.id, Organization.name))).all())
+    return Source(
+        units,
+        kinds,
+        list(needs.all()),
+        list(supports.all()),
+        list(tenders.all()),
+        winners,
+        await _surveys(session, settings, units, kinds),
+        [
+            await by_group.supports_by_group(session, settings, units),
+            await by_group.answers_by_group(session, settings, units),
+        ],
+    )
+
+
+def tables(source: Source, settings: Settings) -> list[Dataset]:
+    """The data sets made of `source`: no database, so it may run in a thread."""
+    zone = settings.timezone
 
     def day(moment: datetime) -> str:
-        return local_day(moment, settings.timezone).isoformat()
+        return local_day(moment, zone).isoformat()
 
     return [
-        await _needs(session, day, names),
-        await _supports(session, settings),
-        await _tenders(session, settings, day, names),
-        await _surveys(session, settings, names),
+        _needs(source, day),
+        _supports(source, zone),
+        _tenders(source, zone, day),
+        source.surveys,
+        *source.by_group,
     ]
+
+
+async def collect(session: AsyncSession, settings: Settings) -> list[Dataset]:
+    """Every data set (reading and making them in one go)."""
+    return tables(await read(session, settings), settings)

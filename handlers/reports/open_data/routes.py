@@ -1,21 +1,21 @@
 """`/data/`: the open data page (downloads, the data dictionary, the licence, the OCDS package
-and Open311) and its files. The files are built together, at most once per `REFRESH_SECONDS`
-in a process however many download them at once, from one read of the database."""
+and Open311) and its files, from a snapshot rebuilt in the background every `REFRESH_SECONDS`
+(`snapshot.Latest`): one read of the database however many download them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from bot.i18n import N_
-from bot.web.public.memo import Memo
 from bot.web.public.site import NOT_FOUND, PublicSite
 from bot.web.public.visit import PublicProblem, Visit
-from handlers.reports.open_data.datasets import Dataset, collect
+from handlers.reports.open_data.datasets import Source, read, tables
 from handlers.reports.open_data.files import WORKBOOK, csv_bytes, licence_of, xlsx_bytes
+from handlers.reports.open_data.snapshot import Latest, Snapshot
 from handlers.tenders.ocds.package import PACKAGE_PATH
 from models.base import utcnow
 
@@ -24,26 +24,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPEN311 = ("/open311/v2/discovery.json", "/open311/v2/services.json", "/open311/v2/requests.json")
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The data sets and their files, as built at `made_at` (local time)."""
-
-    made_at: str
-    datasets: list[Dataset]
-    csv: dict[str, bytes]
-    xlsx: bytes
-
-
 def build(site: PublicSite) -> APIRouter:
     """The open data page and its files."""
     router = APIRouter()
-    memo = Memo(REFRESH_SECONDS)
     settings = site.settings
     licence = licence_of(settings.open_data_licence)
 
-    async def make() -> Snapshot:
-        async with site.app.sessions() as session:
-            datasets = await collect(session, settings)
+    def files(source: Source) -> Snapshot:
+        """The tables and their files: CPU only, in a thread, so the bot's event loop (its
+        webhooks, its tick) keeps answering while a country's data is written."""
+        datasets = tables(source, settings)
         made_at = utcnow().astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M")
         about = [
             ("title", "Kenesh open data"),
@@ -52,11 +42,16 @@ def build(site: PublicSite) -> APIRouter:
             ("made_at", f"{made_at} ({settings.timezone})"),
         ]
         return Snapshot(
-            made_at, datasets, {d.name: csv_bytes(d) for d in datasets}, xlsx_bytes(datasets, about)
+            made_at, datasets, {d.name: csv_bytes(d) for d in datasets}, about, xlsx_bytes
         )
 
-    async def snapshot() -> Snapshot:
-        return await memo.get("open-data", make)
+    async def make() -> Snapshot:
+        async with site.app.sessions() as session:
+            source = await read(session, settings)
+        return await asyncio.to_thread(files, source)
+
+    latest = Latest(make, REFRESH_SECONDS)
+    snapshot = latest.get
 
     @router.get("/data/")
     async def data_page(visit: Visit = site.visit) -> Response:
@@ -95,7 +90,7 @@ def build(site: PublicSite) -> APIRouter:
         """Every data set in one workbook."""
         found = await snapshot()
         return Response(
-            found.xlsx,
+            await found.workbook(),
             media_type=XLSX,
             headers={"content-disposition": f'attachment; filename="{WORKBOOK}"'},
         )

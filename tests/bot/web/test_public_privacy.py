@@ -152,6 +152,8 @@ async def test_no_public_page_shows_anything_about_a_person(database, fake) -> N
     assert "The well in the upper quarter is dry" in pages["en /data/kenesh-open-data.xlsx"]
     assert "Umut Public Foundation" in pages["en /data/tenders.csv"]
     assert "en /data/survey_results.csv" in pages and "en /data/supports.csv" in pages
+    assert "en /data/supports_by_group.csv" in pages
+    assert "en /data/survey_results_by_group.csv" in pages
     assert "en /open311/v2/requests.json" in pages and "en /ocds/releases.json" in pages
     for name in ("needs", "supports", "tenders", "survey_results"):
         header = pages[f"en /data/{name}.csv"].lstrip("\ufeff").splitlines()[0]
