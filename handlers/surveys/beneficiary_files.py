@@ -1,7 +1,7 @@
 """Lists of beneficiaries as files, the way spreadsheets write them: a CSV saved by Excel in a
 Russian locale is Windows-1251 with semicolons, one saved as "CSV UTF-8" starts with a byte
 order mark, "Unicode text" is UTF-16 with tabs. Each is read into lines and the separator they
-use, for `handlers.surveys.services.enrol_phones`; a file that is no text at all (a workbook
+use, for `handlers.surveys.enrol_lists`; a file that is no text at all (a workbook
 sent as it is, a photo) is refused whole, before anyone is enrolled.
 """
 

@@ -16,13 +16,9 @@ from bot.extensions import Command, Invocation, positive_days
 from bot.settings import Settings
 from bot.times import local_time
 from handlers.surveys.beneficiary_files import ListFile, ListFileError, read_list_file
+from handlers.surveys.enrol_lists import LineOutcome, enrol_phones
 from handlers.surveys.results import TOO_FEW, results
-from handlers.surveys.services import (
-    LineOutcome,
-    create_service,
-    enrol_phones,
-    service_for_staff,
-)
+from handlers.surveys.services import create_service, service_for_staff
 from handlers.surveys.survey_files import (
     SurveyFileError,
     load_survey_file,

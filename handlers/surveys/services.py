@@ -2,17 +2,15 @@
 
 Staff register a service under an awarded tender of their municipality (and so with the NGO that
 won it); it gets a join code. Beneficiaries are enrolled from a list of phone numbers (a CSV file
-or lines pasted into the bot) or enrol themselves by sending the join code. A phone number nobody
+or lines pasted into the bot: handlers.surveys.enrol_lists) or enrol themselves by sending the
+join code. A phone number nobody
 has written from becomes a person with an SMS address, so the survey invitations reach them.
 """
 
 from __future__ import annotations
 
-import csv
-import enum
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -22,8 +20,6 @@ from bot import audit
 from bot.audit import PermissionDenied
 from bot.conversation.senders import resolve_address
 from bot.identity.linking import phone_channels
-from bot.phones import normalize_phone
-from bot.settings import LANGUAGES
 from bot.text import clean_text
 from models import Address, Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore
@@ -37,53 +33,6 @@ LOOKALIKES = str.maketrans("АВСЕНКМРТХУ", "ABCEHKMPTXY")
 
 class ServiceError(ValueError):
     """A service that cannot be made; the message names the reason (for logs and the CLI)."""
-
-
-MAX_COLUMNS = 2  # the phone number, then optionally the person's language
-
-
-class LineOutcome(enum.StrEnum):
-    """What became of one line of a list: enrolled, or why not."""
-
-    added = "added"  # a new beneficiary
-    already = "already"  # enrolled before (by an earlier list or their join code)
-    repeated = "repeated"  # the same number earlier in this list: counted once
-    header = "header"  # the first line, without digits: column names
-    bad_phone = "bad_phone"  # the first column is not a valid phone number
-    columns = "columns"  # more columns than a phone number and a language
-    language = "language"  # the second column is not one of ky, ru, uz, en
-
-
-REFUSED = (LineOutcome.bad_phone, LineOutcome.columns, LineOutcome.language)
-
-
-@dataclass(frozen=True)
-class EnrolLine:
-    """One non-empty line of a list: its number, what became of it, its phone number (E.164)
-    when it held one, and its first cell as written (at most 40 characters)."""
-
-    number: int
-    outcome: LineOutcome
-    phone: str | None
-    text: str
-
-
-@dataclass
-class EnrolReport:
-    """What a list of phone numbers did: new beneficiaries, ones already enrolled, numbers
-    repeated in the list, the lines refused (line number, text), and every line's outcome."""
-
-    added: int = 0
-    already: int = 0
-    repeated: int = 0
-    bad: list[tuple[int, str]] = field(default_factory=list)
-    new_people: list[int] = field(default_factory=list)
-    lines: list[EnrolLine] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[EnrolLine]:
-        """The lines nobody was enrolled from, for a reason to correct."""
-        return [line for line in self.lines if line.outcome in REFUSED]
 
 
 def new_join_code() -> str:
@@ -256,67 +205,6 @@ async def enrol(session: AsyncSession, service: Service, person: Person, source:
     return await insert_ignore(
         session, Beneficiary, service_id=service.id, person_id=person.id, source=source
     )
-
-
-def _refusal(phone: str | None, cells: list[str], language: str) -> LineOutcome | None:
-    """Why a line enrols nobody, or None when it may."""
-    if phone is None:
-        return LineOutcome.bad_phone
-    if len(cells) > MAX_COLUMNS:
-        return LineOutcome.columns
-    if language and language not in LANGUAGES:
-        return LineOutcome.language
-    return None
-
-
-async def enrol_phones(
-    session: AsyncSession, service: Service, lines: Iterable[str], delimiter: str = ","
-) -> EnrolReport:
-    """Enrol every phone number of a CSV (or of lines pasted into the bot): the number in the
-    first column, optionally the person's language (ky, ru, uz, en) in the second. A first line
-    without digits is a header. Each line's outcome is reported: a bad number, more columns or
-    an unknown language refuse the line (nobody is enrolled from it); repeats count once."""
-    report = EnrolReport()
-    seen: set[str] = set()
-    for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in row]
-        while cells and not cells[-1]:
-            cells.pop()  # a spreadsheet's empty trailing columns
-        if not cells or not cells[0]:
-            continue
-        text = cells[0][:40]
-        if number == 1 and not any(ch.isdigit() for ch in cells[0]):
-            report.lines.append(EnrolLine(number, LineOutcome.header, None, text))
-            continue  # a header such as "phone,language"
-        phone = normalize_phone(cells[0])
-        language = cells[1].lower() if len(cells) > 1 else ""
-        refusal = _refusal(phone, cells, language)
-        if refusal is not None or phone is None:
-            report.bad.append((number, text))
-            report.lines.append(EnrolLine(number, refusal or LineOutcome.bad_phone, phone, text))
-            continue
-        if phone in seen:
-            report.repeated += 1
-            report.lines.append(EnrolLine(number, LineOutcome.repeated, phone, text))
-            continue
-        seen.add(phone)
-        person = await person_for_phone(session, phone)
-        if person.language is None and language:
-            person.language = language
-        if await enrol(session, service, person, "csv"):
-            report.added += 1
-            report.new_people.append(person.id)
-            report.lines.append(EnrolLine(number, LineOutcome.added, phone, text))
-        else:
-            report.already += 1
-            report.lines.append(EnrolLine(number, LineOutcome.already, phone, text))
-    await session.flush()
-    return report
-
-
-def split_pasted(text: str) -> list[str]:
-    """Lines of a pasted list as CSV lines: semicolons and tabs become commas."""
-    return [line.replace(";", ",").replace("\t", ",") for line in text.splitlines()]
 
 
 async def join_service(

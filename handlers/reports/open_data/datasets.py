@@ -28,6 +28,8 @@ from bot.formats import local_day
 from bot.i18n import N_
 from bot.phones import mask_phones
 from bot.settings import LANGUAGES, Settings
+from handlers.reports.open_data import by_group
+from handlers.reports.open_data.schema import Column, Dataset, Names
 from handlers.surveys.results import tally
 from handlers.surveys.surveys import RATINGS
 from models import (
@@ -45,28 +47,6 @@ from models import (
     TenderStatus,
 )
 from models.need import format_reference
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its name in the files (the same in every language) and what it holds (a
-    msgid, for the data dictionary)."""
-
-    name: str
-    meaning: str
-
-
-@dataclass
-class Dataset:
-    """One table of the open data: `name` is its file's name, `title` and `about` (msgids)
-    head it in the dictionary."""
-
-    name: str
-    title: str
-    about: str
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-
 
 NEEDS = (
     Column(
@@ -153,9 +133,6 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-Names = dict[int, tuple[str, str, str]]  # id → (code, Kyrgyz name, Russian name)
-
-
 @dataclass
 class Source:
     """What the data sets are made of, as read from the database: plain rows, no session, so
@@ -168,6 +145,7 @@ class Source:
     tenders: list[Any]
     winners: dict[int, str]
     surveys: Dataset
+    by_group: list[Dataset]
 
 
 def _names_of(names: Names, key: int) -> tuple[str, str, str]:
@@ -325,8 +303,9 @@ async def _surveys(
 
 
 async def read(session: AsyncSession, settings: Settings) -> Source:
-    """Everything the data sets hold, in a few queries (the surveys' small figures counted
-    here already, through the same tally the staff reports read)."""
+    """Everything the data sets hold, in a few queries (the surveys' small figures and those by
+    group counted here already, through the functions the staff reports read)."""
+
     units = {
         u.id: (u.code, u.name_ky, u.name("ru"))
         for u in (await session.scalars(select(Municipality))).all()
@@ -379,6 +358,10 @@ async def read(session: AsyncSession, settings: Settings) -> Source:
         list(tenders.all()),
         winners,
         await _surveys(session, settings, units, kinds),
+        [
+            await by_group.supports_by_group(session, settings, units),
+            await by_group.answers_by_group(session, settings, units),
+        ],
     )
 
 
@@ -394,6 +377,7 @@ def tables(source: Source, settings: Settings) -> list[Dataset]:
         _supports(source, zone),
         _tenders(source, zone, day),
         source.surveys,
+        *source.by_group,
     ]
 
 

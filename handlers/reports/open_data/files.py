@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from handlers.reports.open_data.datasets import Dataset
+from handlers.reports.open_data.schema import Dataset
 
 WORKBOOK = "kenesh-open-data.xlsx"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from handlers.reports.open_data.datasets import Dataset
+from handlers.reports.open_data.schema import Dataset
 
 log = logging.getLogger("kenesh.open_data")
 

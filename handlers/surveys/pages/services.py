@@ -22,22 +22,26 @@ from bot.web.desk import Desk
 from bot.web.workspace import Workspace
 from handlers.surveys.beneficiary_files import (
     MAX_BYTES,
+    ListFile,
     ListFileError,
     ListProblem,
     read_list_file,
     template_csv,
 )
+from handlers.surveys.enrol_lists import (
+    EnrolReport,
+    LineOutcome,
+    enrol_for_services,
+    enrol_phones,
+)
 from handlers.surveys.flows.survey_results import STATUS_NAMES
 from handlers.surveys.pages.scope import service_in_scope
 from handlers.surveys.services import (
-    EnrolReport,
-    LineOutcome,
     ServiceError,
     awarded_tenders_for_staff,
     beneficiaries_of,
     beneficiary_count,
     create_service,
-    enrol_phones,
     organization_name,
     services_for_staff,
 )
@@ -56,6 +60,9 @@ OUTCOMES = {
         "Too many columns: only the phone number and, if you like, the language."
     ),
     LineOutcome.language: N_("The language must be ky, ru, uz or en (or left empty)."),
+    LineOutcome.unknown_service: N_(
+        "No service of your municipality has this join code. Copy it from the service's page."
+    ),
 }
 FILE_PROBLEMS = {
     ListProblem.empty: N_("The file is empty. Choose the CSV file with the phone numbers."),
@@ -69,6 +76,7 @@ FILE_PROBLEMS = {
 }
 NO_FILE = N_("Choose the CSV file with the phone numbers.")
 TEMPLATE_HEADER = (N_("Phone"), N_("Language"))
+SERVICE_COLUMN = N_("Service's join code")
 
 
 async def _facts(desk: Desk, service: Service) -> dict[str, Any]:
@@ -87,6 +95,30 @@ async def _facts(desk: Desk, service: Service) -> dict[str, Any]:
     }
 
 
+class _FileRefused(Exception):
+    """The upload is no list that can be read; `reason` (a msgid) goes next to the field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def _uploaded(desk: Desk) -> ListFile:
+    """The list in the form's file field, in whatever encoding and separator Excel wrote."""
+    sent = desk.form.get("file") if desk.form is not None else None
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        raise _FileRefused(NO_FILE)
+    try:
+        return read_list_file(await sent.read(MAX_BYTES + 1))
+    except ListFileError as error:
+        raise _FileRefused(FILE_PROBLEMS[error.problem]) from None
+
+
+async def _audit_upload(desk: Desk, where: str, report: EnrolReport) -> None:
+    detail = f"{where} added={report.added} refused={len(report.refused)}"
+    await audit.record(desk.session, desk.person.id, "enrol_beneficiaries", "ok", detail)
+
+
 def routes(workspace: Workspace) -> APIRouter:
     """GET /staff/services/, …/new, …/template.csv, …/{id}; POST …/new, …/{id}/beneficiaries."""
     router = APIRouter(prefix="/services")
@@ -95,16 +127,48 @@ def routes(workspace: Workspace) -> APIRouter:
     def when(moment: Any) -> str:
         return local_time(moment, zone)
 
-    @router.get("/")
-    async def service_list(desk: Desk = workspace.signed_in) -> Response:
-        """The services the person may manage, newest first, with their beneficiaries."""
+    async def render_list(
+        desk: Desk,
+        status_code: int = 200,
+        report: EnrolReport | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Response:
         found = await services_for_staff(desk.session, desk.person)
+        named = {s.id: f"#{s.id} · {s.title}" for s in found}
+        for line in report.lines if report else []:
+            if line.service_id is not None and line.service_id not in named:
+                service = await desk.session.get(Service, line.service_id)
+                named[line.service_id] = f"#{line.service_id} · {service.title if service else ''}"
         return desk.render(
             "surveys/services.html",
+            status_code=status_code,
             rows=[await _facts(desk, service) for service in found],
             admin=desk.person.role == Role.admin,
             when=when,
+            report=report,
+            service_names=named,
+            outcome=lambda line: desk.t(OUTCOMES[line.outcome]),
+            hidden=partly_hidden,
+            errors={name: desk.t(text) for name, text in (errors or {}).items()},
+            max_kb=MAX_BYTES // 1024,
         )
+
+    @router.get("/")
+    async def service_list(desk: Desk = workspace.signed_in) -> Response:
+        """The services the person may manage, newest first, with their beneficiaries."""
+        return await render_list(desk)
+
+    @router.post("/beneficiaries")
+    async def upload_several(desk: Desk = workspace.signed_in) -> Response:
+        """One list for several services, each line naming its service by join code: each line
+        enrolled in its service or refused with the reason, as on a service's page."""
+        try:
+            found = await _uploaded(desk)
+        except _FileRefused as refused:
+            return await render_list(desk, 422, errors={"file": refused.reason})
+        report = await enrol_for_services(desk.session, desk.person, found.lines, found.delimiter)
+        await _audit_upload(desk, "services", report)
+        return await render_list(desk, report=report)
 
     async def render_new(
         desk: Desk, status_code: int = 200, errors: dict[str, str] | None = None, typed=None
@@ -148,9 +212,13 @@ def routes(workspace: Workspace) -> APIRouter:
         return desk.redirect(f"/staff/services/{service.id}", notice)
 
     @router.get("/template.csv")
-    async def template(desk: Desk = workspace.signed_in) -> Response:
-        """The empty list to fill in, its column names in the reader's language."""
-        body = template_csv((desk.t(TEMPLATE_HEADER[0]), desk.t(TEMPLATE_HEADER[1])))
+    async def template(columns: str = "", desk: Desk = workspace.signed_in) -> Response:
+        """The empty list to fill in, its column names in the reader's language (with the
+        service's join code first for a list of several services: ?columns=service)."""
+        header = [desk.t(TEMPLATE_HEADER[0]), desk.t(TEMPLATE_HEADER[1])]
+        if columns == "service":
+            header.insert(0, desk.t(SERVICE_COLUMN))
+        body = template_csv(tuple(header))
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
@@ -175,6 +243,7 @@ def routes(workspace: Workspace) -> APIRouter:
             survey_title=lambda survey: title_of(survey, desk.language),
             survey_status=lambda survey: desk.t(STATUS_NAMES[survey.status]),
             report=report,
+            service_names={},
             outcome=lambda line: desk.t(OUTCOMES[line.outcome]),
             hidden=partly_hidden,
             errors={name: desk.t(text) for name, text in (errors or {}).items()},
@@ -193,23 +262,12 @@ def routes(workspace: Workspace) -> APIRouter:
         """Enrol the phone numbers of an uploaded CSV and report every line: the readable ones
         are enrolled, each refused one says why; an unreadable file enrols nobody."""
         service = await service_in_scope(desk, service_id)
-        sent = desk.form.get("file") if desk.form is not None else None
-        if not isinstance(sent, UploadFile) or not sent.filename:
-            return await render_service(desk, service, 422, errors={"file": NO_FILE})
-        data = await sent.read(MAX_BYTES + 1)
         try:
-            found = read_list_file(data)
-        except ListFileError as error:
-            errors = {"file": FILE_PROBLEMS[error.problem]}
-            return await render_service(desk, service, 422, errors=errors)
+            found = await _uploaded(desk)
+        except _FileRefused as refused:
+            return await render_service(desk, service, 422, errors={"file": refused.reason})
         report = await enrol_phones(desk.session, service, found.lines, found.delimiter)
-        await audit.record(
-            desk.session,
-            desk.person.id,
-            "enrol_beneficiaries",
-            "ok",
-            f"service={service.id} added={report.added} refused={len(report.refused)}",
-        )
+        await _audit_upload(desk, f"service={service.id}", report)
         return await render_service(desk, service, report=report, encoding=found.encoding)
 
     return router

@@ -15,8 +15,11 @@ from sqlalchemy import event, update
 
 from bot.app import App
 from bot.http import create_http_app
-from models import Need
+from handlers.reports.groups import supports_by_municipality
+from handlers.reports.open_data.by_group import GROUP_COLUMNS
+from models import AgeBand, GroupAnswers, Need, NeedSupport
 from tests.conftest import Database, clear, make_app
+from tests.factories import create_need, create_resident
 from tests.handlers.reports.world import NGO_CONTACT, NGO_PHONE, create_world
 
 BASE = "http://kenesh.test"
@@ -128,11 +131,39 @@ async def test_the_workbook_holds_every_data_set_and_the_licence(app) -> None:
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert book.sheetnames == ["needs", "supports", "tenders", "survey_results", "about"]
+    assert book.sheetnames == [
+        "needs",
+        "supports",
+        "tenders",
+        "survey_results",
+        "supports_by_group",
+        "survey_results_by_group",
+        "about",
+    ]
     needs = list(book["needs"].iter_rows(values_only=True))
     assert needs[0][0] == "reference" and len(needs) == 10
     about = dict(book["about"].iter_rows(values_only=True))
     assert about["licence"] == "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/"
+
+
+async def test_figures_by_group_are_the_staff_reports_and_hide_small_groups(app) -> None:
+
+    need = await create_need(app, None, description="A ramp at the clinic")
+    async with app.sessions() as session, session.begin():
+        for index in range(8):
+            person = await create_resident(app, f"s{index}")
+            band = AgeBand.from_60 if index < 6 else AgeBand.from_18
+            session.add(GroupAnswers(person_id=person.id, age_band=band, agreed_at=need.created_at))
+            session.add(NeedSupport(need_id=need.id, person_id=person.id))
+    async with visitor(app) as client:
+        (row,) = rows_of(await client.get("/data/supports_by_group.csv"))
+        page = (await client.get("/data/")).text
+    assert row["municipality_code"] == "JA-SUZAK-BARPY" and row["supports"] == "8"
+    assert row["age_18_29"] == ""  # two people: fewer than REPORT_MIN_GROUP (4)
+    async with app.sessions() as session:
+        (staff,) = (await supports_by_municipality(session, None, "en", 4)).rows
+    assert [row[c] for c in GROUP_COLUMNS] == ["" if n is None else str(n) for n in staff.counts]
+    assert "<code>gender_woman</code>" in page
 
 
 async def test_a_burst_of_downloads_reads_the_database_once(database) -> None:
