@@ -182,6 +182,8 @@ async def _supports(
     ).all():
         joint.setdefault(key, {})[(age, gender, disability)] = int(n)
     if known is None:
+        if not joint:  # nobody there answered: no figures by group, and no scan for totals
+            return {}
         found = await session.execute(_in_period(totals, period, municipality_id))
         known = {key: int(total or 0) for key, total in found.all()}
     for key, total in known.items():
@@ -217,7 +219,8 @@ async def supports_by_group(
 async def supports_by_municipality(
     session: AsyncSession, period: Period | None, language: str, min_group: int = MIN_GROUP
 ) -> GroupTable:
-    """Supports by municipality and group, every municipality (admins)."""
+    """Supports by municipality and group, every municipality (admins); empty while nobody
+    who supported a need of the period answered the questions."""
     spread = await _supports(session, Need.municipality_id, period, None)
     units = (await session.scalars(select(Municipality).where(Municipality.id.in_(spread)))).all()
     names = {u.id: u.name(language) for u in units}
