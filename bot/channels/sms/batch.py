@@ -131,8 +131,10 @@ class SmsGroupCommit:
         for pending, answer in zip(batch, answers, strict=True):
             try:
                 if answer is None:  # failed batch, or a second address of a person in it
-                    answer = await self.alone(pending.sms)
-                elif answer.resume:
+                    answer = await self.alone(pending.sms)  # (timed by the conversation)
+                else:
+                    metrics.handler_seconds.labels(channel=CODE).observe(elapsed)
+                if answer.resume:
                     answer.replies += await self.resume(pending.sms)
             except Exception as error:  # this SMS's own failure: its request fails, no other
                 if not pending.done.done():
@@ -140,8 +142,6 @@ class SmsGroupCommit:
                 continue
             if not pending.done.done():
                 pending.done.set_result(answer)
-        if any(answer is not None for answer in answers):
-            metrics.handler_seconds.labels(channel=CODE).observe(elapsed)
 
     async def _handle_batch(self, batch: list[Sms]) -> list[Answer | None]:
         conversation = self.conversation
