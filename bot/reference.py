@@ -19,7 +19,7 @@ CATEGORIES_CSV = REFERENCE / "categories.csv"
 
 MUNICIPALITY_COLUMNS = ("code", "kind", "parent_code", "name_ky", "name_ru", "name_en")
 # optional columns: other spellings ("|"), the successor's code after a reform, the LSG body's
-# name and INN, a point, and the official source the row was checked against
+# name and INN, a point, and the source the row was written from (official, or "unofficial: URL")
 OPTIONAL_COLUMNS = ("name_uz", "variants", "successor", "lsg_name", "inn", "lat", "lon", "checked")
 OPTIONAL = ("parent_code", *OPTIONAL_COLUMNS)
 CATEGORY_COLUMNS = ("code", "position", "name_ky", "name_ru", "name_uz", "name_en")

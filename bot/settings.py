@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     ocds_prefix: str = "ocds-kenesh"
     tender_reminder_days: str = "3,1"
     report_min_group: int = 5
+    demographic_questions: bool = True
+    open_data_licence: str = "CC BY 4.0"
     secret_key: SecretStr | None = None
     web_session_hours: float = 12.0
     public_pages: bool = True

@@ -17,7 +17,16 @@ from models.ngo import (
 )
 from models.outbox import OutboxMessage, OutboxStatus, OutboxTally
 from models.pace import RouteState, SendWindow
-from models.person import Address, ConsentStatus, Person, Role
+from models.person import (
+    Address,
+    AgeBand,
+    ConsentStatus,
+    Disability,
+    Gender,
+    GroupAnswers,
+    Person,
+    Role,
+)
 from models.service import (
     ApiKey,
     Beneficiary,
@@ -34,6 +43,7 @@ from models.web import WebSession, WebSignInLink
 
 __all__ = [
     "Address",
+    "AgeBand",
     "ApiKey",
     "Audience",
     "AuditEvent",
@@ -44,6 +54,9 @@ __all__ = [
     "Category",
     "ConsentStatus",
     "ConversationState",
+    "Disability",
+    "Gender",
+    "GroupAnswers",
     "Invite",
     "Municipality",
     "MunicipalityKind",

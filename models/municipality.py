@@ -42,7 +42,8 @@ class Municipality(Base):
     inn: Mapped[str | None] = mapped_column(String(14), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    # the official source this row was checked against; None: written from knowledge, unchecked
+    # the source the row was written from: "ISO 3166-2:KG", or "unofficial: URL" (Wikipedia, news);
+    # None: written from knowledge, unchecked
     checked: Mapped[str | None] = mapped_column(String(200))
 
     @property

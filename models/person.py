@@ -101,3 +101,49 @@ class Address(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="addresses")
+
+
+class AgeBand(enum.StrEnum):
+    """The age bands residents may choose from (the optional questions about them)."""
+
+    under_18 = "under_18"
+    from_18 = "18_29"
+    from_30 = "30_44"
+    from_45 = "45_59"
+    from_60 = "60_plus"
+
+
+class Gender(enum.StrEnum):
+    """woman · man · unsaid: the person chose "prefer not to say" (a skip stores nothing)."""
+
+    woman = "woman"
+    man = "man"
+    unsaid = "unsaid"
+
+
+class Disability(enum.StrEnum):
+    """Whether the person, or someone they care for, lives with a disability."""
+
+    lives_with = "self"  # the person does
+    cares_for = "carer"  # someone they care for does
+    none = "none"
+
+
+class GroupAnswers(Base):
+    """A resident's optional answers about the groups they belong to, for reports by group.
+
+    One row once the questions were put. `agreed_at`: when the person agreed to answer them
+    (None: they said "not now" or deleted their answers — then every answer is None too). The
+    answers are stored only with that agreement; deleting the person deletes the row.
+    """
+
+    __tablename__ = "group_answers"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand))
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender))
+    disability: Mapped[Disability | None] = mapped_column(str_enum(Disability))

@@ -82,6 +82,7 @@ MUTABLE_TABLES = (
     "organization_municipalities",
     "need_status_changes",
     "need_supports",
+    "group_answers",
     "needs",
     "invites",
     "conversation_states",

@@ -1,6 +1,7 @@
-"""Screenshots of the workspace's main pages for the docs, at an office screen's size:
+"""Screenshots of the workspace's main pages for the docs, at an office screen's size, and of
+the public pages at a phone's:
 
-    .venv/bin/python -m tests.screenshots      # writes docs/workspace-*.png
+    .venv/bin/python -m tests.screenshots      # writes docs/workspace-*.png, docs/public-*.png
 
 A throwaway SQLite database gets a few needs of Barpy, then Debian's chromium opens the pages
 as a staff member (and the audit log as an admin) would.
@@ -26,6 +27,8 @@ from models.db import create_engine, create_sessionmaker, upgrade_database
 from tests.browser import chromium, new_page, served
 from tests.factories import create_need, create_resident
 from tests.processes import free_port
+from tests.screenshots_services import SHOTS as SERVICE_SHOTS
+from tests.screenshots_services import services_pages
 from tests.workspace import create_member, link_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -98,15 +101,34 @@ async def main() -> None:
             await page.wait_for_selector(".notice")
             await page.goto(f"{base}/staff/broadcasts/")
             await page.screenshot(path=DOCS / "workspace-broadcasts.png")
+            await services_pages(app, page, base, DOCS)
             admin_page = await new_page(browser)
             await admin_page.goto(base + await link_for(app, admin))
             await admin_page.get_by_role("button", name="Sign in").click()
             await admin_page.wait_for_url("**/staff/needs/")
             await admin_page.goto(f"{base}/staff/audit/")
             await admin_page.screenshot(path=DOCS / "workspace-audit.png")
+            await _public_pages(browser, base)
         await engine.dispose()
-    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", "audit"):
+    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", *SERVICE_SHOTS, "audit"):
         print(DOCS / f"workspace-{name}.png")
+    for name in PUBLIC_SHOTS:
+        print(DOCS / f"public-{name}.png")
+
+
+PHONE = {"width": 390, "height": 844}
+PUBLIC_SHOTS = ("start", "municipality")
+
+
+async def _public_pages(browser, base: str) -> None:
+    """The public start page and Barpy's page as a phone shows them (no script)."""
+    context = await browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{base}/")
+    await page.screenshot(path=DOCS / "public-start.png")
+    await page.goto(f"{base}/m/JA-SUZAK-BARPY")
+    await page.screenshot(path=DOCS / "public-municipality.png", full_page=True)
+    await context.close()
 
 
 async def _needs(app, clerk: Person) -> Need:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.account import groups
 from models import ConsentStatus, Need, NeedStatusChange, NeedSupport, Person
 from models.base import utcnow
 
 
 async def delete_personal_data(session: AsyncSession, person: Person) -> None:
-    """Forget the person: addresses, conversation, role. Their need texts stay, without them."""
+    """Forget the person: addresses, conversation, role, their answers about the groups they
+    belong to. Their need texts stay, without them."""
+    await groups.forget(session, person.id)
     await session.execute(
         update(Need).where(Need.reporter_id == person.id).values(reporter_id=None, photo_ref=None)
     )

@@ -108,6 +108,11 @@ def build(site: PublicSite) -> APIRouter:
         text = mask_phones(need.public_description) or visit.t(HIDDEN_TEXT)
         place = unit.name(visit.language) if unit else ""
         supports = need.supports_total
+        history = await _history(visit, need)
+        # the latest word, when it came without a status change (set in the bot or imported)
+        latest = mask_phones(need.staff_comment)
+        if latest in {step["comment"] for step in history}:
+            latest = None
         shown = need.photo_ref and need.photo_public
         photo = need_path(need.reference) + "/photo.jpg" if shown else None
         return visit.render(
@@ -124,8 +129,10 @@ def build(site: PublicSite) -> APIRouter:
             status_name=visit.t(STATUS_NAMES[need.status]),
             is_open=need.status.is_open,
             supports=supports,
-            history=await _history(visit, need),
+            history=history,
+            latest=latest,
             photo=photo,
+            preview_image=photo,  # a chat shows the photo with a shared link
             links=_links(visit, need, unit) if need.status.is_open else None,
         )
 

@@ -109,7 +109,12 @@ def build(site: PublicSite) -> APIRouter:
             unit=unit,
             above=path(unit, by_id, lang),
             crumbs=[*reversed(_above(unit, by_id))],
-            sections=await visit.sections("municipality", unit),
+            # composed once a while per language: a shared link read by thousands queries
+            # each domain once per PUBLIC_CACHE_SECONDS, not once per reader
+            sections=await visit.cached(
+                ("places", "municipality", unit.id, lang),
+                lambda: visit.sections("municipality", unit),
+            ),
         )
 
     return router

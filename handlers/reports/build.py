@@ -14,6 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.formats import format_time
 from bot.i18n import translator
 from handlers.reports import labels
+from handlers.reports.groups import (
+    ByGroup,
+    supports_by_group,
+    supports_by_municipality,
+    survey_answers_by_group,
+)
 from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import needs_report
 from handlers.reports.report import Figures, Report, ReportRequest
@@ -34,21 +40,32 @@ async def gather_report(
 ) -> Report:
     """The figures `person` asked for, in `language`; PermissionDenied (audited) when the
     municipality or the service is not theirs to see. Survey questions fewer than
-    `min_group` answered (REPORT_MIN_GROUP) are withheld."""
+    `min_group` answered (REPORT_MIN_GROUP) are withheld, and so is every cell of the figures by
+    group of fewer people (with its complements)."""
+    by_group = ByGroup()
     if request.kind == ReportKind.surveys:
         service = await service_in_scope(session, person, request.service_id or 0)
         figures: Figures = await survey_report(session, service, language, min_group)
         unit_id: int | None = service.municipality_id
+        by_group.answers = await survey_answers_by_group(session, service.id, language, min_group)
     else:
         if request.period is None:
             raise ValueError(f"a {request.kind} report needs a period")
         unit_id = await municipality_scope(session, person, request.municipality_id, request.kind)
         query = needs_report if request.kind == ReportKind.needs else tenders_report
         figures = await query(session, request.period, unit_id, language)
+        if request.kind == ReportKind.needs:
+            by_group.supports = await supports_by_group(
+                session, request.period, unit_id, language, min_group
+            )
+            if unit_id is None:
+                by_group.municipalities = await supports_by_municipality(
+                    session, request.period, language, min_group
+                )
     unit = await session.get(Municipality, unit_id) if unit_id is not None else None
     tr = translator(language)
     place = unit.name(language) if unit else tr.t(labels.ALL_MUNICIPALITIES)
-    return Report(request, language, figures, place, utcnow())
+    return Report(request, language, figures, place, utcnow(), by_group)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,12 @@ ABOUT = N_("About this report")
 BY_DATE = N_("By date")
 ALL_MUNICIPALITIES = N_("All municipalities")
 NO_DATA = N_("No data for this period.")
+SUPPORTS_BY_GROUP = N_("Supports by group")
+SUPPORTS_BY_MUNICIPALITY = N_("Supports by municipality and group")
+ANSWERS_BY_GROUP = N_("Answers by group")
+AVERAGE_BY_GROUP = N_("Average by group")
+# a figure of too few people to show (REPORT_MIN_GROUP), in a table by group
+TOO_FEW_CELL = N_("too few")
 
 # chart axes and legends
 NUMBER_OF_NEEDS = N_("Number of needs")

@@ -22,6 +22,7 @@ from handlers.reports import labels
 from handlers.reports.needs_report import NeedsReport, needs_report
 from handlers.reports.periods import Period, today_in
 from handlers.reports.public_chart import needs_svg
+from handlers.reports.public_groups import SECTION as GROUPS_SECTION
 from handlers.reports.tenders_report import tenders_report
 from handlers.tenders.alerts import money
 from models import Municipality, Need, NeedStatus, Tender, TenderStatus
@@ -117,5 +118,6 @@ PUBLIC = PublicPages(
     sections=(
         Section("country", 10, "reports/country.html", _country),
         Section("municipality", 20, "reports/needs_chart.html", _needs_chart),
+        GROUPS_SECTION,
     ),
 )

@@ -3,12 +3,13 @@ title, subtitle, file names and one-line summary say."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.formats import format_fixed, format_number
 from bot.i18n import N_, Translator, translator
 from handlers.reports import labels
+from handlers.reports.groups import ByGroup
 from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import NeedsReport
 from handlers.reports.periods import Period
@@ -40,6 +41,7 @@ class Report:
     figures: Figures
     place: str  # the municipality's name, or "All municipalities"
     made_at: datetime
+    by_group: ByGroup = field(default_factory=ByGroup)  # suppressed (REPORT_MIN_GROUP)
 
     @property
     def tr(self) -> Translator:

@@ -5,7 +5,6 @@ saying what the report is."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
@@ -16,10 +15,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator
 from handlers.reports import labels
+from handlers.reports.group_tables import group_tables
 from handlers.reports.kinds import ReportKind
 from handlers.reports.needs_report import NeedsReport
 from handlers.reports.report import Report
 from handlers.reports.surveys_report import SurveyReport
+from handlers.reports.tables import Table
 from handlers.reports.tenders_report import TendersReport
 from handlers.surveys.results import TOO_FEW
 from models import NeedStatus, QuestionKind, TenderStatus
@@ -30,17 +31,6 @@ MAX_WIDTH = 60
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8EAF6")
 NOT_IN_TITLES = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass
-class Table:
-    """One sheet: headers, rows, an optional totals row, and how to show some columns."""
-
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    totals: list[Any] | None = None
-    formats: dict[int, str] = field(default_factory=dict)  # column (0-based) → number format
 
 
 def write_workbook(report: Report, made_at: str) -> bytes:
@@ -78,10 +68,10 @@ def report_tables(report: Report) -> list[Table]:
     the workbook holds and the workspace's page shows."""
     figures, tr = report.figures, report.tr
     if isinstance(figures, NeedsReport):
-        return _needs(tr, figures)
+        return _needs(tr, figures) + group_tables(tr, report.by_group)
     if isinstance(figures, TendersReport):
         return _tenders(tr, figures)
-    return _surveys(tr, figures)
+    return _surveys(tr, figures) + group_tables(tr, report.by_group)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -8,6 +8,7 @@ from bot.schedule import Job
 from handlers.surveys import commands
 from handlers.surveys.flows import service_join, staff_services, survey
 from handlers.surveys.invitations import send_due_surveys
+from handlers.surveys.pages import PAGES as SURVEY_PAGES
 from handlers.surveys.public import PUBLIC as SURVEYS_PUBLIC
 from handlers.surveys.surveys import open_invitation
 from models import ConsentStatus
@@ -36,5 +37,7 @@ MENU = (
 COMMANDS = commands.COMMANDS
 
 JOBS = (Job("survey invitations", send_due_surveys, "survey invitations and reminders queued: %s"),)
+
+PAGES = (SURVEY_PAGES,)
 
 PUBLIC = (SURVEYS_PUBLIC,)

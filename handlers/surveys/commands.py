@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.extensions import Command, Invocation, positive_days
 from bot.settings import Settings
 from bot.times import local_time
+from handlers.surveys.beneficiary_files import ListFile, ListFileError, read_list_file
+from handlers.surveys.enrol_lists import LineOutcome, enrol_phones
 from handlers.surveys.results import TOO_FEW, results
-from handlers.surveys.services import create_service, enrol_phones, service_for_staff
+from handlers.surveys.services import create_service, service_for_staff
 from handlers.surveys.survey_files import (
     SurveyFileError,
     load_survey_file,
@@ -26,6 +28,12 @@ from handlers.surveys.survey_files import (
 from handlers.surveys.surveys import SurveyError, create_survey
 from models import Survey, SurveyStatus
 from models.base import utcnow
+
+REFUSALS = {
+    LineOutcome.bad_phone: "not a phone number",
+    LineOutcome.columns: "more columns than phone and language",
+    LineOutcome.language: "language not one of ky, ru, uz, en",
+}
 
 
 def service_arguments(services: argparse.ArgumentParser) -> None:
@@ -73,13 +81,17 @@ async def run(invocation: Invocation) -> int:
                 print(f"service {service.id}: join code {service.join_code}")
             elif args.command == "services":
                 service = await service_for_staff(session, None, args.service_id)
-                report = await enrol_phones(session, service, _lines(args.file))
+                found = _list_file(args.file)
+                report = await enrol_phones(session, service, found.lines, found.delimiter)
                 print(
                     f"added: {report.added}, already enrolled: {report.already}, "
                     f"repeated: {report.repeated}, bad: {len(report.bad)}"
                 )
-                for number, text in report.bad:
-                    print(f"line {number}: not a phone number: {text}", file=sys.stderr)
+                for line in report.refused:
+                    print(
+                        f"line {line.number}: {REFUSALS[line.outcome]}: {line.text}",
+                        file=sys.stderr,
+                    )
             elif args.action == "import":
                 await _import(session, settings, args)
             elif args.action == "close":
@@ -94,7 +106,7 @@ async def run(invocation: Invocation) -> int:
                             f"{TOO_FEW} (REPORT_MIN_GROUP={settings.report_min_group})",
                             file=sys.stderr,
                         )
-    except (SurveyError, SurveyFileError, LookupError) as error:
+    except (SurveyError, SurveyFileError, ListFileError, LookupError) as error:
         raise ValueError(str(error)) from None
     return 0
 
@@ -108,11 +120,12 @@ async def _close(session: AsyncSession, survey_id: int) -> None:
     print(f"survey {survey.id}: closed")
 
 
-def _lines(path: Path) -> list[str]:
+def _list_file(path: Path) -> ListFile:
+    """The list in the file (or stdin), in any encoding a spreadsheet writes."""
     if str(path) == "-":
-        return sys.stdin.read().splitlines()
+        return read_list_file(sys.stdin.buffer.read())
     try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
+        return read_list_file(path.read_bytes())
     except OSError as error:
         raise ValueError(f"{path}: {error.strerror}") from None
 

@@ -2,16 +2,16 @@
 
 Staff register a service under an awarded tender of their municipality (and so with the NGO that
 won it); it gets a join code. Beneficiaries are enrolled from a list of phone numbers (a CSV file
-or lines pasted into the bot) or enrol themselves by sending the join code. A phone number nobody
+or lines pasted into the bot: handlers.surveys.enrol_lists) or enrol themselves by sending the
+join code. A phone number nobody
 has written from becomes a person with an SMS address, so the survey invitations reach them.
 """
 
 from __future__ import annotations
 
-import csv
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,6 @@ from bot import audit
 from bot.audit import PermissionDenied
 from bot.conversation.senders import resolve_address
 from bot.identity.linking import phone_channels
-from bot.phones import normalize_phone
-from bot.settings import LANGUAGES
 from bot.text import clean_text
 from models import Address, Beneficiary, Organization, Person, Role, Service, Tender, TenderStatus
 from models.db import insert_ignore
@@ -35,18 +33,6 @@ LOOKALIKES = str.maketrans("АВСЕНКМРТХУ", "ABCEHKMPTXY")
 
 class ServiceError(ValueError):
     """A service that cannot be made; the message names the reason (for logs and the CLI)."""
-
-
-@dataclass
-class EnrolReport:
-    """What a list of phone numbers did: new beneficiaries, ones already enrolled, numbers
-    repeated in the list, and the lines that held no valid number (line number, text)."""
-
-    added: int = 0
-    already: int = 0
-    repeated: int = 0
-    bad: list[tuple[int, str]] = field(default_factory=list)
-    new_people: list[int] = field(default_factory=list)
 
 
 def new_join_code() -> str:
@@ -164,6 +150,36 @@ async def beneficiary_count(session: AsyncSession, service_id: int) -> int:
     )
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """A beneficiary as staff see them: their phone number (to be shown partly hidden), how
+    they were enrolled (csv, code) and when."""
+
+    phone: str | None
+    source: str
+    created_at: datetime
+
+
+async def beneficiaries_of(
+    session: AsyncSession, service_id: int, limit: int = 50
+) -> list[Enrolled]:
+    """The service's latest beneficiaries, newest first."""
+    phone = (
+        select(Address.value)
+        .where(Address.person_id == Beneficiary.person_id, Address.channel.in_(phone_channels()))
+        .order_by(Address.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(phone, Beneficiary.source, Beneficiary.created_at)
+        .where(Beneficiary.service_id == service_id)
+        .order_by(Beneficiary.id.desc())
+        .limit(limit)
+    )
+    return [Enrolled(*row) for row in rows.all()]
+
+
 # -- enrolment --------------------------------------------------------------------------------
 
 
@@ -189,46 +205,6 @@ async def enrol(session: AsyncSession, service: Service, person: Person, source:
     return await insert_ignore(
         session, Beneficiary, service_id=service.id, person_id=person.id, source=source
     )
-
-
-async def enrol_phones(
-    session: AsyncSession, service: Service, lines: Iterable[str]
-) -> EnrolReport:
-    """Enrol every phone number of a CSV (or of lines pasted into the bot): the number in the
-    first column, optionally the person's language (ky, ru, uz, en) in the second. A first line
-    without digits is a header. Bad numbers are reported by line; repeats are ignored."""
-    report = EnrolReport()
-    seen: set[str] = set()
-    for number, row in enumerate(csv.reader(lines), start=1):
-        cells = [cell.strip() for cell in row]
-        if not cells or not cells[0]:
-            continue
-        if number == 1 and not any(ch.isdigit() for ch in cells[0]):
-            continue  # a header such as "phone,language"
-        phone = normalize_phone(cells[0])
-        if phone is None:
-            report.bad.append((number, cells[0][:40]))
-            continue
-        if phone in seen:
-            report.repeated += 1
-            continue
-        seen.add(phone)
-        person = await person_for_phone(session, phone)
-        language = cells[1].lower() if len(cells) > 1 else ""
-        if person.language is None and language in LANGUAGES:
-            person.language = language
-        if await enrol(session, service, person, "csv"):
-            report.added += 1
-            report.new_people.append(person.id)
-        else:
-            report.already += 1
-    await session.flush()
-    return report
-
-
-def split_pasted(text: str) -> list[str]:
-    """Lines of a pasted list as CSV lines: semicolons and tabs become commas."""
-    return [line.replace(";", ",").replace("\t", ",") for line in text.splitlines()]
 
 
 async def join_service(

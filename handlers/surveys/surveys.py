@@ -42,7 +42,13 @@ YES_NO = ("yes", "no")
 
 
 class SurveyError(ValueError):
-    """A survey that cannot be made as given; the message says why."""
+    """A survey that cannot be made as given; the message says why (for logs and the command
+    line), `reason` which rule refused it and `language` in which text (for the pages' fields)."""
+
+    def __init__(self, message: str, reason: str = "", language: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason  # no_text, too_long, unknown_language, question_count, choice_count
+        self.language = language
 
 
 @dataclass
@@ -63,44 +69,54 @@ class SurveyDraft:
     questions: list[QuestionDraft] = field(default_factory=list)
 
 
-def _clean(texts: dict[str, str], limit: int, what: str) -> dict[str, str]:
+def check_texts(texts: dict[str, str], limit: int, what: str) -> dict[str, str]:
+    """The texts trimmed, the empty ones left out; SurveyError when none is left, a language is
+    not ours or a text is longer than `limit`."""
     cleaned = {lang: " ".join(str(text).split()) for lang, text in texts.items() if text}
     cleaned = {lang: text for lang, text in cleaned.items() if text}
     if not cleaned:
-        raise SurveyError(f"{what}: give a text in at least one of {', '.join(LANGUAGES)}")
+        raise SurveyError(
+            f"{what}: give a text in at least one of {', '.join(LANGUAGES)}", "no_text"
+        )
     for lang, text in cleaned.items():
         if lang not in LANGUAGES:
-            raise SurveyError(f"{what}: unknown language {lang!r}")
+            raise SurveyError(f"{what}: unknown language {lang!r}", "unknown_language", lang)
         if len(text) > limit:
-            raise SurveyError(f"{what} ({lang}): at most {limit} characters")
+            raise SurveyError(f"{what} ({lang}): at most {limit} characters", "too_long", lang)
     return cleaned
+
+
+def check_question(question: QuestionDraft, what: str) -> QuestionDraft:
+    """The question with its texts and options trimmed; SurveyError when they do not fit."""
+    kind = QuestionKind(question.kind)
+    texts = check_texts(question.texts, MAX_TEXT, what)
+    choices = None
+    if kind == QuestionKind.choice:
+        choices = {
+            lang: [" ".join(str(o).split()) for o in options if str(o).strip()]
+            for lang, options in (question.choices or {}).items()
+            if options
+        }
+        counts = {len(options) for options in choices.values()}
+        if not choices or len(counts) != 1 or not 2 <= counts.pop() <= MAX_CHOICES:
+            raise SurveyError(
+                f"{what}: 2 to {MAX_CHOICES} options, the same number in every language",
+                "choice_count",
+            )
+        if any(lang not in LANGUAGES for lang in choices):
+            raise SurveyError(f"{what}: unknown language in the options", "unknown_language")
+    return QuestionDraft(kind, texts, choices)
 
 
 def check_draft(draft: SurveyDraft) -> SurveyDraft:
     """The draft with its texts trimmed; SurveyError when something does not fit."""
-    titles = _clean(draft.titles, MAX_TITLE, "title")
+    titles = check_texts(draft.titles, MAX_TITLE, "title")
     if not 1 <= len(draft.questions) <= MAX_QUESTIONS:
-        raise SurveyError(f"a survey has 1 to {MAX_QUESTIONS} questions")
-    questions = []
-    for number, question in enumerate(draft.questions, 1):
-        what = f"question {number}"
-        kind = QuestionKind(question.kind)
-        texts = _clean(question.texts, MAX_TEXT, what)
-        choices = None
-        if kind == QuestionKind.choice:
-            choices = {
-                lang: [" ".join(str(o).split()) for o in options if str(o).strip()]
-                for lang, options in (question.choices or {}).items()
-                if options
-            }
-            counts = {len(options) for options in choices.values()}
-            if not choices or len(counts) != 1 or not 2 <= counts.pop() <= MAX_CHOICES:
-                raise SurveyError(
-                    f"{what}: 2 to {MAX_CHOICES} options, the same number in every language"
-                )
-            if any(lang not in LANGUAGES for lang in choices):
-                raise SurveyError(f"{what}: unknown language in the options")
-        questions.append(QuestionDraft(kind, texts, choices))
+        raise SurveyError(f"a survey has 1 to {MAX_QUESTIONS} questions", "question_count")
+    questions = [
+        check_question(question, f"question {number}")
+        for number, question in enumerate(draft.questions, 1)
+    ]
     return SurveyDraft(titles, questions)
 
 
@@ -119,7 +135,7 @@ async def create_survey(
     draft = check_draft(draft)
     send_at = send_at or utcnow()
     if remind_at is not None and remind_at <= send_at:
-        raise SurveyError("the reminder must come after the invitations")
+        raise SurveyError("the reminder must come after the invitations", "reminder_order")
     survey = Survey(
         service_id=service.id,
         titles=draft.titles,

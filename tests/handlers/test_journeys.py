@@ -8,8 +8,14 @@ import pytest
 
 from bot.i18n import translator
 from bot.settings import LANGUAGES
-from models import Municipality
+from handlers.account.flows.about_you import INVITE
+from models import GroupAnswers, Municipality
 from tests.factories import ELSEWHERE, category, create_need, create_resident, municipality, onboard
+
+
+async def group_answers(app, person_id: int) -> GroupAnswers:
+    async with app.sessions() as session:
+        return await session.get(GroupAnswers, person_id)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -32,6 +38,21 @@ async def test_every_journey(app, chat, language: str) -> None:
     await person.say("Barpy, School street")
     await person.choose(tr.t("Yes"))
     reference = re.search(r"N-\d{6}", person.screen).group()
+
+    # 2b. after the first need, the optional questions about oneself: one skipped
+    assert tr.t(INVITE) in person.screen
+    await person.choose(tr.t("Yes"))
+    assert tr.t("How old are you?") in person.screen
+    await person.choose(tr.t("60 or older"))
+    await person.choose(tr.t("Woman"))
+    await person.say("0")  # the disability question skipped
+    assert (
+        tr.t("Thank you! You can change or delete these answers at any time in Settings.")
+        in person.screen
+    )
+    answers = await group_answers(app, (await person.person()).id)
+    assert (answers.age_band, answers.gender, answers.disability) == ("60_plus", "woman", None)
+    assert answers.agreed_at is not None
 
     # 3. my reports
     await person.choose(tr.t("My reports"))

@@ -75,7 +75,7 @@ async def test_open_and_past_tenders_say_how_to_apply_and_who_won_with_their_ocd
     assert "How to apply: Bring the application to the ayil okmotu, room 5." in opened
     past = shown.split("Past tenders and their outcome", 1)[1]
     assert "Home care for the elderly" in past
-    assert "Awarded to Umut Public Foundation, for 140,000 som" in past
+    assert "Winner chosen Umut Public Foundation, for 140,000 som" in past
     assert "A draft nobody may see yet" not in shown
     assert len(ocds) == 2
     for link, answer in zip(ocds, releases, strict=True):
@@ -164,3 +164,17 @@ async def test_a_municipality_page_with_its_assets_stays_under_100_kb(app) -> No
         sizes = [len((await client.get(a.replace("&amp;", "&"))).content) for a in assets]
     assert assets and "<script" not in page.text
     assert len(page.content) + sum(sizes) < 100_000
+
+
+async def test_a_municipality_page_is_composed_once_a_while_not_per_reader(database) -> None:
+    await clear(database)
+    cached = make_app(database, public_cache_seconds=600)
+    await create_need(cached, None, description="The first need")
+    async with client_of(cached) as client:
+        first = (await client.get(f"/m/{HOME}")).text
+        await create_need(cached, None, description="A need reported since")
+        again = (await client.get(f"/m/{HOME}")).text
+    assert "The first need" in first and "A need reported since" not in again
+    fresh = make_app(database, public_cache_seconds=0)
+    async with client_of(fresh) as client:
+        assert "A need reported since" in (await client.get(f"/m/{HOME}")).text

@@ -1,4 +1,5 @@
-"""Settings: language, municipality, and deleting one's personal data."""
+"""Settings: language, municipality, phone, the optional answers about oneself, and deleting
+one's personal data."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.conversation.flow import FINISH, Flow
 from bot.conversation.steps import AskContact, Choose, Confirm, Option, translated_options
 from bot.i18n import N_
 from bot.identity.linking import link_phone
+from handlers.account import groups
 from handlers.account.flows.places import municipality_name, place_steps, store_place
 from handlers.account.privacy import delete_personal_data
 from models import ConsentStatus
@@ -17,6 +19,7 @@ CHOICES = (
     ("language", N_("Language")),
     ("municipality", N_("My municipality")),
     ("phone", N_("Link my phone number")),
+    ("about_me", N_("About me")),
     ("delete", N_("Delete my data")),
 )
 DELETE_SHORT = N_("Delete your contacts and settings? Your reports stay, with no link to you.")
@@ -29,11 +32,17 @@ DELETE_PROMPT = N_(
 
 async def _options(ctx: Context) -> Sequence[Option]:
     consented = ctx.person.consent == ConsentStatus.given
+    # with the questions off, "About me" stays for those who have answers to delete
+    about_me = consented and (
+        groups.questions_on(ctx.settings)
+        or groups.has_answers(await groups.answers_of(ctx.session, ctx.person))
+    )
     shown = [
         (key, label)
         for key, label in CHOICES
         if (consented or key not in ("municipality", "phone"))
         and (key != "phone" or ctx.caps.contact)  # on SMS the phone is the address already
+        and (key != "about_me" or about_me)
     ]
     return translated_options(ctx, shown)
 
@@ -56,6 +65,8 @@ async def _finish(ctx: Context) -> str | None:
     what = ctx.answers["what"]
     if what == "language":
         return "language"
+    if what == "about_me":
+        return groups.GROUPS_FLOW
     if what == "municipality":
         await store_place(ctx)
         name = await municipality_name(ctx, ctx.person.municipality_id)

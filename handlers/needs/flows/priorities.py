@@ -10,6 +10,7 @@ from bot.conversation.steps import Choose, Confirm, Option
 from bot.i18n import N_
 from bot.text import shorten
 from handlers.account.flows.places import chosen_municipality, municipality_name, place_steps
+from handlers.account.groups import offer_after
 from handlers.needs.moderation import public_text
 from handlers.needs.needs import (
     STATUS_NAMES,
@@ -144,6 +145,7 @@ async def finish_support(ctx: Context) -> str | None:
                 count,
             )
         )
+        return await offer_after(ctx.session, ctx.settings, ctx.person)
     else:
         ctx.say(ctx.t(ALREADY_SUPPORTS))
     return None

@@ -7,6 +7,7 @@ from bot.conversation.flow import Flow
 from bot.conversation.keywords import shown_keyword
 from bot.conversation.steps import Ask, AskPhoto, AskPlace, Choose, Confirm
 from bot.i18n import N_
+from handlers.account.groups import offer_after
 from handlers.needs.flows.categories import category_options
 from handlers.needs.needs import report_need
 from models import Category, ConsentStatus, Person
@@ -73,7 +74,7 @@ async def _finish(ctx: Context) -> str | None:
             ref=need.reference,
         )
     )
-    return None
+    return await offer_after(ctx.session, ctx.settings, ctx.person)
 
 
 def _may_report(person: Person) -> bool:

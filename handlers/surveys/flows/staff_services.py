@@ -14,6 +14,7 @@ from bot.conversation.messages import Inbound
 from bot.conversation.steps import Ask, Choose, Invalid, Option, Reask, translated_options
 from bot.formats import format_time
 from bot.i18n import N_
+from handlers.surveys.enrol_lists import LineOutcome, enrol_phones, split_pasted
 from handlers.surveys.flows.survey_builder import create_from_answers, survey_steps
 from handlers.surveys.flows.survey_results import describe_results, survey_line
 from handlers.surveys.results import results
@@ -22,16 +23,18 @@ from handlers.surveys.services import (
     awarded_tenders_for_staff,
     beneficiary_count,
     create_service,
-    enrol_phones,
     organization_name,
     service_for_staff,
     services_for_staff,
-    split_pasted,
 )
 from handlers.surveys.surveys import SurveyError, surveys_of
 from models import Service, Tender
 
 MENU_ITEM = N_("Services and surveys (staff)")
+LINE_REASONS = {  # lines with a phone number that still enrol nobody
+    LineOutcome.columns: N_("more than a number and a language"),
+    LineOutcome.language: N_("the language is not ky, ru, uz or en"),
+}
 NEW = "new"
 ACTIONS = (
     ("phones", N_("Add beneficiaries (phone numbers)")),
@@ -162,9 +165,16 @@ class AskPhones(Ask):
                 repeated=report.repeated,
             )
         )
-        if report.bad:
-            shown = "; ".join(f"{line}: {text}" for line, text in report.bad[:10])
+        bad_phones = [line for line in report.refused if line.outcome == LineOutcome.bad_phone]
+        if bad_phones:
+            shown = "; ".join(f"{line.number}: {line.text}" for line in bad_phones[:10])
             ctx.say(ctx.t(N_("Not a phone number (line: text): {lines}"), lines=shown))
+        others = [line for line in report.refused if line.outcome in LINE_REASONS]
+        if others:
+            shown = "; ".join(
+                f"{line.number}: {ctx.t(LINE_REASONS[line.outcome])}" for line in others[:10]
+            )
+            ctx.say(ctx.t(N_("Not enrolled (line: reason): {lines}"), lines=shown))
         return report.added
 
 

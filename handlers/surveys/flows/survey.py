@@ -21,6 +21,7 @@ from bot.conversation.repeat import Repeat
 from bot.conversation.steps import YES_NO, Choose, Invalid, Option, translated_options
 from bot.i18n import N_, text_for
 from bot.settings import LANGUAGES
+from handlers.account.groups import offer_after
 from handlers.surveys.surveys import (
     RATINGS,
     choices_of,
@@ -184,6 +185,8 @@ async def _finish(ctx: Context) -> str | None:
     ctx.say(ctx.t(ENDINGS[end]))
     if end != NONE and await open_invitation(ctx.session, ctx.person.id):
         return SURVEY_FLOW  # another survey is waiting: straight on to it
+    if end == DONE:
+        return await offer_after(ctx.session, ctx.settings, ctx.person)
     return None
 
 

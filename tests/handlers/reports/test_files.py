@@ -56,7 +56,9 @@ async def test_needs_workbook_and_chart(app, world) -> None:
     files = render_files(report, ZONE)
     assert_png(files.png)
     book = load_workbook(BytesIO(files.xlsx))
-    needs, by_date, about = book.worksheets
+    needs, by_date, by_group, about = book.worksheets
+    assert by_group.title == "Supports by group"  # nobody answered the questions here
+    assert rows_of(by_group)[-1][:2] == ["Total", 4]
     assert needs.title == "Needs by category and status"
     assert rows_of(needs) == [
         ["Category", "New", "Received", "In progress", "Resolved", "Rejected", "Total", "Supports"],
@@ -115,7 +117,8 @@ async def test_survey_workbook_is_anonymous(app, world) -> None:
     files = render_files(report, ZONE)
     assert_png(files.png)
     book = load_workbook(BytesIO(files.xlsx))
-    overview, questions, answers, texts, _about = book.worksheets
+    overview, questions, answers, texts, by_group, averages, _about = book.worksheets
+    assert (by_group.title, averages.title) == ("Answers by group", "Average by group")
     assert rows_of(overview) == [
         ["Survey", "Invited", "Completed the survey", "Response rate, %"],
         ["Home care feedback", 5, 3, 60],

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.audit import PermissionDenied
+from handlers.surveys.enrol_lists import enrol_phones
 from handlers.surveys.services import (
     ServiceError,
     create_service,
     enrol,
-    enrol_phones,
     join_service,
     normalize_join_code,
 )

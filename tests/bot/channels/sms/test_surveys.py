@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from bot.channels.sms.segments import count_segments, to_gsm
 from bot.i18n import translator
 from bot.settings import LANGUAGES
+from handlers.surveys.enrol_lists import enrol_phones
 from handlers.surveys.results import results
-from handlers.surveys.services import enrol_phones
 from models import Service, Survey
 from models.base import utcnow
 from tests.handlers.surveys.test_services import create_delivered_service, create_feedback_survey

@@ -139,16 +139,25 @@ async def test_a_no_starts_over_and_nothing_is_stored(app, chat) -> None:
 
 
 async def test_an_old_name_leads_to_the_successor(app, chat) -> None:
-    person = await start(chat, "oruktu")
-    await person.say("Өрүктү")
+    person = await start(chat, "baltagulov")
+    await person.say("Торогелди Балтагулов")
     assert (
-        "Oruktu ayil aimak is now part of Ala-Buka ayil aimak (Ala-Buka District, Jalal-Abad "
-        "Region). Is that your municipality?"
+        "Torogeldi Baltagulov ayil aimak is now part of Ala-Buka ayil aimak (Ala-Buka District, "
+        "Jalal-Abad Region). Is that your municipality?"
     ) in person.screen
     await person.choose("Yes")
     await person.choose("Yes")
     stored = await person.person()
     assert stored.municipality_id == (await municipality(app, "JA-ALABUKA-ALABUKA")).id
+
+
+async def test_an_old_name_another_unit_still_bears_offers_both(chat) -> None:
+    """Örüktü of Ala-Buka was merged in 2024; Örüktü of Issyk-Kul District stands."""
+    person = await start(chat, "oruktu")
+    await person.say("Өрүктү")
+    assert "is that right?" not in person.screen
+    assert "Ala-Buka ayil aimak (Ala-Buka District, Jalal-Abad Region)" in person.screen
+    assert "Oruktu ayil aimak (Issyk-Kul District, Issyk-Kul Region)" in person.screen
 
 
 async def test_merged_units_are_not_offered_in_the_tree(chat) -> None:

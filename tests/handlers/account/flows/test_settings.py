@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models import Address, ConversationState, Need, NeedSupport, Person
+from models import Address, ConversationState, GroupAnswers, Need, NeedSupport, Person
 from tests.factories import ELSEWHERE, create_need, create_resident, municipality, onboard, t
 
 
@@ -38,6 +38,12 @@ async def test_delete_my_data_keeps_the_need_text_anonymously(app, chat) -> None
     await person.choose("Priorities of my community")
     await person.say(other.reference)
     await person.choose("Yes")
+    await person.choose("Yes")  # the questions about oneself, answered
+    await person.choose("30–44")
+    await person.choose("Man")
+    await person.choose("No")
+    async with app.sessions() as session:
+        assert (await session.get(GroupAnswers, me.id)).age_band == "30_44"
 
     await person.choose("Settings")
     await person.choose("Delete my data")
@@ -52,6 +58,7 @@ async def test_delete_my_data_keeps_the_need_text_anonymously(app, chat) -> None
         kept = await session.get(Need, need.id)
         assert kept.description == "The school roof leaks" and kept.reporter_id is None
         assert kept.photo_ref is None  # their photo may show them or their house: it goes
+        assert await session.get(GroupAnswers, me.id) is None  # their answers about themselves
         supports = await session.scalar(
             select(func.count()).select_from(NeedSupport).where(NeedSupport.need_id == other.id)
         )

@@ -51,6 +51,7 @@ async def test_me_too_counts_once(app, chat) -> None:
     assert "Do you support this need too?" in person.screen
     await person.choose("Yes")
     assert "Thank you! 1 person now supports this need." in person.screen
+    await person.choose("Not now")  # the optional questions about oneself, after a first support
     await person.choose("Priorities of my community")
     await person.say(need.reference)  # not asked again: told where they stand
     assert "Do you support this need too?" not in person.screen

@@ -58,6 +58,9 @@ async def test_resident_reports_a_need_in_their_language(app, chat, language: st
     assert need.photo_ref == "photo-42"
     assert (need.latitude, need.longitude) == (40.93, 72.98)
     assert need.municipality_id == (await municipality(app, HOME)).id
+    # the optional questions about oneself, once, after the first need: "Not now" is one answer
+    assert t(language, "Not now") in person.screen
+    await person.choose(t(language, "Not now"))
     assert t(language, "Main menu. What would you like to do?") in person.screen
 
 

@@ -29,6 +29,7 @@ async def test_a_newcomer_is_set_up_first_then_lands_on_the_need(app, chat) -> N
     assert "Do you support this need too?" in screen
     await person.choose("Yes")
     assert "Thank you! 1 person now supports this need." in person.screen
+    await person.choose("Not now")  # the optional questions about oneself, after a first support
     assert "Main menu" in person.screen
     assert await _supports(app) == 1
 

@@ -64,6 +64,10 @@ async def test_the_page_shows_the_need_its_history_and_how_to_support_it(app) ->
     assert f"send +N{need.id} to +996 700 000 001" in html
     assert f'href="sms:+996700000001?body=%2BN{need.id}"' in html
     assert "<script" not in html and "style=" not in html
+    assert "og:image" not in html  # no photo marked public
+    async with visitor(app) as client:
+        sheet = await client.get(html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0])
+    assert len(page.content) + len(sheet.content) < 100_000  # a village 3G phone's first load
 
 
 @pytest.mark.parametrize(
@@ -106,7 +110,9 @@ async def test_a_photo_shows_only_while_staff_keep_it_public(app, fake) -> None:
         assert (await client.get(photo)).status_code == 404
         async with app.sessions() as session, session.begin():
             await session.execute(update(Need).where(Need.id == need.id).values(photo_public=True))
-        assert f'src="{photo}"' in (await client.get(f"/n/{need.reference}")).text
+        shown = (await client.get(f"/n/{need.reference}")).text
+        assert f'src="{photo}"' in shown
+        assert f'<meta property="og:image" content="http://127.0.0.1:8080{photo}">' in shown
         served = await client.get(photo)
         assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
         assert EXIF_MAKE.encode() not in served.content

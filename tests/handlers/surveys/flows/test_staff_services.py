@@ -36,9 +36,16 @@ async def test_staff_register_a_service_enrol_phones_and_define_a_survey(app) ->
     assert "NGO: Umut" in staff.screen and "Beneficiaries: 0." in staff.screen
 
     await staff.choose("Add beneficiaries (phone numbers)")
-    await staff.say("0555 100 200\nnot a phone\n+996700123456;ru\n0555100200")
+    await staff.say(
+        "0555 100 200\nnot a phone\n+996700123456;ru\n0555100200\n0555 100 201;kg\n"
+        "0555 100 202,ru,Aida"
+    )
     assert "Added: 2. Already enrolled: 0. Repeated in the list: 1." in staff.screen
     assert "Not a phone number (line: text): 2: not a phone" in staff.screen
+    assert (
+        "Not enrolled (line: reason): 5: the language is not ky, ru, uz or en; "
+        "6: more than a number and a language"
+    ) in staff.screen
     assert "Beneficiaries: 2." in staff.screen
 
     await staff.choose("New survey")

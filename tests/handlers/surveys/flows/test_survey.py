@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.runtime import Runtime
+from handlers.account.flows.about_you import INVITE
 from handlers.surveys.results import results
 from models import OutboxMessage, Survey, SurveyAnswer, SurveyInvitation
 from models.base import utcnow
@@ -48,6 +49,10 @@ async def test_invited_at_the_menu_answer_stop_resume_and_finish(app, chat) -> N
     assert "4/4. Anything to add?" in me.screen
     await me.say("They were always kind.")
     assert "Thank you! Your answers are saved." in me.screen
+    # a first survey done: the optional questions about oneself, for the results by group
+    assert INVITE in me.screen
+    await me.choose("Not now")
+    assert "Main menu" in me.screen
     assert "Answer the survey" not in me.screen  # back at the menu, nothing waiting
 
     await me.say("Answer the survey")  # not an option any more

@@ -1,0 +1,325 @@
+"""Figures by group: supports and survey answers counted by age band, gender and disability
+(the residents' optional answers, `handlers.account.groups`), and by municipality.
+
+Each table has a row per category, municipality or survey question and, per dimension, a
+column per group and one for those who did not answer (so a dimension's columns add up to the
+row's total, which other tables show). Every cell of fewer than REPORT_MIN_GROUP people is
+suppressed, with complementary cells (`handlers.reports.suppression`), before anyone reads the
+table: staff reports (bot, workspace, files) and the public pages call the same functions.
+
+Counts come from one GROUP BY each, over the joint answers (age × gender × disability), summed
+into each dimension here; no query selects a person's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_, Translator
+from handlers.account.groups import DIMENSIONS, GROUP_NAMES, NOT_ANSWERED
+from handlers.reports.periods import Period
+from handlers.reports.suppression import Cell, suppress
+from handlers.reports.surveys_report import written_in
+from handlers.surveys.results import MIN_GROUP
+from models import (
+    Category,
+    GroupAnswers,
+    Municipality,
+    Need,
+    NeedSupport,
+    QuestionKind,
+    Service,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyStatus,
+)
+
+# every column: (dimension, group value; None for "not answered")
+COLUMNS: list[tuple[str, str | None]] = [
+    (dimension, group) for dimension in DIMENSIONS for group in (*GROUP_NAMES[dimension], None)
+]
+ANSWER_COLUMNS = (GroupAnswers.age_band, GroupAnswers.gender, GroupAnswers.disability)
+MEASURES = {
+    QuestionKind.rating: N_("average rating, 1 to 5"),
+    QuestionKind.yes_no: N_("answered yes, %"),
+}
+
+
+def column_label(tr: Translator, column: tuple[str, str | None]) -> str:
+    """A column's header: “30–44”, “Woman”, “Age: not answered”."""
+    dimension, group = column
+    if group is None:
+        return f"{tr.t(DIMENSIONS[dimension])}: {tr.t(NOT_ANSWERED)}"
+    return tr.t(GROUP_NAMES[dimension][group])
+
+
+@dataclass
+class GroupRow:
+    """One row: its label, its total (shown elsewhere too), and a figure per column — None
+    where it is suppressed."""
+
+    key: Any
+    label: str
+    total: int
+    counts: list[int | None]
+    means: list[float | None] = field(default_factory=list)  # surveys: per column, or empty
+    measure: str | None = None  # what `means` are (a msgid): an average rating, a share of yes
+
+
+@dataclass
+class GroupTable:
+    """Rows × COLUMNS, suppressed; `totals`: the columns' totals (None: suppressed), or None
+    where columns are not added up (survey questions)."""
+
+    rows: list[GroupRow]
+    totals: list[int | None] | None = None
+    total: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def _column_of(dimension_index: int, value: Any) -> int:
+    """The index in COLUMNS of a group (or of "not answered" for None)."""
+    dimension = list(DIMENSIONS)[dimension_index]
+    groups = list(GROUP_NAMES[dimension])
+    offset = sum(len(GROUP_NAMES[d]) + 1 for d in list(DIMENSIONS)[:dimension_index])
+    text = value.value if hasattr(value, "value") else value
+    return offset + (groups.index(text) if text in groups else len(groups))
+
+
+def _spread(joint: dict[Any, dict[tuple[Any, ...], int]]) -> dict[Any, list[int]]:
+    """Joint counts (row → (age, gender, disability) → n) summed into each column."""
+    spread: dict[Any, list[int]] = {}
+    for key, cells in joint.items():
+        row = spread.setdefault(key, [0] * len(COLUMNS))
+        for answers, n in cells.items():
+            for index, value in enumerate(answers):
+                row[_column_of(index, value)] += n
+    return spread
+
+
+def _dimension_spans() -> list[list[int]]:
+    spans, start = [], 0
+    for dimension in DIMENSIONS:
+        width = len(GROUP_NAMES[dimension]) + 1
+        spans.append(list(range(start, start + width)))
+        start += width
+    return spans
+
+
+def suppressed_table(
+    rows: Sequence[tuple[Any, str, list[int]]], min_group: int, add_columns: bool
+) -> GroupTable:
+    """Rows of (key, label, counts per column) as a GroupTable, every small cell hidden with
+    its complements. `add_columns`: the table has a totals row (its cells hidden alike)."""
+    counts = [list(r[2]) for r in rows]
+    if add_columns and counts:
+        counts.append([sum(col) for col in zip(*counts, strict=True)])
+    spans = _dimension_spans()
+    lines: list[list[Cell]] = [[(r, c) for c in span] for r in range(len(counts)) for span in spans]
+    if add_columns and counts:
+        lines += [[(r, c) for r in range(len(counts))] for c in range(len(COLUMNS))]
+    hidden = suppress(counts, lines, min_group)
+    shown = [
+        [None if (r, c) in hidden else n for c, n in enumerate(row)] for r, row in enumerate(counts)
+    ]
+    table = GroupTable(
+        [
+            GroupRow(key, label, sum(values[: len(spans[0])]), shown[i])
+            for i, (key, label, values) in enumerate(rows)
+        ]
+    )
+    table.total = sum(row.total for row in table.rows)
+    if add_columns and rows:
+        table.totals = shown[-1]
+    return table
+
+
+def _in_period(query: Select[Any], period: Period | None, municipality_id: int | None) -> Any:
+    if period is not None:
+        start, end = period.bounds()
+        query = query.where(Need.created_at >= start, Need.created_at < end)
+    if municipality_id is not None:
+        query = query.where(Need.municipality_id == municipality_id)
+    return query
+
+
+async def _supports(
+    session: AsyncSession, by: Any, period: Period | None, municipality_id: int | None
+) -> dict[Any, list[int]]:
+    """Supports of the needs reported in `period` (as the needs report counts them), by `by`
+    (a column of Need) and group."""
+    query = (
+        select(by, *ANSWER_COLUMNS, func.count())
+        .select_from(NeedSupport)
+        .join(Need, Need.id == NeedSupport.need_id)
+        .outerjoin(GroupAnswers, GroupAnswers.person_id == NeedSupport.person_id)
+        .group_by(by, *ANSWER_COLUMNS)
+    )
+    joint: dict[Any, dict[tuple[Any, ...], int]] = {}
+    for key, age, gender, disability, n in (
+        await session.execute(_in_period(query, period, municipality_id))
+    ).all():
+        joint.setdefault(key, {})[(age, gender, disability)] = int(n)
+    return _spread(joint)
+
+
+async def supports_by_group(
+    session: AsyncSession,
+    period: Period | None,
+    municipality_id: int | None,
+    language: str,
+    min_group: int = MIN_GROUP,
+) -> GroupTable:
+    """Supports by category and group (the caller has checked the scope; None: everywhere)."""
+    spread = await _supports(session, Need.category_id, period, municipality_id)
+    names = {c.id: c.name(language) for c in (await session.scalars(select(Category))).all()}
+    rows = sorted(
+        ((key, names.get(key, "?"), values) for key, values in spread.items()),
+        key=lambda r: (-sum(r[2][: len(GROUP_NAMES["age"]) + 1]), r[1].casefold()),
+    )
+    return suppressed_table(rows, min_group, add_columns=True)
+
+
+async def supports_by_municipality(
+    session: AsyncSession, period: Period | None, language: str, min_group: int = MIN_GROUP
+) -> GroupTable:
+    """Supports by municipality and group, every municipality (admins)."""
+    spread = await _supports(session, Need.municipality_id, period, None)
+    units = (await session.scalars(select(Municipality).where(Municipality.id.in_(spread)))).all()
+    names = {u.id: u.name(language) for u in units}
+    rows = sorted(
+        ((key, names.get(key, "?"), values) for key, values in spread.items()),
+        key=lambda r: r[1].casefold(),
+    )
+    return suppressed_table(rows, min_group, add_columns=True)
+
+
+async def answers_by_group(
+    session: AsyncSession,
+    survey_ids: Sequence[int],
+    labels: dict[int, str],
+    min_group: int = MIN_GROUP,
+) -> GroupTable:
+    """How many of each group answered each rating, yes/no and choice question of
+    `survey_ids` (rows keyed by question id, labelled by `labels`), with their average rating
+    or share of "yes" (%) beside each count that is shown."""
+    if not survey_ids:
+        return GroupTable([])
+    counted = (
+        select(SurveyAnswer.question_id, SurveyQuestion.kind, SurveyAnswer.value)
+        .add_columns(*ANSWER_COLUMNS, func.count())
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .outerjoin(GroupAnswers, GroupAnswers.person_id == SurveyAnswer.person_id)
+        .where(SurveyAnswer.survey_id.in_(survey_ids), SurveyQuestion.kind != QuestionKind.text)
+        .group_by(
+            SurveyAnswer.question_id, SurveyQuestion.kind, SurveyAnswer.value, *ANSWER_COLUMNS
+        )
+    )
+    joint: dict[int, dict[tuple[Any, ...], int]] = {}
+    scored: dict[int, list[float]] = {}  # per column: the sum of ratings, or the "yes" answers
+    kinds: dict[int, QuestionKind] = {}
+    for question_id, kind, value, age, gender, disability, n in (
+        await session.execute(counted)
+    ).all():
+        cells = joint.setdefault(question_id, {})
+        cells[(age, gender, disability)] = cells.get((age, gender, disability), 0) + int(n)
+        kinds[question_id] = QuestionKind(kind)
+        score = _score(QuestionKind(kind), str(value))
+        sums = scored.setdefault(question_id, [0.0] * len(COLUMNS))
+        for index, group in enumerate((age, gender, disability)):
+            sums[_column_of(index, group)] += score * int(n)
+    spread = _spread(joint)
+    order = [q for q in labels if q in spread]
+    table = suppressed_table(
+        [(q, labels[q], spread[q]) for q in order], min_group, add_columns=False
+    )
+    for row in table.rows:
+        row.measure = MEASURES.get(kinds[row.key])
+        if row.measure is None:  # a choice: counts only
+            row.means = [None] * len(COLUMNS)
+            continue
+        scale = 100 if kinds[row.key] == QuestionKind.yes_no else 1
+        row.means = [
+            round(scored[row.key][c] / n * scale, 2 if scale == 1 else 1) if n else None
+            for c, n in enumerate(row.counts)
+        ]
+    return table
+
+
+def _score(kind: QuestionKind, value: str) -> float:
+    """What an answer adds to its group's average: the rating, or 1 for each "yes"."""
+    text = value.strip().lower()
+    if kind == QuestionKind.rating:
+        return float(text) if text in ("1", "2", "3", "4", "5") else 0.0
+    if kind == QuestionKind.yes_no:
+        return 1.0 if text == "yes" else 0.0
+    return 0.0
+
+
+@dataclass
+class ByGroup:
+    """A report's figures by group: supports by category (needs), by municipality (needs, all
+    municipalities), answers by question (surveys). None where the report has no such table."""
+
+    supports: GroupTable | None = None
+    municipalities: GroupTable | None = None
+    answers: GroupTable | None = None
+
+
+async def survey_answers_by_group(
+    session: AsyncSession, service_id: int, language: str, min_group: int = MIN_GROUP
+) -> GroupTable:
+    """The answers to the sent surveys of a service by group, rows labelled “Survey · 1. The
+    question” in `language` (or the closest written)."""
+    rows = (
+        await session.execute(
+            select(SurveyQuestion, Survey)
+            .join(Survey, Survey.id == SurveyQuestion.survey_id)
+            .where(Survey.service_id == service_id, Survey.status != SurveyStatus.draft)
+            .order_by(Survey.id, SurveyQuestion.position)
+        )
+    ).all()
+    labels = {
+        q.id: f"{written_in(s.titles, language, '')} · {q.position}. "
+        f"{written_in(q.texts, language, '')}"
+        for q, s in rows
+    }
+    return await answers_by_group(session, sorted({s.id for _, s in rows}), labels, min_group)
+
+
+async def public_figures(
+    session: AsyncSession,
+    municipality_id: int,
+    language: str,
+    min_group: int = MIN_GROUP,
+    period: Period | None = None,
+) -> tuple[GroupTable, list[tuple[str, GroupTable]]]:
+    """What a municipality's public page may show by group: supports by category (`period`,
+    or all time) and, per service with a sent survey, its answers — suppressed exactly as the
+    staff reports are, so both agree."""
+    supports = await supports_by_group(session, period, municipality_id, language, min_group)
+    services = (
+        await session.scalars(
+            select(Service)
+            .where(Service.municipality_id == municipality_id)
+            .where(
+                Service.id.in_(select(Survey.service_id).where(Survey.status != SurveyStatus.draft))
+            )
+            .order_by(Service.id)
+        )
+    ).all()
+    answers = []
+    for service in services:
+        table = await survey_answers_by_group(session, service.id, language, min_group)
+        if not table.empty:
+            answers.append((service.title, table))
+    return supports, answers
