@@ -9,28 +9,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import audit
-from bot.conversation.asides import Aside, Jump
-from bot.conversation.context import Context
-from bot.conversation.flow import Flow, FlowRegistry
-from bot.conversation.help import help_text
-from bot.conversation.keywords import match_keyword
+from bot.conversation.asides import Aside
+from bot.conversation.flow import FlowRegistry
 from bot.conversation.messages import Capabilities, Inbound, Reply, merge_replies
+from bot.conversation.navigator import LANGUAGE, MENU, ONBOARDING, Navigator
 from bot.conversation.outbox import queue_replies
-from bot.conversation.repeat import is_marker
 from bot.conversation.senders import find_address, lock_sender, resolve_address
-from bot.conversation.state import Position, Turn, open_turn, write_states
-from bot.conversation.steps import Invalid, Reask, Step
+from bot.conversation.state import Turn, open_turn, write_states
 from bot.i18n import N_, translator
 from bot.metrics import Metrics
 from bot.settings import Settings
-from models import Address, ConsentStatus, ConversationState, Person, ProcessedInbound
+from models import Address, ConversationState, Person, ProcessedInbound
 from models.base import utcnow
 from models.db import insert_ignore
 
@@ -40,10 +34,6 @@ APOLOGY = N_("Sorry, something went wrong on our side. Please send your last mes
 
 # last_seen_at is kept to the minute: rewriting it on every message would cost a write each time.
 SEEN_PRECISION = timedelta(minutes=1)
-
-ONBOARDING = "onboarding"
-MENU = "menu"
-LANGUAGE = "language"
 
 
 class Conversation:
@@ -66,6 +56,7 @@ class Conversation:
         self.flows = flows
         self.metrics = metrics or Metrics()
         self.asides = tuple(asides)
+        self.navigator = Navigator(flows, self.asides)
         # channels whose addresses are verified phone numbers: one number, one person
         self.phone_channels = frozenset(phone_channels)
 
@@ -155,7 +146,7 @@ class Conversation:
             address.last_seen_at = now  # writing again makes a blocked address usable
             address.unreachable = False
         position, ctx = open_turn(session, self.settings, person, address, row, caps)
-        await self._dispatch(ctx, position, message)
+        await self.navigator.dispatch(ctx, position, message)
         ctx.replies[:] = merge_replies(ctx.replies, caps)
         return Turn(ctx, position)
 
@@ -166,10 +157,10 @@ class Conversation:
             if found is None:
                 return []
             position, ctx = open_turn(session, self.settings, found[1], found[0], found[2], caps)
-            flow = self._flow(position)
+            flow = self.navigator.flow(position)
             if flow is None or not flow.has_step(position.step):
                 return []
-            await self._ask(ctx, position, flow.step(position.step or ""))
+            await self.navigator.ask(ctx, position, flow.step(position.step or ""))
             await write_states(session, [Turn(ctx, position)])
             return ctx.replies
 
@@ -191,7 +182,7 @@ class Conversation:
         position, ctx = open_turn(session, self.settings, person, address, row, caps)
         if say:
             ctx.say(say)
-        await self._start(ctx, position, flow, answers)
+        await self.navigator.start(ctx, position, flow, answers)
         ctx.replies[:] = merge_replies(ctx.replies, caps)
         return Turn(ctx, position)
 
@@ -215,202 +206,3 @@ class Conversation:
         if found is None:
             raise LookupError("the sender's address vanished")
         return found
-
-    def _flow(self, position: Position) -> Flow | None:
-        return self.flows.get(position.flow)
-
-    # -- dispatch -----------------------------------------------------------------------------
-
-    async def _dispatch(self, ctx: Context, position: Position, message: Inbound) -> None:
-        if message.token is not None and message.token != str(position.turn):
-            ctx.say(
-                ctx.t(N_("This button has expired. Please use the latest message.")), expired=True
-            )
-            return
-        flow = self._flow(position)
-        step = flow.steps_by_name.get(position.step or "") if flow else None
-        for aside in self.asides:
-            taken = await aside(ctx, message, step)
-            if isinstance(taken, Jump):
-                await self._jump(ctx, position, flow, taken)
-                return
-            if taken:
-                await self._continue(ctx, position)
-                return
-        text = message.text.strip()
-        if flow is None or not flow.has_step(position.step):
-            await self._start(ctx, position, self._home(ctx))
-            return
-        if _empty(message):  # a "continue" button, a sticker: nothing to answer with
-            await self._continue(ctx, position)
-            return
-        keyword = match_keyword(text) if message.choice is None and text else None
-        if keyword is not None and keyword != "skip":
-            await self._global(ctx, position, flow, keyword)
-            return
-        await self._answer(ctx, position, flow, flow.step(position.step or ""), message)
-
-    def _home(self, ctx: Context) -> str:
-        person = ctx.person
-        if person.language is None or person.consent == ConsentStatus.unknown:
-            return ONBOARDING
-        return MENU
-
-    async def _answer(
-        self, ctx: Context, position: Position, flow: Flow, step: Step, message: Inbound
-    ) -> None:
-        try:
-            value = await step.accept(ctx, message)
-        except Reask:
-            await self._ask(ctx, position, step)
-            return
-        except Invalid as invalid:
-            await self._ask(ctx, position, step, hint=invalid.hint)
-            return
-        ctx.answers[step.name] = value
-        position.history.append(step.name)
-        following = await flow.after(step, ctx, position.history)
-        if following is not None:
-            await self._enter(ctx, position, following)
-        else:
-            await self._finish(ctx, position, flow)
-
-    async def _finish(self, ctx: Context, position: Position, flow: Flow) -> None:
-        target = await flow.finish(ctx)
-        position.drafts.pop(flow.name, None)
-        if ctx.person_deleted:
-            return
-        if target is not None:
-            await self._start(ctx, position, target)
-        elif position.stack:
-            await self._return(ctx, position)
-        else:
-            await self._start(ctx, position, self._home(ctx))
-
-    async def _start(
-        self, ctx: Context, position: Position, name: str, given: dict[str, Any] | None = None
-    ) -> None:
-        flow = self.flows[name]
-        if flow.allowed is not None and not flow.allowed(ctx.person):
-            await audit.record(ctx.session, ctx.person.id, f"start:{name}", "refused")
-            ctx.say(ctx.t(flow.refusal))
-            name, flow, given = MENU, self.flows[MENU], None
-        position.flow, position.history = name, []
-        ctx.answers.clear()
-        ctx.answers.update(given or {})
-        draft = position.drafts.pop(name, None) if flow.drafts else None
-        if draft and flow.has_step(draft.get("step")):
-            ctx.answers.update(draft["answers"])
-            position.history = list(draft["history"])
-            ctx.say(ctx.t(N_("Let's continue where you left off.")))
-            await self._enter(ctx, position, flow.step(draft["step"]))
-            return
-        first = await flow.first(ctx)
-        if first is None:
-            position.step = None
-            await self._finish(ctx, position, flow)
-        else:
-            await self._enter(ctx, position, first)
-
-    async def _enter(self, ctx: Context, position: Position, step: Step) -> None:
-        position.step = step.name
-        ctx.scratch.clear()
-        await self._ask(ctx, position, step)
-
-    async def _ask(
-        self, ctx: Context, position: Position, step: Step, hint: str | None = None
-    ) -> None:
-        position.turn += 1
-        reply = await step.ask(ctx, hint)
-        ctx.replies.append(replace(reply, token=str(position.turn)))
-
-    async def _jump(self, ctx: Context, position: Position, flow: Flow | None, jump: Jump) -> None:
-        """Go where an aside pointed: now, or — for a newcomer — once onboarding is done (the
-        jump waits at the bottom of the stack, under a language change in the middle of it)."""
-        if self._home(ctx) == ONBOARDING:
-            position.stack = [entry for entry in position.stack if not entry.get("start")]
-            position.stack.insert(0, {"flow": jump.flow, "start": True, "answers": jump.answers})
-            await self._continue(ctx, position)
-            return
-        if flow is not None and flow.drafts and ctx.answers:
-            position.drafts[flow.name] = self._bookmark(ctx, position)
-        position.stack.clear()
-        await self._start(ctx, position, jump.flow, jump.answers)
-
-    async def _return(self, ctx: Context, position: Position) -> None:
-        saved = position.stack.pop()
-        if saved.get("start"):  # a jump that waited for onboarding: its flow from the start
-            await self._start(ctx, position, saved["flow"], saved.get("answers"))
-            return
-        flow = self.flows[saved["flow"]]
-        position.flow, position.history = saved["flow"], list(saved["history"])
-        ctx.answers.clear()
-        ctx.answers.update(saved["answers"])
-        await self._enter(ctx, position, flow.step(saved["step"]))
-
-    # -- global words -------------------------------------------------------------------------
-
-    async def _global(self, ctx: Context, position: Position, flow: Flow, keyword: str) -> None:
-        step = flow.step(position.step or "")
-        if keyword == "help":
-            ctx.say(help_text(ctx, step))
-            await self._ask(ctx, position, step)
-        elif keyword == "language":
-            if flow.name != LANGUAGE:
-                position.stack.append(self._bookmark(ctx, position))
-            await self._start(ctx, position, LANGUAGE)
-        elif keyword == "back":
-            await self._back(ctx, position, flow, step)
-        elif flow.required:
-            await self._ask(ctx, position, step, hint=ctx.t(N_("Let's finish setting up first.")))
-        elif keyword == "cancel":
-            position.drafts.pop(flow.name, None)
-            position.stack.clear()
-            ctx.say(ctx.t(flow.cancelled))
-            await self._start(ctx, position, MENU)
-        else:  # menu, start
-            if flow.drafts and ctx.answers:
-                position.drafts[flow.name] = self._bookmark(ctx, position)
-            position.stack.clear()
-            await self._start(ctx, position, MENU)
-
-    async def _back(self, ctx: Context, position: Position, flow: Flow, step: Step) -> None:
-        if position.history:
-            previous = position.history.pop()
-            while is_marker(previous) and position.history:  # back over the end of a pass
-                flow.reopen(ctx, previous)
-                previous = position.history.pop()
-            await self._enter(ctx, position, flow.step(previous))
-        elif position.stack:
-            await self._return(ctx, position)
-        elif flow.required or flow.name == MENU:
-            await self._ask(ctx, position, step)
-        else:
-            await self._start(ctx, position, MENU)
-
-    def _bookmark(self, ctx: Context, position: Position) -> dict[str, Any]:
-        return {
-            "flow": position.flow,
-            "step": position.step,
-            "answers": dict(ctx.answers),
-            "history": list(position.history),
-        }
-
-    async def _continue(self, ctx: Context, position: Position) -> None:
-        """Ask the current question again after an aside, or start where the person belongs."""
-        flow = self._flow(position)
-        if flow is not None and flow.has_step(position.step):
-            await self._ask(ctx, position, flow.step(position.step or ""))
-        else:
-            await self._start(ctx, position, self._home(ctx))
-
-
-def _empty(message: Inbound) -> bool:
-    """A message that carries no answer at all: the person is asked the question again."""
-    return not (
-        message.text.strip()
-        or message.choice
-        or message.photo
-        or message.location
-        or message.contact_phone
-    )

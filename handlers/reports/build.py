@@ -21,7 +21,7 @@ from handlers.reports.groups import (
     survey_answers_by_group,
 )
 from handlers.reports.kinds import ReportKind
-from handlers.reports.needs_report import needs_report
+from handlers.reports.needs_report import NeedsReport, needs_report
 from handlers.reports.report import Figures, Report, ReportRequest
 from handlers.reports.scope import municipality_scope, service_in_scope
 from handlers.reports.surveys_report import survey_report
@@ -54,9 +54,11 @@ async def gather_report(
         unit_id = await municipality_scope(session, person, request.municipality_id, request.kind)
         query = needs_report if request.kind == ReportKind.needs else tenders_report
         figures = await query(session, request.period, unit_id, language)
-        if request.kind == ReportKind.needs:
+        if isinstance(figures, NeedsReport):
+            # each category's supports are counted already: one scan of the needs fewer
+            counted = {row.category_id: row.supports for row in figures.categories}
             by_group.supports = await supports_by_group(
-                session, request.period, unit_id, language, min_group
+                session, request.period, unit_id, language, min_group, counted
             )
             if unit_id is None:
                 by_group.municipalities = await supports_by_municipality(

@@ -153,22 +153,46 @@ def _in_period(query: Select[Any], period: Period | None, municipality_id: int |
 
 
 async def _supports(
-    session: AsyncSession, by: Any, period: Period | None, municipality_id: int | None
+    session: AsyncSession,
+    by: Any,
+    period: Period | None,
+    municipality_id: int | None,
+    known: dict[Any, int] | None = None,
 ) -> dict[Any, list[int]]:
     """Supports of the needs reported in `period` (as the needs report counts them), by `by`
-    (a column of Need) and group."""
-    query = (
+    (a column of Need) and group.
+
+    Two queries, neither joining every support to its need: the supports of the people who
+    agreed to the questions (few, found from `group_answers` through the supporters' index),
+    and each row's total from the count kept on the needs (`supports_total`, one scan of
+    needs as the needs report does, or `known` when the caller has them already); whatever
+    the first does not count is "not answered"."""
+    answered = (
         select(by, *ANSWER_COLUMNS, func.count())
-        .select_from(NeedSupport)
+        .select_from(GroupAnswers)
+        .join(NeedSupport, NeedSupport.person_id == GroupAnswers.person_id)
         .join(Need, Need.id == NeedSupport.need_id)
-        .outerjoin(GroupAnswers, GroupAnswers.person_id == NeedSupport.person_id)
+        .where(GroupAnswers.agreed_at.is_not(None))
         .group_by(by, *ANSWER_COLUMNS)
     )
+    totals = select(by, func.sum(Need.supports_total)).group_by(by)
     joint: dict[Any, dict[tuple[Any, ...], int]] = {}
     for key, age, gender, disability, n in (
-        await session.execute(_in_period(query, period, municipality_id))
+        await session.execute(_in_period(answered, period, municipality_id))
     ).all():
         joint.setdefault(key, {})[(age, gender, disability)] = int(n)
+    if known is None:
+        if not joint:  # nobody there answered: no figures by group, and no scan for totals
+            return {}
+        found = await session.execute(_in_period(totals, period, municipality_id))
+        known = {key: int(total or 0) for key, total in found.all()}
+    for key, total in known.items():
+        cells = joint.setdefault(key, {})
+        rest = total - sum(cells.values())
+        if rest > 0:
+            cells[(None, None, None)] = cells.get((None, None, None), 0) + rest
+        if not cells:
+            del joint[key]  # needs nobody supported
     return _spread(joint)
 
 
@@ -178,9 +202,12 @@ async def supports_by_group(
     municipality_id: int | None,
     language: str,
     min_group: int = MIN_GROUP,
+    totals: dict[int, int] | None = None,
 ) -> GroupTable:
-    """Supports by category and group (the caller has checked the scope; None: everywhere)."""
-    spread = await _supports(session, Need.category_id, period, municipality_id)
+    """Supports by category and group (the caller has checked the scope; None: everywhere).
+    `totals`: each category's supports in the period, when the caller counted them already
+    (the needs report has): one scan of the needs fewer."""
+    spread = await _supports(session, Need.category_id, period, municipality_id, totals)
     names = {c.id: c.name(language) for c in (await session.scalars(select(Category))).all()}
     rows = sorted(
         ((key, names.get(key, "?"), values) for key, values in spread.items()),
@@ -192,7 +219,8 @@ async def supports_by_group(
 async def supports_by_municipality(
     session: AsyncSession, period: Period | None, language: str, min_group: int = MIN_GROUP
 ) -> GroupTable:
-    """Supports by municipality and group, every municipality (admins)."""
+    """Supports by municipality and group, every municipality (admins); empty while nobody
+    who supported a need of the period answered the questions."""
     spread = await _supports(session, Need.municipality_id, period, None)
     units = (await session.scalars(select(Municipality).where(Municipality.id.in_(spread)))).all()
     names = {u.id: u.name(language) for u in units}

@@ -75,9 +75,12 @@ def service_request(
         "agency_responsible": municipality.name(language),
         "requested_datetime": w3_datetime(need.created_at),
         "updated_datetime": w3_datetime(need.updated_at),
-        "address": mask_phones(need.place),
-        "lat": need.latitude,
-        "long": need.longitude,
+        # where a resident was, or what they typed as their place, may be their home: public
+        # answers never carry it (staff see it in the workspace); the fields stay, empty, for
+        # clients that read them
+        "address": None,
+        "lat": None,
+        "long": None,
     }
     media_url = public_media_url(need)
     if media_url:
