@@ -18,6 +18,12 @@ lost recipients (expected, never reached) and duplicates (the same content accep
 recipient). `kenesh serve` is the real command with the shipped defaults (OUTBOX_STALE_SECONDS
 included); each repeat has its own database, dropped afterwards. The machine's load is printed
 at the start and the end: the machine is shared, so read figures beside it.
+
+CPU per send is CPU time (user + system, from /proc) of the `kenesh serve` process(es) between
+the first poll that sees a message finished and the last, divided by the messages finished
+meanwhile: unlike the rate, it does not depend on what else the machine is doing. `--profile
+FILE` runs the (first) server under cProfile and writes its stats there (the CPU figure then
+includes the profiler's own cost).
 """
 
 from __future__ import annotations
@@ -51,6 +57,23 @@ TEXTS = {
     "ky": "Коомдук угуу 5-декабрда саат 10до айыл өкмөтүндө болот.",
     "ru": "Общественные слушания 5 декабря в 10:00 в айыл окмоту.",
 }
+
+
+# `kenesh serve` under cProfile; the stats written when SIGTERM ends it (uvicorn raises the
+# signal again once shut down, to the handler that was there before it)
+PROFILED = """
+import cProfile, signal, sys
+from bot.cli import main
+profile = cProfile.Profile()
+def stop(*_):
+    profile.disable()
+    profile.dump_stats({path!r})
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+sys.argv = ["kenesh", "serve"]
+profile.enable()
+main()
+"""
 
 
 @dataclass
@@ -107,7 +130,15 @@ async def finished(url: str) -> int:
     return done or 0
 
 
-def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.Popen[bytes]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(
+    url: str, run: Run, telegram: str, twilio: str | None, profile: str | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -132,7 +163,10 @@ def serve(url: str, run: Run, telegram: str, twilio: str | None) -> subprocess.P
             "TELEGRAM_WEBHOOK_SECRET": "bench-secret",  # a public URL means webhook mode
             "SMS_RATE": str(run.sms_rate),
         }
-    return subprocess.Popen([KENESH, "serve"], env=env, stdout=subprocess.DEVNULL)
+    command = [KENESH, "serve"]
+    if profile:
+        command = [sys.executable, "-c", PROFILED.format(path=profile)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
 
 
 def without_restart(summary: Summary, times: list[float]) -> float:
@@ -150,6 +184,7 @@ class Figures:
     limit: float
     summary: Summary
     achieved: float  # of the limit
+    cpu_ms: float | None = None  # CPU of the server process(es) per message finished
 
     def line(self) -> str:
         s = self.summary
@@ -158,10 +193,13 @@ class Figures:
             f"achieved {self.achieved:.3f} of the limit  429s {s.throttled} "
             f"({s.throttled_share:.2%} of {s.requests:,} requests)  busiest second "
             f"{s.most_in_a_second}  lost {s.lost}  duplicates {s.duplicates}"
+            + (f"  CPU {self.cpu_ms:.3f} ms per send" if self.cpu_ms is not None else "")
         )
 
 
-async def bench(run: Run, server_url: str, folder: Path) -> list[Figures]:
+async def bench(
+    run: Run, server_url: str, folder: Path, profile: str | None = None
+) -> list[Figures]:
     url = await fresh_postgres(server_url)
     try:
         home = await populate(url, run.people, sms_share=0.5 if run.sms_rate else 0.0)
@@ -185,12 +223,23 @@ async def bench(run: Run, server_url: str, folder: Path) -> list[Figures]:
             serving("twilio", *twilio_options) as twilio,
         ):
             sms_url = twilio.base_url if run.sms_rate else None
-            processes = [serve(url, run, telegram.base_url, sms_url) for _ in range(run.processes)]
+            processes = [
+                serve(url, run, telegram.base_url, sms_url, profile if i == 0 else None)
+                for i in range(run.processes)
+            ]
             started, killed = time.monotonic(), False
+            first: tuple[int, float] | None = None  # (finished, CPU) at the first poll with some
+            last: tuple[int, float] | None = None
             try:
                 while True:
                     await asyncio.sleep(0.5)
                     done = await finished(url)
+                    if not killed:
+                        cpu = sum(cpu_seconds(p.pid) for p in processes)
+                        if first is None and done > 0:
+                            first = (done, cpu)
+                        elif first is not None:
+                            last = (done, cpu)
                     if run.kill_at and not killed and done >= run.kill_at * run.people:
                         os.kill(processes[0].pid, signal.SIGKILL)
                         processes[0].wait()
@@ -213,7 +262,10 @@ async def bench(run: Run, server_url: str, folder: Path) -> list[Figures]:
         rate = summary.rate
         if killed:
             rate = without_restart(summary, sorted(s.at for s in sends if s.accepted))
-        figures.append(Figures(channel, limit, summary, rate / limit))
+        cpu_ms = None
+        if first and last and last[0] > first[0] and len(channels) == 1:
+            cpu_ms = (last[1] - first[1]) * 1000 / (last[0] - first[0])
+        figures.append(Figures(channel, limit, summary, rate / limit, cpu_ms))
     return figures
 
 
@@ -224,6 +276,7 @@ async def main() -> None:
     parser.add_argument(
         "--postgres", default=PG, help="a server URL; each repeat makes its own database there"
     )
+    parser.add_argument("--profile", help="run the server under cProfile, its stats to this file")
     args = parser.parse_args()
     unknown = set(args.runs) - set(RUNS)
     if unknown:
@@ -234,7 +287,7 @@ async def main() -> None:
             run = RUNS[name]
             repeats: list[list[Figures]] = []
             for repeat in range(args.repeats):
-                figures = await bench(run, args.postgres, Path(folder))
+                figures = await bench(run, args.postgres, Path(folder), args.profile)
                 repeats.append(figures)
                 print(
                     f"{run.name} #{repeat + 1}: {run.people:,} recipients, "
@@ -249,9 +302,11 @@ async def main() -> None:
                 bad = sum(
                     r[position].summary.lost + r[position].summary.duplicates for r in repeats
                 )
+                cpu = [r[position].cpu_ms for r in repeats if r[position].cpu_ms is not None]
                 print(
                     f"{run.name} {channel.channel}: achieved {min_median(shares)}; "
-                    f"429s % {min_median(throttled, 2)}; lost + duplicates over all repeats {bad}",
+                    f"429s % {min_median(throttled, 2)}; lost + duplicates over all repeats {bad}"
+                    + (f"; CPU ms per send {min_median(cpu)}" if cpu else ""),
                     flush=True,
                 )
     print(f"end: {load()}")

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     telegram_rate: float = 30.0
     telegram_paid_broadcast: bool = False
     sms_rate: float = 1.0
+    sms_group_commit: bool = True
     smsgate_url: str | None = None
     smsgate_username: str | None = None
     smsgate_password: str | None = None

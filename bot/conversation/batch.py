@@ -100,7 +100,8 @@ class GroupCommit:
     async def _handle_batch(self, messages: list[Inbound]) -> list[list[Reply] | None]:
         conversation = self.conversation
         async with conversation.sessions() as session, session.begin():
-            fresh = await _first_deliveries(session, self.channel, messages)
+            keys = [m.dedup_key for m in messages if m.dedup_key is not None]
+            fresh = await first_deliveries(session, self.channel, keys)
             wanted = [m.address for m in messages if m.dedup_key is None or m.dedup_key in fresh]
             found = await lock_senders(session, self.channel, wanted)
             missing = [a for a in wanted if a not in found]
@@ -136,11 +137,9 @@ class GroupCommit:
         return results
 
 
-async def _first_deliveries(
-    session: AsyncSession, channel: str, messages: list[Inbound]
-) -> set[str]:
+async def first_deliveries(session: AsyncSession, channel: str, keys: list[str]) -> set[str]:
     """The dedup keys seen for the first time (recorded now); the others are redeliveries."""
-    keys = list(dict.fromkeys(m.dedup_key for m in messages if m.dedup_key is not None))
+    keys = list(dict.fromkeys(keys))
     if not keys:
         return set()
     dialect = session.bind.dialect.name if session.bind else "sqlite"

@@ -21,6 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.bodies import read_body
 from bot.channels.sms.android.devices import configured_devices, gateway_configured
 from bot.channels.sms.android.gateway import Gateway
+from bot.channels.sms.batch import Answer, Sms, SmsGroupCommit
 from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.channels.sms.optout import sms_command
 from bot.channels.sms.render import bodies_for, combine
@@ -88,6 +89,12 @@ class SmsChannel:
             raise ValueError("SMS needs TWILIO_ACCOUNT_SID or SMSGATE_URL / SMSGATE_DEVICES")
         self.sender = self.senders[0]
         self.validator = RequestValidator(settings.twilio_auth_token or "")
+        # SMS_GROUP_COMMIT: concurrent SMS share their transactions (off: one by one, as before)
+        self.inbox = (
+            SmsGroupCommit(settings, conversation, alone=self._alone, resume=self._resume)
+            if settings.sms_group_commit
+            else None
+        )
 
     def router(self) -> APIRouter:
         """Twilio's two webhooks (incoming messages and delivery reports) and the gateway's."""
@@ -132,7 +139,7 @@ class SmsChannel:
             phone, params.get("Body", ""), _media(params), sid, TWILIO, queued=queued
         )
         response = self._twiml(replies, queued, phone)
-        if queued:
+        if queued and self.inbox is None:  # (group commit wrote them answered with the turn)
             await self._answered(queued)
         return str(response)
 
@@ -149,10 +156,48 @@ class SmsChannel:
         """One inbound SMS, whichever route it came by: STOP/START/HELP first, then the
         conversation. The route becomes the address's, so replies leave the way it came.
 
-        With `queued` (Twilio) the replies are answered in the webhook response: the
-        conversation's are queued held back, their ids put in `queued`. Without it (the
+        With `queued` (Twilio) the replies are answered in the webhook response: the ids of
+        the conversation's outbox rows are put in `queued` (with group commit they are already
+        marked answered; one by one they are held back until `_answered`). Without it (the
         gateway, which takes no answer) every reply goes through the outbox. `sent_at`: when
         the person sent it, where the provider says (the gateway's phones do)."""
+        if self.inbox is None:
+            return await self.take_alone(phone, text, photo, key, route, queued, sent_at)
+        sms = Sms(phone, text, photo, key, route, sent_at, twiml=queued is not None)
+        answer = await self.inbox.handle(sms)
+        if queued is not None:
+            queued.extend(answer.ids)
+        return answer.replies
+
+    async def _alone(self, sms: Sms) -> Answer:
+        """One SMS in transactions of its own (group commit's fallback), TwiML rows answered."""
+        queued: list[int] | None = [] if sms.twiml else None
+        replies = await self.take_alone(
+            sms.phone, sms.text, sms.photo, sms.key, sms.route, queued, sms.sent_at
+        )
+        if queued:
+            await self._answered(queued)
+        return Answer(replies, queued or [])
+
+    async def _resume(self, sms: Sms) -> list[Reply]:
+        """After START: the question the person is on, asked again (queued for the gateway)."""
+        again = await self.conversation.reopen(CODE, sms.phone, CAPABILITIES)
+        if not sms.twiml and again:
+            await self._queue(sms.phone, again)
+        return again
+
+    async def take_alone(
+        self,
+        phone: str,
+        text: str,
+        photo: Photo | None,
+        key: str | None,
+        route: str,
+        queued: list[int] | None = None,
+        sent_at: datetime | None = None,
+    ) -> list[Reply]:
+        """`take` in transactions of its own: the opt-out check and the route, the turn (its
+        TwiML replies held back for TWIML_HOLD, until `_answered` marks them)."""
         command = sms_command(text) if photo is None else None
         async with self.sessions() as session, session.begin():
             handled = await apply_sms_command(

@@ -14,7 +14,7 @@ from bot.conversation.senders import resolve_address
 from bot.i18n import N_, translator
 from bot.identity.people import lock_person
 from bot.settings import Settings
-from models import ProcessedInbound
+from models import Address, Person, ProcessedInbound
 from models.base import utcnow
 from models.db import insert_ignore
 
@@ -51,15 +51,35 @@ async def apply_sms_command(
     before the one in force, arriving late, changes nothing and is not answered."""
     address, _ = await resolve_address(session, channel, phone, phone_channels)
     person = await lock_person(session, address.person_id)
-    stopped = address.opted_out
-    if command is None and not stopped:
+    if not before_conversation(address, command):
         return None
-    if command == Command.start and not stopped:
-        return None  # "yes", "start": words of the conversation for someone who never stopped
     if dedup_key and not await insert_ignore(
         session, ProcessedInbound, channel=channel, key=dedup_key
     ):
         return Handled(reply=None)  # a redelivery of a command already applied
+    return await apply_command(session, settings, address, person, command, sent_at)
+
+
+def before_conversation(address: Address, command: Command | None) -> bool:
+    """Whether the SMS is the opt-out's (a command, or anything from an opted-out number)
+    rather than the conversation's."""
+    stopped = address.opted_out
+    if command is None and not stopped:
+        return False
+    # "yes", "start": words of the conversation for someone who never stopped
+    return not (command == Command.start and not stopped)
+
+
+async def apply_command(
+    session: AsyncSession,
+    settings: Settings,
+    address: Address,
+    person: Person,
+    command: Command | None,
+    sent_at: datetime | None = None,
+) -> Handled:
+    """Apply an SMS that `before_conversation` took, first delivery of it, to the locked
+    `person`'s `address`."""
     tr = translator(person.language or settings.default_language)
     if command in (Command.stop, Command.start):
         sent_at = sent_at or utcnow()

@@ -21,6 +21,8 @@ MAX_CALLBACK = 64
 SHORT_LABEL = 18
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+# what a message without buttons carries: built once, never changed (a pydantic model a send)
+REMOVE = ReplyKeyboardRemove()
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _markup(reply: Reply) -> Markup:
         per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in reply.choices) else 1
         rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
         return InlineKeyboardMarkup(inline_keyboard=rows)
-    return ReplyKeyboardRemove()
+    return REMOVE
 
 
 def render(reply: Reply) -> list[Outgoing]:
