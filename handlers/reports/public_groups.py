@@ -47,20 +47,24 @@ def _breakdowns(
     measure: str | None,
     count_header: str,
 ) -> list[Breakdown]:
-    """Per dimension, a table of its groups (in COLUMNS order)."""
+    """Per dimension, a table of its groups (in COLUMNS order); a dimension none of whose
+    groups shows a figure (each too few, or none) is left out: it would say nothing."""
     too_few = visit.t(labels.TOO_FEW_CELL)
     found = {
         d: Breakdown(title, visit.t(n), count_header, measure, []) for d, n in DIMENSIONS.items()
     }
+    telling: set[str] = set()
     for index, column in enumerate(COLUMNS):
         name = column_label(visit.tr, column) if column[1] else visit.t(NOT_ANSWERED)
         count = counts[index]
+        if column[1] and count:
+            telling.add(column[0])
         shown = too_few if count is None else format_number(count, visit.language)
         mean = means[index] if means and count is not None else None
         found[column[0]].lines.append(
             (name, shown, "—" if mean is None else format_fixed(mean, visit.language))
         )
-    return list(found.values())
+    return [breakdown for d, breakdown in found.items() if d in telling]
 
 
 def _tables(

@@ -233,7 +233,7 @@ async def test_an_unknown_buyer_refuses_the_whole_package(app) -> None:
 
 
 async def test_an_ambiguous_buyer_refuses_the_whole_package(app) -> None:
-    # two ayil aimaks are called Aral: in Nooken (Jalal-Abad) and in Talas
+    # three ayil aimaks are called Aral: in Tüp (Issyk-Kul), Nooken (Jalal-Abad) and Talas
     errors = await refused(
         app,
         another_publisher(
@@ -243,7 +243,8 @@ async def test_an_ambiguous_buyer_refuses_the_whole_package(app) -> None:
     )
     assert errors == [
         "ocds-zzz-2: buyer 'aral AYIL aimak' (id GOV-9) is ambiguous: it matches several "
-        "municipalities (JA-NOOKEN-ARAL, TL-TALAS-ARAL); give its code as identifier.id"
+        "municipalities (IK-TUP-ARAL, JA-NOOKEN-ARAL, TL-TALAS-ARAL); give its code as "
+        "identifier.id"
     ]
     # the code settles it
     summary = await run_import(
