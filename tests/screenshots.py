@@ -29,6 +29,7 @@ from tests.factories import create_need, create_resident
 from tests.processes import free_port
 from tests.screenshots_services import SHOTS as SERVICE_SHOTS
 from tests.screenshots_services import services_pages
+from tests.tender_factories import create_ngo, create_tender_for
 from tests.workspace import create_member, link_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -102,6 +103,7 @@ async def main() -> None:
             await page.goto(f"{base}/staff/broadcasts/")
             await page.screenshot(path=DOCS / "workspace-broadcasts.png")
             await services_pages(app, page, base, DOCS)
+            await _tenders_and_reports(app, page, base)
             admin_page = await new_page(browser)
             await admin_page.goto(base + await link_for(app, admin))
             await admin_page.get_by_role("button", name="Sign in").click()
@@ -110,10 +112,33 @@ async def main() -> None:
             await admin_page.screenshot(path=DOCS / "workspace-audit.png")
             await _public_pages(browser, base)
         await engine.dispose()
-    for name in ("inbox", "need", "walk-in", "broadcast", "broadcasts", *SERVICE_SHOTS, "audit"):
+    shots = ("inbox", "need", "walk-in", "broadcast", "broadcasts", *SERVICE_SHOTS)
+    for name in (*shots, *TENDER_SHOTS, "audit"):
         print(DOCS / f"workspace-{name}.png")
     for name in PUBLIC_SHOTS:
         print(DOCS / f"public-{name}.png")
+
+
+TENDER_SHOTS = ("tenders", "tender-award", "reports")
+
+
+async def _tenders_and_reports(app, page, base: str) -> None:
+    """The tenders list, a tender asked to be awarded before its deadline, and the reports page."""
+    ngo = await create_ngo(app, "Umut Public Foundation")
+    tender = await create_tender_for(app, title="Home care for twelve elderly people")
+    await create_tender_for(app, sector="youth", title="Summer sports camp", published=False)
+    await page.goto(f"{base}/staff/tenders/")
+    await page.screenshot(path=DOCS / "workspace-tenders.png")
+    await page.goto(f"{base}/staff/tenders/{tender.id}")
+    await page.select_option("#organization", str(ngo.id))
+    await page.fill("#amount", "140 000")
+    await page.get_by_role("button", name="Award the tender").click()
+    await page.wait_for_selector("#question-text")
+    await page.screenshot(path=DOCS / "workspace-tender-award.png")
+    await page.goto(f"{base}/staff/reports/")
+    await page.get_by_role("button", name="Show").click()
+    await page.wait_for_load_state()
+    await page.screenshot(path=DOCS / "workspace-reports.png", full_page=True)
 
 
 PHONE = {"width": 390, "height": 844}
