@@ -64,7 +64,9 @@ async def measure(url: str, home: int) -> dict[str, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--postgres", default=PG, help="a server URL; each run makes a database of its own there")
+    parser.add_argument(
+        "--postgres", default=PG, help="a server URL; each run makes a database of its own there"
+    )
     parser.add_argument("--child", nargs=2, metavar=("URL", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy import Select, and_, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
@@ -204,11 +204,9 @@ async def broadcasts_for_staff(
     return (await session.scalars(query.limit(limit))).all()
 
 
-async def municipality_broadcasts(
-    session: AsyncSession, staff: Person, municipality_id: int | None = None, limit: int = 100
-) -> Sequence[Broadcast]:
-    """Every broadcast of the staff member's municipality, whoever wrote it (admins: every one,
-    or one municipality's), newest first; another municipality's is refused and recorded."""
+async def _scoped(session: AsyncSession, staff: Person, municipality_id: int | None) -> Select:
+    """The broadcasts `staff` may follow: their municipality's (admins: every one, or one
+    municipality's); another municipality's is refused and recorded."""
     if staff.role != Role.admin:
         if municipality_id is None:
             municipality_id = staff.staff_municipality_id
@@ -217,10 +215,32 @@ async def municipality_broadcasts(
                 session, staff.id, "open_broadcast", "refused", f"municipality={municipality_id}"
             )
             raise PermissionDenied("open_broadcast", f"municipality={municipality_id}")
-    query = select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+    query = select(Broadcast)
     if municipality_id is not None:
         query = query.where(Broadcast.municipality_id == municipality_id)
-    return (await session.scalars(query.limit(limit))).all()
+    return query
+
+
+async def municipality_broadcasts(
+    session: AsyncSession,
+    staff: Person,
+    municipality_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Sequence[Broadcast]:
+    """Every broadcast of the staff member's municipality, whoever wrote it (admins: every one,
+    or one municipality's), newest first; another municipality's is refused and recorded."""
+    query = await _scoped(session, staff, municipality_id)
+    query = query.order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+    return (await session.scalars(query.offset(offset).limit(limit))).all()
+
+
+async def count_broadcasts(
+    session: AsyncSession, staff: Person, municipality_id: int | None = None
+) -> int:
+    """How many `municipality_broadcasts` lists in all (the workspace's pages)."""
+    query = await _scoped(session, staff, municipality_id)
+    return await session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 async def broadcast_for_staff(

@@ -5,6 +5,7 @@ figures and rules of the bot's "My announcements" (handlers.broadcasts.progress,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -21,6 +22,7 @@ from bot.web.workspace import Workspace
 from handlers.broadcasts.broadcasts import (
     broadcast_for_staff,
     cancel_for_staff,
+    count_broadcasts,
     is_running,
     municipality_broadcasts,
 )
@@ -35,6 +37,7 @@ from handlers.broadcasts.progress import (
 from models import Broadcast, BroadcastStatus, Role
 
 # the workspace's status colours: waiting as a new need, sending as one in progress
+PAGE_SIZE = 50
 STATUS_STYLES = {
     BroadcastStatus.scheduled: "new",
     BroadcastStatus.queued: "in_progress",
@@ -97,14 +100,23 @@ def routes(workspace: Workspace) -> APIRouter:
     router = APIRouter()
 
     @router.get("/")
-    async def broadcast_list(municipality: str = "", desk: Desk = workspace.signed_in) -> Response:
-        """The municipality's announcements, newest first, with how far each has gone."""
+    async def broadcast_list(
+        municipality: str = "", page: str = "1", desk: Desk = workspace.signed_in
+    ) -> Response:
+        """The municipality's announcements, newest first, PAGE_SIZE a page, with how far each
+        has gone."""
         admin = desk.person.role == Role.admin
         errors: dict[str, str] = {}
         unit = int(municipality) if municipality.isdecimal() and len(municipality) < 10 else None
         if municipality and unit is None:
             errors["municipality"] = desk.t(N_("Choose a municipality from the list."))
-        found = await municipality_broadcasts(desk.session, desk.person, unit)
+        total = await count_broadcasts(desk.session, desk.person, unit)
+        pages = max(1, -(-total // PAGE_SIZE))
+        number = int(page) if page.isdecimal() and len(page) < 6 else 1
+        number = min(max(1, number), pages)
+        found = await municipality_broadcasts(
+            desk.session, desk.person, unit, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        )
         rows = [
             Row(
                 b,
@@ -119,6 +131,13 @@ def routes(workspace: Workspace) -> APIRouter:
             "broadcasts/list.html",
             status_code=422 if errors else 200,
             rows=rows,
+            total=total,
+            page=number,
+            pages=pages,
+            page_url=lambda n: (
+                "/staff/broadcasts/?"
+                + urlencode({k: v for k, v in (("municipality", municipality), ("page", n)) if v})
+            ),
             admin=admin,
             municipalities=await municipalities(desk.session, desk.language) if admin else [],
             chosen=municipality,

@@ -204,3 +204,31 @@ async def test_cancel_follows_the_bot_s_rules(app) -> None:
         finished.id: BroadcastStatus.done,
     }
     assert skipped == 4
+
+
+async def test_the_list_goes_by_pages_of_fifty_newest_first(app) -> None:
+    place = await municipality(app, HOME)
+    async with app.sessions() as session, session.begin():
+        made = [
+            await create_broadcast(
+                session,
+                None,
+                municipality_id=place.id,
+                audience=Audience.residents,
+                texts={"en": f"Announcement number {i:02d}."},
+                send_at=utcnow() + timedelta(days=1),
+            )
+            for i in range(52)
+        ]
+    clerk = await create_member(app, "clerk")
+    async with browser(app) as client:
+        await sign_in(client, app, clerk)
+        first = (await client.get("/staff/broadcasts/")).text
+        second = (await client.get("/staff/broadcasts/?page=2")).text
+        beyond = (await client.get("/staff/broadcasts/?page=99")).text
+    assert "52 announcements" in first and "Page 1 of 2" in first
+    assert "Announcement number 51." in first and "Announcement number 01." not in first
+    assert "Announcement number 01." in second and "Announcement number 00." in second
+    assert "Announcement number 51." not in second and 'href="/staff/broadcasts/?page=1"' in second
+    assert "Page 2 of 2" in beyond  # past the end: the last page
+    assert len(made) == 52
