@@ -13,15 +13,14 @@ so one person's failure never costs another their answer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.batches import Batches, Pending
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Capabilities, Inbound, Reply
 from bot.conversation.outbox import reply_rows
@@ -32,54 +31,30 @@ from models import OutboxMessage, ProcessedInbound
 log = logging.getLogger("kenesh.conversation")
 
 
-@dataclass
-class _Pending:
-    message: Inbound
-    done: asyncio.Future[list[Reply]] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-
-class GroupCommit:
+class GroupCommit(Batches[Inbound, list[Reply]]):
     """Feeds one channel's messages to the conversation in batches; replies are queued in the
     outbox (for the channel's sender), as with `Conversation.handle(..., queue_replies=True)`."""
 
     def __init__(
         self, conversation: Conversation, channel: str, caps: Capabilities, max_batch: int = 64
     ) -> None:
+        super().__init__(max_batch)
         self.conversation = conversation
         self.channel = channel
         self.caps = caps
-        self.max_batch = max_batch
-        self._waiting: list[_Pending] = []
-        self._running: asyncio.Task[None] | None = None
 
     async def handle(self, message: Inbound) -> list[Reply]:
         """Handle `message` in the next batch; its replies once that batch is committed."""
-        pending = _Pending(message)
-        self._waiting.append(pending)
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._drain())
-        return await pending.done
+        return await self.submit(message)
 
-    async def _drain(self) -> None:
-        while self._waiting:
-            batch, later, senders = [], [], set()
-            for pending in self._waiting:
-                # one message per address a batch: a person's messages keep their order
-                if pending.message.address in senders or len(batch) >= self.max_batch:
-                    later.append(pending)
-                else:
-                    senders.add(pending.message.address)
-                    batch.append(pending)
-            self._waiting = later
-            await self._run(batch)
+    def sender(self, item: Inbound) -> str:
+        return item.address
 
-    async def _run(self, batch: list[_Pending]) -> None:
+    async def run(self, batch: list[Pending[Inbound, list[Reply]]]) -> None:
         metrics = self.conversation.metrics
         started = time.perf_counter()
         try:
-            results = await self._handle_batch([p.message for p in batch])
+            results = await self._handle_batch([p.item for p in batch])
         except Exception:
             log.warning(
                 "a batch of %d failed; handling its messages one by one", len(batch), exc_info=True
@@ -89,7 +64,7 @@ class GroupCommit:
         for pending, replies in zip(batch, results, strict=True):
             if replies is None:  # failed batch, or a second address of a person already in it
                 replies = await self.conversation.handle(
-                    pending.message, self.caps, queue_replies=True
+                    pending.item, self.caps, queue_replies=True
                 )
             else:  # (handle() counts its own)
                 metrics.inbound.labels(channel=self.channel).inc()

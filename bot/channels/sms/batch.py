@@ -16,7 +16,6 @@ one-by-one path, so one person's failure never costs another their answer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from bot.channels.sms.kind import CAPABILITIES, CODE
 from bot.channels.sms.optout import sms_command
 from bot.channels.sms.stop import apply_command, before_conversation
 from bot.conversation.batch import first_deliveries
+from bot.conversation.batches import Batches, Pending
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Inbound, Photo, Reply
 from bot.conversation.outbox import reply_rows
@@ -67,15 +67,7 @@ class Answer:
     resume: bool = False  # START: the conversation's question is asked again after the commit
 
 
-@dataclass
-class _Pending:
-    sms: Sms
-    done: asyncio.Future[Answer] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-
-class SmsGroupCommit:
+class SmsGroupCommit(Batches[Sms, Answer]):
     """Feeds the SMS channel's inbound messages to the opt-out check and the conversation in
     batches. `alone` is the one-by-one path (for a failed batch, and a person's second address
     in one batch); `resume` asks a returning (START) person their question again."""
@@ -88,39 +80,23 @@ class SmsGroupCommit:
         resume: Callable[[Sms], Awaitable[list[Reply]]],
         max_batch: int = 64,
     ) -> None:
+        super().__init__(max_batch)
         self.settings = settings
         self.conversation = conversation
         self.alone = alone
         self.resume = resume
-        self.max_batch = max_batch
-        self._waiting: list[_Pending] = []
-        self._running: asyncio.Task[None] | None = None
 
     async def handle(self, sms: Sms) -> Answer:
         """Handle `sms` in the next batch; its answer once that batch is committed."""
-        pending = _Pending(sms)
-        self._waiting.append(pending)
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._drain())
-        return await pending.done
+        return await self.submit(sms)
 
-    async def _drain(self) -> None:
-        while self._waiting:
-            batch, later, phones = [], [], set()
-            for pending in self._waiting:
-                # one SMS per number a batch: a person's messages keep their order
-                if pending.sms.phone in phones or len(batch) >= self.max_batch:
-                    later.append(pending)
-                else:
-                    phones.add(pending.sms.phone)
-                    batch.append(pending)
-            self._waiting = later
-            await self._run(batch)
+    def sender(self, item: Sms) -> str:
+        return item.phone  # one SMS per number a batch: a person's messages keep their order
 
-    async def _run(self, batch: list[_Pending]) -> None:
+    async def run(self, batch: list[Pending[Sms, Answer]]) -> None:
         started = time.perf_counter()
         try:
-            answers = await self._handle_batch([p.sms for p in batch])
+            answers = await self._handle_batch([p.item for p in batch])
         except Exception:
             log.warning(
                 "a batch of %d SMS failed; handling them one by one", len(batch), exc_info=True
@@ -131,11 +107,11 @@ class SmsGroupCommit:
         for pending, answer in zip(batch, answers, strict=True):
             try:
                 if answer is None:  # failed batch, or a second address of a person in it
-                    answer = await self.alone(pending.sms)  # (timed by the conversation)
+                    answer = await self.alone(pending.item)  # (timed by the conversation)
                 else:
                     metrics.handler_seconds.labels(channel=CODE).observe(elapsed)
                 if answer.resume:
-                    answer.replies += await self.resume(pending.sms)
+                    answer.replies += await self.resume(pending.item)
             except Exception as error:  # this SMS's own failure: its request fails, no other
                 if not pending.done.done():
                     pending.done.set_exception(error)
