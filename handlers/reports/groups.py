@@ -196,7 +196,9 @@ def _by(answered: dict[tuple[int, int], list[int]], side: int) -> dict[int, list
     summed: dict[int, list[int]] = {}
     for key, counts in answered.items():
         row = summed.get(key[side])
-        summed[key[side]] = counts if row is None else [a + b for a, b in zip(row, counts)]
+        summed[key[side]] = (
+            counts if row is None else [a + b for a, b in zip(row, counts, strict=True)]
+        )
     return summed
 
 
