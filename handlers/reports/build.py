@@ -17,7 +17,7 @@ from handlers.reports import labels
 from handlers.reports.groups import (
     ByGroup,
     supports_by_group,
-    supports_by_municipality,
+    supports_everywhere,
     survey_answers_by_group,
 )
 from handlers.reports.kinds import ReportKind
@@ -57,12 +57,13 @@ async def gather_report(
         if isinstance(figures, NeedsReport):
             # each category's supports are counted already: one scan of the needs fewer
             counted = {row.category_id: row.supports for row in figures.categories}
-            by_group.supports = await supports_by_group(
-                session, request.period, unit_id, language, min_group, counted
-            )
-            if unit_id is None:
-                by_group.municipalities = await supports_by_municipality(
-                    session, request.period, language, min_group
+            if unit_id is None:  # both tables from one count of the answered supports
+                by_group.supports, by_group.municipalities = await supports_everywhere(
+                    session, request.period, language, min_group, counted
+                )
+            else:
+                by_group.supports = await supports_by_group(
+                    session, request.period, unit_id, language, min_group, counted
                 )
     unit = await session.get(Municipality, unit_id) if unit_id is not None else None
     tr = translator(language)

@@ -152,48 +152,104 @@ def _in_period(query: Select[Any], period: Period | None, municipality_id: int |
     return query
 
 
-async def _supports(
-    session: AsyncSession,
-    by: Any,
-    period: Period | None,
-    municipality_id: int | None,
-    known: dict[Any, int] | None = None,
-) -> dict[Any, list[int]]:
-    """Supports of the needs reported in `period` (as the needs report counts them), by `by`
-    (a column of Need) and group.
+def _answered_columns() -> list[Any]:
+    """Per column of COLUMNS, the supports counted in it — for a group, those whose supporter
+    gave that answer; for "not answered", every answered support, less the dimension's groups
+    (subtracted in `_answered`)."""
+    counts = []
+    for column, dimension in zip(ANSWER_COLUMNS, DIMENSIONS, strict=True):
+        values = column.type.enum_class  # type: ignore[attr-defined]
+        counts += [func.count().filter(column == values(g)) for g in GROUP_NAMES[dimension]]
+        counts.append(func.count())
+    return counts
 
-    Two queries, neither joining every support to its need: the supports of the people who
-    agreed to the questions (few, found from `group_answers` through the supporters' index),
-    and each row's total from the count kept on the needs (`supports_total`, one scan of
-    needs as the needs report does, or `known` when the caller has them already); whatever
-    the first does not count is "not answered"."""
+
+async def _answered(
+    session: AsyncSession, period: Period | None, municipality_id: int | None
+) -> dict[tuple[int, int], list[int]]:
+    """The supports of the people who agreed to the questions, for the needs reported in
+    `period`, per (category, municipality) and column: one query for both tables. It starts
+    from `group_answers` (the people who agreed) and their supports, never joining every
+    support to its need, and counts every column in one pass (a filtered count each), so it
+    returns a row per category and municipality, not one per combination of answers."""
     answered = (
-        select(by, *ANSWER_COLUMNS, func.count())
+        select(Need.category_id, Need.municipality_id, *_answered_columns())
         .select_from(GroupAnswers)
         .join(NeedSupport, NeedSupport.person_id == GroupAnswers.person_id)
         .join(Need, Need.id == NeedSupport.need_id)
         .where(GroupAnswers.agreed_at.is_not(None))
-        .group_by(by, *ANSWER_COLUMNS)
+        .group_by(Need.category_id, Need.municipality_id)
     )
-    totals = select(by, func.sum(Need.supports_total)).group_by(by)
-    joint: dict[Any, dict[tuple[Any, ...], int]] = {}
-    for key, age, gender, disability, n in (
+    spans = _dimension_spans()
+    found: dict[tuple[int, int], list[int]] = {}
+    for category_id, place_id, *counts in (
         await session.execute(_in_period(answered, period, municipality_id))
     ).all():
-        joint.setdefault(key, {})[(age, gender, disability)] = int(n)
-    if known is None:
-        if not joint:  # nobody there answered: no figures by group, and no scan for totals
-            return {}
-        found = await session.execute(_in_period(totals, period, municipality_id))
-        known = {key: int(total or 0) for key, total in found.all()}
-    for key, total in known.items():
-        cells = joint.setdefault(key, {})
-        rest = total - sum(cells.values())
+        for span in spans:  # the last of a dimension's counts is all of them: leave the rest
+            counts[span[-1]] -= sum(counts[c] for c in span[:-1])
+        found[(category_id, place_id)] = counts
+    return found
+
+
+def _by(answered: dict[tuple[int, int], list[int]], side: int) -> dict[int, list[int]]:
+    """The answered counts summed by category (side 0) or municipality (side 1)."""
+    summed: dict[int, list[int]] = {}
+    for key, counts in answered.items():
+        row = summed.get(key[side])
+        summed[key[side]] = (
+            counts if row is None else [a + b for a, b in zip(row, counts, strict=True)]
+        )
+    return summed
+
+
+def _with_rest(answered: dict[Any, list[int]], totals: dict[Any, int]) -> dict[Any, list[int]]:
+    """Each row's columns: the answered supports, and in each dimension's "not answered" the
+    supports nobody answered for (the row's total less the answered). A row with neither
+    (needs nobody supported) is left out."""
+    spread = {key: list(counts) for key, counts in answered.items()}
+    spans = _dimension_spans()
+    for key, total in totals.items():
+        row = spread.get(key)
+        rest = total - (sum(row[c] for c in spans[0]) if row else 0)
         if rest > 0:
-            cells[(None, None, None)] = cells.get((None, None, None), 0) + rest
-        if not cells:
-            del joint[key]  # needs nobody supported
-    return _spread(joint)
+            if row is None:
+                row = spread[key] = [0] * len(COLUMNS)
+            for span in spans:
+                row[span[-1]] += rest
+    return spread
+
+
+async def _supports_totals(
+    session: AsyncSession, by: Any, period: Period | None, municipality_id: int | None
+) -> dict[int, int]:
+    """Each row's supports from the count kept on the needs (`supports_total`): one scan of
+    the needs, as the needs report makes."""
+    totals = select(by, func.sum(Need.supports_total)).group_by(by)
+    found = await session.execute(_in_period(totals, period, municipality_id))
+    return {key: int(total or 0) for key, total in found.all()}
+
+
+async def _category_table(
+    session: AsyncSession, spread: dict[int, list[int]], language: str, min_group: int
+) -> GroupTable:
+    names = {c.id: c.name(language) for c in (await session.scalars(select(Category))).all()}
+    rows = sorted(
+        ((key, names.get(key, "?"), values) for key, values in spread.items()),
+        key=lambda r: (-sum(r[2][: len(GROUP_NAMES["age"]) + 1]), r[1].casefold(), r[0]),
+    )
+    return suppressed_table(rows, min_group, add_columns=True)
+
+
+async def _municipality_table(
+    session: AsyncSession, spread: dict[int, list[int]], language: str, min_group: int
+) -> GroupTable:
+    units = (await session.scalars(select(Municipality).where(Municipality.id.in_(spread)))).all()
+    names = {u.id: u.name(language) for u in units}
+    rows = sorted(
+        ((key, names.get(key, "?"), values) for key, values in spread.items()),
+        key=lambda r: (r[1].casefold(), r[0]),  # namesakes (two Kyzyl-Suu) in a fixed order
+    )
+    return suppressed_table(rows, min_group, add_columns=True)
 
 
 async def supports_by_group(
@@ -206,14 +262,14 @@ async def supports_by_group(
 ) -> GroupTable:
     """Supports by category and group (the caller has checked the scope; None: everywhere).
     `totals`: each category's supports in the period, when the caller counted them already
-    (the needs report has): one scan of the needs fewer."""
-    spread = await _supports(session, Need.category_id, period, municipality_id, totals)
-    names = {c.id: c.name(language) for c in (await session.scalars(select(Category))).all()}
-    rows = sorted(
-        ((key, names.get(key, "?"), values) for key, values in spread.items()),
-        key=lambda r: (-sum(r[2][: len(GROUP_NAMES["age"]) + 1]), r[1].casefold()),
-    )
-    return suppressed_table(rows, min_group, add_columns=True)
+    (the needs report has): one scan of the needs fewer. Empty while nobody who supported a
+    need of the period answered the questions, when the caller gave no totals."""
+    answered = _by(await _answered(session, period, municipality_id), 0)
+    if totals is None:
+        if not answered:  # nobody there answered: no figures by group, and no scan for totals
+            return GroupTable([])
+        totals = await _supports_totals(session, Need.category_id, period, municipality_id)
+    return await _category_table(session, _with_rest(answered, totals), language, min_group)
 
 
 async def supports_by_municipality(
@@ -221,14 +277,37 @@ async def supports_by_municipality(
 ) -> GroupTable:
     """Supports by municipality and group, every municipality (admins); empty while nobody
     who supported a need of the period answered the questions."""
-    spread = await _supports(session, Need.municipality_id, period, None)
-    units = (await session.scalars(select(Municipality).where(Municipality.id.in_(spread)))).all()
-    names = {u.id: u.name(language) for u in units}
-    rows = sorted(
-        ((key, names.get(key, "?"), values) for key, values in spread.items()),
-        key=lambda r: r[1].casefold(),
+    answered = _by(await _answered(session, period, None), 1)
+    if not answered:
+        return GroupTable([])
+    totals = await _supports_totals(session, Need.municipality_id, period, None)
+    return await _municipality_table(session, _with_rest(answered, totals), language, min_group)
+
+
+async def supports_everywhere(
+    session: AsyncSession,
+    period: Period | None,
+    language: str,
+    min_group: int = MIN_GROUP,
+    totals: dict[int, int] | None = None,
+) -> tuple[GroupTable, GroupTable]:
+    """Both tables of an admin's report of every municipality — by category and group, by
+    municipality and group — from one count of the answered supports (what the two functions
+    above would give). `totals`: each category's supports, as `supports_by_group` takes."""
+    answered = await _answered(session, period, None)
+    by_category, by_place = _by(answered, 0), _by(answered, 1)
+    if not answered:  # no figures by municipality, and no scan for their totals
+        if totals is None:
+            return GroupTable([]), GroupTable([])
+        categories = await _category_table(session, _with_rest({}, totals), language, min_group)
+        return categories, GroupTable([])
+    if totals is None:
+        totals = await _supports_totals(session, Need.category_id, period, None)
+    places = await _supports_totals(session, Need.municipality_id, period, None)
+    return (
+        await _category_table(session, _with_rest(by_category, totals), language, min_group),
+        await _municipality_table(session, _with_rest(by_place, places), language, min_group),
     )
-    return suppressed_table(rows, min_group, add_columns=True)
 
 
 async def answers_by_group(
