@@ -42,7 +42,15 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bench.common import drop_postgres, free_port, fresh_postgres, load, min_median, populate
+from bench.common import (
+    cpu_seconds,
+    drop_postgres,
+    free_port,
+    fresh_postgres,
+    load,
+    min_median,
+    populate,
+)
 from handlers.broadcasts.broadcasts import create_broadcast, queue_broadcast
 from models import Audience, OutboxMessage
 from models.db import create_engine, create_sessionmaker
@@ -128,12 +136,6 @@ async def finished(url: str) -> int:
         )
     await engine.dispose()
     return done or 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process `pid` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(

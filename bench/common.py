@@ -8,6 +8,7 @@ import secrets
 import socket
 import statistics
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -34,6 +35,29 @@ def load() -> str:
     a shared machine mean little without them."""
     one, five, fifteen = os.getloadavg()
     return f"load {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} cores"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(database: str) -> float:
+    """CPU time used so far by the PostgreSQL backends connected to `database` (found by their
+    process title, `postgres: [CLUSTER:] USER DATABASE HOST…`); a backend that has exited no longer counts,
+    so take both readings while the server's pool holds its connections."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().split(b"\0")[0].split()
+            if title[:1] == [b"postgres:"] and database.encode() in title[2:4]:
+                total += cpu_seconds(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
 
 
 def min_median(values: Sequence[float], digits: int = 3) -> str:

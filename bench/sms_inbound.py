@@ -42,8 +42,15 @@ import aiohttp
 from sqlalchemy import insert, select, text
 from twilio.request_validator import RequestValidator
 
-from bench.broadcast_rate import cpu_seconds
-from bench.common import drop_postgres, free_port, fresh_postgres, load, min_median, sms_number
+from bench.common import (
+    cpu_seconds,
+    drop_postgres,
+    free_port,
+    fresh_postgres,
+    load,
+    min_median,
+    sms_number,
+)
 from bench.telegram_webhook import TEXT, percentile
 from bot.reference import seed_if_empty
 from models import Address, ConversationState, Person

@@ -38,11 +38,20 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 from sqlalchemy import insert, select, text
 
-from bench.common import drop_postgres, free_port, fresh_postgres, load, min_median
+from bench.common import (
+    cpu_seconds,
+    drop_postgres,
+    free_port,
+    fresh_postgres,
+    load,
+    min_median,
+    postgres_cpu_seconds,
+)
 from bot.reference import seed_if_empty
 from models import Address, ConversationState, Person
 from models.db import create_engine, create_sessionmaker, upgrade_database
@@ -117,6 +126,8 @@ class Load:
     seconds: float
     latencies: list[float]  # webhook answer, from the scheduled (open loop) or actual send
     reply_latencies: list[float] = field(default_factory=list)  # to the reply in the fake's log
+    cpu_ms: float = 0.0  # the server process's CPU per update, replies sent included
+    database_cpu_ms: float = 0.0  # PostgreSQL's backends' CPU per update (0 on SQLite)
 
     @property
     def rate(self) -> float:
@@ -194,16 +205,19 @@ async def run_side(
         await wait_up(port, process)
         open_chats = [FIRST_CHAT + i for i in range(int(args.rate * args.seconds))]
         saturated = [FIRST_CHAT + len(open_chats) + i for i in range(args.users)]
+        database = urlsplit(env.get("DATABASE_URL", "")).path.lstrip("/")
+        postgres = env.get("DATABASE_URL", "").startswith("postgresql")
         for mode, chats, rate in (("open", open_chats, args.rate), ("saturation", saturated, None)):
+            cpu = cpu_seconds(process.pid), postgres_cpu_seconds(database) if postgres else 0.0
             seconds, latencies, scheduled = await post_all(port, chats, rate, args.concurrency)
             loads[mode] = Load(len(chats), seconds, latencies)
             loads[mode].scheduled = scheduled  # type: ignore[attr-defined]
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            replied = {s.recipient for s in _accepted(fake_log)}
-            if len(replied) >= len(open_chats) + len(saturated):
-                break
-            await asyncio.sleep(0.5)
+            # the replies are part of the work: count the CPU until they are all sent
+            await wait_replies(fake_log, open_chats + saturated if mode != "open" else open_chats)
+            loads[mode].cpu_ms = 1e3 * (cpu_seconds(process.pid) - cpu[0]) / len(chats)
+            if postgres:
+                spent = postgres_cpu_seconds(database) - cpu[1]
+                loads[mode].database_cpu_ms = 1e3 * spent / len(chats)
         peak = peak_rss_mb(process.pid)
     finally:
         process.terminate()
@@ -220,6 +234,16 @@ async def run_side(
     return Side(name, loads, peak)
 
 
+async def wait_replies(fake_log: Path, chats: list[int]) -> None:
+    """Until every chat has a reply in the fake's log (at most two minutes; missing ones fail
+    the run later)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if len({s.recipient for s in _accepted(fake_log)}) >= len(chats):
+            return
+        await asyncio.sleep(0.2)
+
+
 def _accepted(log: Path):
     return [send for send in read_log(log) if send.accepted] if log.exists() else []
 
@@ -230,7 +254,9 @@ def describe(side: Side) -> str:
         parts.append(
             f"{mode}: {figures.rate:6.1f}/s webhook p50 {percentile(figures.latencies, 0.5) * 1e3:6.1f}"
             f" p99 {percentile(figures.latencies, 0.99) * 1e3:7.1f} ms, reply p99 "
-            f"{percentile(figures.reply_latencies, 0.99) * 1e3:7.1f} ms"
+            f"{percentile(figures.reply_latencies, 0.99) * 1e3:7.1f} ms, CPU/update "
+            f"{figures.cpu_ms:.2f} ms"
+            + (f" + {figures.database_cpu_ms:.2f} ms PostgreSQL" if figures.database_cpu_ms else "")
         )
     return f"  {side.name:<18} " + " | ".join(parts) + f" | peak RSS {side.peak_mb:.0f} MB"
 
@@ -319,8 +345,12 @@ async def main() -> None:
             rates = [s.loads[mode].rate for s in sides]
             line = (
                 f"  {name:<18} {mode:<10} updates/s {min_median(rates, 1)}; webhook p99 ms "
-                f"{min_median(p99, 1)}; reply p99 ms {min_median(reply, 1)}"
+                f"{min_median(p99, 1)}; reply p99 ms {min_median(reply, 1)}; CPU ms/update "
+                f"{min_median([s.loads[mode].cpu_ms for s in sides], 2)}"
             )
+            if any(s.loads[mode].database_cpu_ms for s in sides):
+                database = [s.loads[mode].database_cpu_ms for s in sides]
+                line += f" + PostgreSQL {min_median(database, 2)}"
             if mode == "saturation" and sides is not echo:
                 ratios = [
                     s.loads[mode].rate / e.loads[mode].rate

@@ -7,7 +7,7 @@ scope.py                       who may see which municipality's figures (refusal
 periods.py                     report periods in local days, and buckets over them
 labels.py                      translated titles, headers and category names
 report.py, build.py            a request → the figures → summary and files
-charts.py, spreadsheets.py     the files, built in memory
+charts.py, spreadsheets.py     the files, built in memory (needs_chart.py: the needs chart, with Pillow)
 links.py                       signed, expiring download links (SMS), and their route
 pages.py                       the reports page of the staff workspace, its files and a needs CSV
 groups.py, suppression.py      supports and survey answers by group, small groups suppressed

@@ -1,4 +1,5 @@
-"""Reports as PNG charts, drawn headless in memory.
+"""Reports as PNG charts, drawn headless in memory; the needs chart by `needs_chart` (Pillow),
+the tenders and surveys charts here.
 
 matplotlib's object API only (no pyplot): no global figure registry and no GUI backend, so a
 chart can be drawn in any thread of a server. DejaVu Sans, shipped with matplotlib, has every
@@ -19,11 +20,12 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.i18n import Translator
 from handlers.reports import labels
+from handlers.reports.needs_chart import draw_needs
 from handlers.reports.needs_report import NeedsReport
 from handlers.reports.report import Report
 from handlers.reports.surveys_report import QuestionResult, SurveyReport, answered
 from handlers.reports.tenders_report import TendersReport
-from models import NeedStatus, QuestionKind, TenderStatus
+from models import QuestionKind, TenderStatus
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -38,7 +40,6 @@ MARGIN = 0.1  # inches of white around what is drawn
 # fraction of its time
 COMPRESSION = 1
 MAX_PANELS = 16  # survey questions drawn; the spreadsheet has them all
-NEED_COLORS = labels.NEED_COLORS
 TENDER_COLORS = {
     TenderStatus.draft: "#bdbdbd",
     TenderStatus.active: "#42a5f5",
@@ -50,11 +51,11 @@ BAR = "#5c6bc0"
 
 def draw_chart(report: Report) -> bytes:
     """The report's chart as PNG bytes."""
+    figures = report.figures
+    if isinstance(figures, NeedsReport):  # drawn with Pillow: the same picture, 20× sooner
+        return draw_needs(report, figures)
     with rc_context(STYLE):
-        figures = report.figures
-        if isinstance(figures, NeedsReport):
-            figure = _needs(report, figures)
-        elif isinstance(figures, TendersReport):
+        if isinstance(figures, TendersReport):
             figure = _tenders(report, figures)
         else:
             figure = _surveys(report, figures)
@@ -101,54 +102,6 @@ def _stacked(
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="lower right", fontsize=9, frameon=False)
-
-
-def _needs(report: Report, figures: NeedsReport) -> Figure:
-    tr = report.tr
-    rows = max(len(figures.categories), 1)
-    figure = _figure(3.5 + 0.5 * rows)
-    top, bottom = figure.subplots(2, 1, height_ratios=[max(rows, 3), 3])
-    _heading(figure, report)
-    if not figures.categories:
-        _no_data(top, tr)
-    else:
-        names = [row.name for row in figures.categories]
-        _stacked(
-            top,
-            names,
-            [
-                (
-                    labels.need_status(tr, s),
-                    NEED_COLORS[s],
-                    [r.by_status.get(s, 0) for r in figures.categories],
-                )
-                for s in NeedStatus
-            ],
-        )
-        for y, row in enumerate(figures.categories):
-            top.text(
-                row.total,
-                y,
-                "  " + labels.supports_count(tr, row.supports),
-                va="center",
-                fontsize=9,
-            )
-        top.set_xlim(0, max(r.total for r in figures.categories) * 1.3)
-        top.set_xlabel(tr.t(labels.NUMBER_OF_NEEDS))
-    timeline = figures.timeline
-    positions = range(len(timeline))
-    bottom.bar(list(positions), [n for _, n in timeline], color=BAR)
-    step = max(1, len(timeline) // 12)
-    bottom.set_xticks(
-        list(positions)[::step],
-        [label for label, _ in timeline][::step],
-        rotation=45,
-        ha="right",
-        fontsize=8,
-    )
-    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
-    bottom.set_title(tr.t(labels.NEEDS_OVER_TIME), fontsize=11)
-    return figure
 
 
 def _som(value: float, _position: object = None) -> str:

@@ -50,8 +50,9 @@ class TelegramSender:
         self.rate = rate  # the bot's overall limit (TELEGRAM_RATE)
         # TELEGRAM_PAID_BROADCAST: up to 1000 a second, for 0.1 Star a message
         self.paid = {"allow_paid_broadcast": True} if paid else {}
-        # text goes without aiogram's models where the session can (see session.py)
-        self.lean = isinstance(bot.session, JsonSession)
+        # text goes without aiogram's models or aiohttp where the session can (see session.py);
+        # through a proxy, aiogram's own way
+        self.lean = isinstance(bot.session, JsonSession) and bot.session.proxy is None
         self.per_address_interval = 1.0  # Telegram: at most one message a second to one chat
 
     @property

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -30,11 +31,13 @@ from aiogram.types import (
     Update,
     User,
 )
-from aiohttp import ClientError, ClientTimeout
+from aiohttp import ClientError
+
+from bot.channels.wire import DEFAULT_LIMIT, Wire
 
 # referenced here, so pydantic's generic cache keeps them instead of rebuilding them per call
 KEPT_TYPES = (Response[Message], Response[bool], Response[list[Update]], Response[User])
-JSON_HEADERS = {"Content-Type": "application/json"}
+JSON = "application/json"
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 REMOVE = {"remove_keyboard": True}  # ReplyKeyboardRemove(), what most messages carry
 
@@ -95,21 +98,16 @@ class JsonSession(AiohttpSession):
                 allow_paid_broadcast=True if paid else None,
             )
 
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method="sendMessage")
-        if self._client_timeout is None or self._client_timeout.total != self.timeout:
-            self._client_timeout = ClientTimeout(total=self.timeout)
         try:
-            async with session.post(
-                url, data=json.dumps(body), headers=JSON_HEADERS, timeout=self._client_timeout
-            ) as response:
-                raw = await response.read()
-                status = response.status
+            answer = await self._wire_for(bot).post(
+                self._path(bot, "sendMessage"), json.dumps(body).encode(), JSON, self.timeout
+            )
         except TimeoutError as error:
             raise TelegramNetworkError(method=method(), message="Request timeout error") from error
-        except ClientError as error:
+        except OSError as error:  # WireError is one
             message = f"{type(error).__name__}: {error}"
             raise TelegramNetworkError(method=method(), message=message) from error
+        status, raw = answer.status, answer.body
         if 200 <= status < 300:
             try:
                 answer = json.loads(raw)
@@ -121,7 +119,29 @@ class JsonSession(AiohttpSession):
         checked = self.check_response(bot=bot, method=method(), status_code=status, content=text_of)
         return cast(Message, checked.result).message_id
 
-    _client_timeout: ClientTimeout | None = None
+    _wire: Wire | None = None
+    _paths: dict[str, str] | None = None
+
+    def _wire_for(self, bot: Bot) -> Wire:
+        if self._wire is None:
+            parts = urlsplit(self.api.api_url(token=bot.token, method="sendMessage"))
+            limit = int(self._connector_init.get("limit") or DEFAULT_LIMIT)
+            self._wire = Wire(f"{parts.scheme}://{parts.netloc}", limit=limit)
+        return self._wire
+
+    def _path(self, bot: Bot, method: str) -> str:
+        """The request path of `method` (it holds the token: never logged)."""
+        if self._paths is None:
+            self._paths = {}
+        if method not in self._paths:
+            parts = urlsplit(self.api.api_url(token=bot.token, method=method))
+            self._paths[method] = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self._paths[method]
+
+    async def close(self) -> None:
+        await super().close()
+        if self._wire is not None:
+            await self._wire.close()
 
 
 def _dumped(markup: Markup) -> dict[str, Any]:
