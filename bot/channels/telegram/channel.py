@@ -24,9 +24,10 @@ from bot.channels.telegram.blocking import apply_membership
 from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
 from bot.channels.telegram.kind import CAPABILITIES, CODE
+from bot.channels.telegram.plain import plain_text
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.session import JsonSession
-from bot.channels.telegram.updates import BODY_LIMIT, NotAnUpdate, Refusals, parse_update
+from bot.channels.telegram.updates import BODY_LIMIT, NotAnUpdate, Refusals, read_json, to_update
 from bot.conversation.batch import GroupCommit
 from bot.conversation.engine import Conversation
 from bot.i18n import N_, translator
@@ -150,9 +151,15 @@ class TelegramChannel:
             await self.bot.set_my_commands(commands, language_code=language)
 
     async def feed_webhook(self, body: bytes) -> None:
-        """Handle one update posted to the webhook (NotAnUpdate when it is not one)."""
-        update = parse_update(body, self.bot)
-        await self.dispatcher.feed_update(self.bot, update)
+        """Handle one update posted to the webhook (NotAnUpdate when it is not one): a plain
+        text message straight to the conversation, anything else through aiogram."""
+        data = read_json(body)
+        inbound = plain_text(data)
+        if inbound is not None:
+            await self.inbox.handle(inbound)
+            self.wake()
+            return
+        await self.dispatcher.feed_update(self.bot, to_update(data, self.bot))
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
         inbound = from_message(message, event_update.update_id)

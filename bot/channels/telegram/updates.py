@@ -40,8 +40,9 @@ def _no_constant(name: str) -> float:
     raise NotAnUpdate(f"JSON with {name}")
 
 
-def parse_update(body: bytes, bot: Bot) -> Update:
-    """The Update in `body`, bound to `bot`; NotAnUpdate when it is not one."""
+def read_json(body: bytes) -> dict[str, Any]:
+    """The JSON object in `body`, with no number beyond what Telegram's ids can be; NotAnUpdate
+    when it is not one."""
     try:
         data = json.loads(body, parse_constant=_no_constant)
     except NotAnUpdate:
@@ -53,6 +54,12 @@ def parse_update(body: bytes, bot: Bot) -> Update:
     if not isinstance(data, dict):
         raise NotAnUpdate(f"a JSON {type(data).__name__}, not an object")
     _check_integers(data)
+    return data
+
+
+def to_update(data: dict[str, Any], bot: Bot) -> Update:
+    """`data` (from `read_json`) as aiogram's Update bound to `bot`; NotAnUpdate when it is not
+    one."""
     try:
         return Update.model_validate(data, context={"bot": bot})
     except ValidationError as error:
