@@ -1,7 +1,7 @@
 """Time of the staff needs report over N needs: figures, chart and spreadsheet.
 
     python -m bench.needs_report [--needs 1000000] [--repeats 5] [--sqlite-needs 100000]
-        [--supporters 100000] [--answered 0.2] [--postgres URL]
+        [--supporters 100000] [--answered 0.2] [--postgres URL] [--keep]
 
 A fresh, uniquely named PostgreSQL database (dropped at the end) gets the seeded register and N
 needs written by PostgreSQL itself (INSERT … SELECT over generate_series): spread over the
@@ -19,12 +19,14 @@ same functions the bot and the download links call:
   (monthly timeline);
 - one: the busiest municipality's staff over the last 30 days (daily timeline).
 
-Each is timed in parts, `gather_report` (in its own transaction) split into its figures and
-its figures by group (the supports by category and group, and, for all municipalities, by
-municipality and group), `render_chart` (PNG) and `render_workbook` (XLSX), and in all; min and median of the repeats are
-printed. `--sqlite-needs` does the same on a temporary SQLite file at a smaller N (0: skip),
-labelled as such. The machine's load is printed beside the figures: it is shared, so read them
-beside it.
+Each is timed in parts, `gather_report` (in its own transaction) split into its figures
+(`needs_report`) and the rest, its figures by group (the supports by category and group and,
+for all municipalities, by municipality and group), then `render_chart` (PNG) and
+`render_workbook` (XLSX), and in all; min and median of the repeats are printed.
+`--sqlite-needs` does the same on a temporary SQLite file at a smaller N (0: skip), labelled as
+such. `--keep` leaves the PostgreSQL database in place (its URL printed) to EXPLAIN queries on
+it; drop it afterwards. The machine's load is printed beside the figures: it is shared, so
+read them beside it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import HTTPException, Request
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("kenesh.http")
@@ -56,6 +57,44 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def read_limited(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """`read_body` for a bare ASGI endpoint: the whole body, or BodyTooLarge; ClientDisconnect
+    if the client goes away first."""
+    declared = _declared_length(scope)
+    if declared is not None and declared > limit:
+        log.warning("http: refused a %d-byte body on %s (limit %d)", declared, scope["path"], limit)
+        raise BodyTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            log.warning("http: refused a body past %d bytes on %s", limit, scope["path"])
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def answer_json(send: Send, status: int, body: bytes) -> None:
+    """A whole JSON answer from a bare ASGI endpoint."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _path(request: Request) -> str:

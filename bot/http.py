@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.app import App
 from bot.bodies import BodyLimit
@@ -25,7 +26,16 @@ log = logging.getLogger("kenesh.http")
 def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
     """The FastAPI app serving `app`: its domains' routes and those of each connected channel."""
     http = FastAPI(title="Kenesh", docs_url=None, redoc_url=None, openapi_url=None)
-    http.add_middleware(BodyLimit)
+    channels = list(channels)
+    endpoints: dict[str, ASGIApp] = {}
+    for channel in channels:
+        for path, endpoint in getattr(channel, "endpoints", dict)().items():
+            if path in endpoints:
+                raise ValueError(f"two channels serve {path}")
+            endpoints[path] = endpoint
+    if endpoints:
+        http.add_middleware(Endpoints, endpoints=endpoints)
+    http.add_middleware(BodyLimit)  # outside Endpoints: the app-wide limit holds for them too
 
     @http.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -52,3 +62,16 @@ def create_http_app(app: App, channels: Iterable[Channel] = ()) -> FastAPI:
         http.state.public = public
         http.router.routes.append(PublicRoutes(public))
     return http
+
+
+class Endpoints:
+    """ASGI middleware: a request to one of `endpoints`' exact paths goes straight to it,
+    without the app's routing (errors still reach the server-error handler outside)."""
+
+    def __init__(self, app: ASGIApp, endpoints: dict[str, ASGIApp]) -> None:
+        self.app = app
+        self.endpoints = endpoints
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" else None
+        await (endpoint or self.app)(scope, receive, send)

@@ -27,7 +27,9 @@ class Channel(Protocol):
     sender: Sender
 
     def router(self) -> APIRouter:
-        """The HTTP routes this channel serves (webhooks, delivery reports); may be empty."""
+        """The HTTP routes this channel serves (webhooks, delivery reports); may be empty.
+        A channel may also have `endpoints()`: bare ASGI endpoints by exact path, served ahead
+        of the app's routing, for traffic too busy for FastAPI's (the Telegram webhook)."""
         ...
 
     async def start(self) -> None:

@@ -7,7 +7,6 @@ so its FSM is not used and handlers are three thin functions.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,10 +15,9 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, CallbackQuery, ChatMemberUpdated, Message, Update
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
+from starlette.types import ASGIApp
 
-from bot.bodies import read_body
 from bot.channels.telegram.blocking import apply_membership
 from bot.channels.telegram.documents import is_text_file, read_text_file
 from bot.channels.telegram.inbound import from_callback, from_message
@@ -27,7 +25,8 @@ from bot.channels.telegram.kind import CAPABILITIES, CODE
 from bot.channels.telegram.plain import plain_text
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.session import JsonSession
-from bot.channels.telegram.updates import BODY_LIMIT, NotAnUpdate, Refusals, read_json, to_update
+from bot.channels.telegram.updates import read_json, to_update
+from bot.channels.telegram.webhook import TelegramWebhook
 from bot.conversation.batch import GroupCommit
 from bot.conversation.engine import Conversation
 from bot.i18n import N_, translator
@@ -94,8 +93,12 @@ class TelegramChannel:
         return bool(self.settings.public_url)
 
     def router(self) -> APIRouter:
-        """The webhook route in webhook mode; nothing to serve when polling."""
-        return webhook_router(self) if self.webhook_mode else APIRouter()
+        """Nothing through FastAPI: the webhook is a bare endpoint (`endpoints`)."""
+        return APIRouter()
+
+    def endpoints(self) -> dict[str, ASGIApp]:
+        """The webhook in webhook mode; nothing to serve when polling."""
+        return {WEBHOOK_PATH: TelegramWebhook(self)} if self.webhook_mode else {}
 
     def _router(self) -> Router:
         router = Router(name="kenesh-telegram")
@@ -209,27 +212,3 @@ class TelegramChannel:
             await self.bot.leave_chat(event.chat.id)
         except TelegramAPIError as error:
             log.warning("telegram: could not leave a group: %s", type(error).__name__)
-
-
-def webhook_router(channel: TelegramChannel) -> APIRouter:
-    """The webhook route, refusing requests without the right secret token (401)."""
-    router = APIRouter()
-    secret = (channel.settings.telegram_webhook_secret or "").encode()
-    refusals = Refusals()
-
-    @router.post(WEBHOOK_PATH)
-    async def telegram_webhook(request: Request) -> JSONResponse:
-        """Updates from Telegram; only requests carrying our secret token are accepted."""
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not secret or not hmac.compare_digest(given, secret):
-            log.warning("telegram webhook: refused a request without the right secret token")
-            return JSONResponse({"ok": False, "error": "unauthorized"}, status_code=401)
-        body = await read_body(request, BODY_LIMIT)
-        try:
-            await channel.feed_webhook(body)
-        except NotAnUpdate as refused:
-            refusals.log(body, refused.reason)
-            return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
-        return JSONResponse({"ok": True})
-
-    return router
