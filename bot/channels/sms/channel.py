@@ -9,16 +9,14 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.bodies import read_body
 from bot.channels.sms.android.devices import configured_devices, gateway_configured
 from bot.channels.sms.android.gateway import Gateway
 from bot.channels.sms.batch import Answer, Sms, SmsGroupCommit
@@ -29,6 +27,7 @@ from bot.channels.sms.routing import TWILIO, SmsRoutes
 from bot.channels.sms.segments import to_gsm
 from bot.channels.sms.sender import STATUS_PATH, UNSUBSCRIBED, TwilioSender, status_callback
 from bot.channels.sms.stop import apply_sms_command
+from bot.channels.sms.webhook import twilio_endpoints
 from bot.conversation.engine import Conversation
 from bot.conversation.messages import Inbound, Photo, Reply
 from bot.conversation.outbox import queue_replies
@@ -47,9 +46,6 @@ INBOUND_PATH = "/sms/twilio"
 # Replies go out in the webhook response; if that response never reaches Twilio, the delivery
 # worker sends them through the REST API after this long.
 TWIML_HOLD = timedelta(seconds=60)
-# A form of Twilio's: a Body of 1,600 characters at 12 bytes each percent-encoded, ten media
-# URLs and the rest fit in this with room to spare.
-BODY_LIMIT = 32 * 1024
 FINAL = {"delivered": OutboxStatus.delivered, "sent": OutboxStatus.sent}
 FAILED = {"undelivered", "failed"}
 # A report can outrun the REST answer that gave us its SID (the worker writes the SID on the row
@@ -97,13 +93,15 @@ class SmsChannel:
         )
 
     def router(self) -> APIRouter:
-        """Twilio's two webhooks (incoming messages and delivery reports) and the gateway's."""
+        """The gateway's webhook (Twilio's are bare endpoints: `endpoints`)."""
         router = APIRouter()
-        if self.twilio:
-            router.include_router(webhook_router(self))
         if self.gateway is not None:
             router.include_router(self.gateway.router())
         return router
+
+    def endpoints(self) -> dict[str, ASGIApp]:
+        """Twilio's two webhooks: incoming messages and delivery reports."""
+        return twilio_endpoints(self, INBOUND_PATH, STATUS_PATH) if self.twilio else {}
 
     async def start(self) -> None:
         """Twilio calls its webhooks by itself; the gateway's phones are told where to post
@@ -338,40 +336,3 @@ def _media(params: dict[str, str]) -> Photo | None:
         count = 0
     url = params.get("MediaUrl0")
     return Photo(url) if count > 0 and url else None
-
-
-def webhook_router(sms: SmsChannel) -> APIRouter:
-    """The inbound and status routes of the SMS channel."""
-    router = APIRouter()
-
-    async def signed_form(request: Request) -> dict[str, str] | None:
-        body = await read_body(request, BODY_LIMIT)
-        if not body.isascii():  # Twilio percent-encodes its forms: raw bytes are not from it
-            log.warning("sms webhook: refused a body that is not a URL-encoded form")
-            return None
-        params = dict(parse_qsl(body.decode("ascii"), keep_blank_values=True))
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        if not sms.signed(path, params, request.headers.get("X-Twilio-Signature", "")):
-            log.warning("sms webhook: refused a request without a valid Twilio signature")
-            return None
-        return params
-
-    @router.post(INBOUND_PATH)
-    async def sms_inbound(request: Request) -> Response:
-        """An SMS from Twilio; answered with TwiML."""
-        params = await signed_form(request)
-        if params is None:
-            return Response("forbidden", status_code=403)
-        return Response(await sms.receive(params), media_type="application/xml")
-
-    @router.post(STATUS_PATH)
-    async def sms_status(request: Request) -> Response:
-        """Twilio's delivery report for a message we sent."""
-        params = await signed_form(request)
-        if params is None:
-            return Response("forbidden", status_code=403)
-        ids = request.query_params.get("outbox", "")
-        await sms.status(params, [int(i) for i in ids.split(",") if i.isascii() and i.isdigit()])
-        return Response(status_code=204)
-
-    return router

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from sqlalchemy import func, select
 
 from models import ConversationState, Person
@@ -48,6 +49,17 @@ async def test_webhook_refuses_a_wrong_or_missing_secret(webhook_bot, fake) -> N
     async with webhook_bot.app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 0
     assert fake.sent_to(601) == []
+
+
+async def test_the_webhook_takes_only_posts_and_other_paths_reach_the_app(webhook_bot) -> None:
+    transport = httpx.ASGITransport(app=webhook_bot.http)
+    async with httpx.AsyncClient(transport=transport, base_url="https://kenesh.example") as client:
+        refused = await client.get("/telegram/webhook")
+        beside = await client.post("/telegram/webhook/extra", json={})
+        healthy = await client.get("/healthz")
+    assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+    assert beside.status_code == 404  # an exact path only: the rest is the app's
+    assert healthy.json() == {"status": "ok"}
 
 
 async def test_a_repeated_update_id_changes_nothing(webhook_bot, fake) -> None:
