@@ -8,7 +8,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.delivery.sender import Sender
@@ -47,7 +47,7 @@ class LeaseKeeper:
         async with self.sessions() as session, session.begin():
             result = await session.execute(
                 outbox.update()
-                .where(expired)
+                .where(outbox.c.id.in_(_unlocked(outbox, expired)))
                 .values(status=OutboxStatus.queued.value, lease_until=None)
             )
         if result.rowcount:
@@ -61,9 +61,10 @@ class LeaseKeeper:
             return 0
         outbox = OutboxMessage.__table__
         async with self._engine.begin() as connection:
+            mine = and_(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
             result = await connection.execute(
                 outbox.update()
-                .where(outbox.c.id.in_(held), outbox.c.status == OutboxStatus.sending.value)
+                .where(outbox.c.id.in_(_unlocked(outbox, mine)))
                 .values(lease_until=utcnow() + self.lease)
             )
         return result.rowcount or 0
@@ -86,3 +87,14 @@ class LeaseKeeper:
                 await self.recover()
             except Exception:
                 log.exception("recovering stale messages failed; trying again later")
+
+
+def _unlocked(outbox: Table, where: ColumnElement[bool]) -> Select[tuple[int]]:
+    """The ids of the rows `where` picks that no other transaction holds, locked in id order.
+
+    Renewal and recovery touch many rows at once, while the outcome recorder writes some of the
+    same rows in another order: waiting for each other's row locks, the two deadlocked, and the
+    recorder's batch was lost (its messages then sent again after the lease). A row skipped
+    here is being finished by its sender; the next round sees it again (PostgreSQL; SQLite
+    writes one transaction at a time and has no row locks)."""
+    return select(outbox.c.id).where(where).order_by(outbox.c.id).with_for_update(skip_locked=True)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from sqlalchemy import bindparam, func
+from sqlalchemy.exc import DBAPIError
 
 from bot.delivery.sender import Outcome
 from models import Address, OutboxMessage
 from models.base import UTCDateTime
 
+log = logging.getLogger("kenesh.delivery")
+
+DEADLOCK_TRIES = 3
 _outbox = OutboxMessage.__table__
 _addresses = Address.__table__
 # Built once: these run for every message sent.
@@ -62,13 +67,10 @@ class Recorder:
     async def _drain(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
+            # rows in id order, as renewal and recovery lock theirs (see leases.py)
+            batch.sort(key=lambda waiting: waiting[0]["message_id"])
             try:
-                async with self.engine.begin() as connection:
-                    await connection.execute(RECORD, [params for params, _, _ in batch])
-                    for _, block, _ in batch:
-                        if block is not None:
-                            address_id, outcome = block
-                            await connection.execute(BLOCK[outcome], {"address_id": address_id})
+                await self._write(batch)
             except Exception as error:
                 for _, _, done in batch:
                     if not done.done():
@@ -77,3 +79,29 @@ class Recorder:
             for _, _, done in batch:
                 if not done.done():
                     done.set_result(None)
+
+    async def _write(self, batch: list[tuple[dict[str, Any], Any, Any]]) -> None:
+        """One transaction for the batch; tried again when the database chose it as a
+        deadlock's victim (rolled back whole, so trying again writes each outcome once)."""
+        for attempt in range(DEADLOCK_TRIES):
+            try:
+                async with self.engine.begin() as connection:
+                    await connection.execute(RECORD, [params for params, _, _ in batch])
+                    for _, block, _ in batch:
+                        if block is not None:
+                            address_id, outcome = block
+                            await connection.execute(BLOCK[outcome], {"address_id": address_id})
+                return
+            except DBAPIError as error:
+                if attempt + 1 == DEADLOCK_TRIES or not _deadlock(error):
+                    raise
+                log.warning("outcomes of %d sends met a deadlock; writing them again", len(batch))
+
+
+def _deadlock(error: DBAPIError) -> bool:
+    """PostgreSQL's deadlock_detected (40P01)."""
+    cause = error.orig
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if code is None and cause is not None and cause.__cause__ is not None:
+        code = getattr(cause.__cause__, "sqlstate", None)
+    return code == "40P01"
