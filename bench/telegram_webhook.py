@@ -18,7 +18,9 @@ the load comes from this process.
 Two loads per side and repeat: open loop (updates sent at a fixed `--rate`, whatever the answers;
 latency from each update's scheduled time) and saturation (`--users` updates, `--concurrency` in
 flight). A missing reply (in the fake's log) fails the run. Printed per repeat, then min and median
-over the repeats of each side and of Kenesh's ratio to the echo bot. Memory: the server process's
+over the repeats of each side and of Kenesh's ratio to the echo bot. CPU per update: the server
+process's (user + system, replies sent included) and, on PostgreSQL, its database backends'
+(found by process title). Memory: the server process's
 peak RSS (VmHWM), the work PostgreSQL does in its own processes not included. Kenesh runs with the
 shipped defaults but for TELEGRAM_RATE (1,000: replies to 100 people a second do not fit the free
 30), in a database of its own per repeat (SQLite file, or a uniquely named PostgreSQL database,
