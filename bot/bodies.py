@@ -82,19 +82,24 @@ async def read_limited(scope: Scope, receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
+async def answer(
+    send: Send,
+    status: int,
+    body: bytes = b"",
+    media_type: bytes | None = None,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """A whole answer from a bare ASGI endpoint."""
+    head = [(b"content-length", str(len(body)).encode()), *headers]
+    if media_type:
+        head.append((b"content-type", media_type))
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def answer_json(send: Send, status: int, body: bytes) -> None:
     """A whole JSON answer from a bare ASGI endpoint."""
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await answer(send, status, body, b"application/json")
 
 
 def _path(request: Request) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, parse_qsl
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.bodies import BodyTooLarge, read_limited
+from bot.bodies import BodyTooLarge, answer, read_limited
 
 if TYPE_CHECKING:
     from bot.channels.sms.channel import SmsChannel
@@ -27,14 +27,6 @@ log = logging.getLogger("kenesh.sms")
 # URLs and the rest fit in this with room to spare.
 BODY_LIMIT = 32 * 1024
 SIGNATURE = b"x-twilio-signature"
-
-
-async def _answer(send: Send, status: int, body: bytes, media_type: bytes | None) -> None:
-    headers = [(b"content-length", str(len(body)).encode())]
-    if media_type:
-        headers.append((b"content-type", media_type))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class TwilioWebhook:
@@ -51,21 +43,21 @@ class TwilioWebhook:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
-            await _answer(send, 405, b"", None)
+            await answer(send, 405, headers=((b"allow", b"POST"),))
             return
         try:
             body = await read_limited(scope, receive, BODY_LIMIT)
         except BodyTooLarge as refused:
-            await _answer(send, 413, refused.detail.encode(), b"text/plain; charset=utf-8")
+            await answer(send, 413, refused.detail.encode(), b"text/plain; charset=utf-8")
             return
         except ClientDisconnect:
             return  # Twilio retries what it could not deliver
         query = scope.get("query_string", b"").decode("latin-1")
         params = self._signed(scope, body, query)
         if params is None:
-            await _answer(send, 403, b"forbidden", b"text/plain; charset=utf-8")
+            await answer(send, 403, b"forbidden", b"text/plain; charset=utf-8")
             return
-        await _answer(send, *await self.handle(params, query))
+        await answer(send, *await self.handle(params, query))
 
     def _signed(self, scope: Scope, body: bytes, query: str) -> dict[str, str] | None:
         if not body.isascii():  # Twilio percent-encodes its forms: raw bytes are not from it

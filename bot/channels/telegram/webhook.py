@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from bot.bodies import BodyTooLarge, answer_json, read_limited
+from bot.bodies import BodyTooLarge, answer, answer_json, read_limited
 from bot.channels.telegram.updates import BODY_LIMIT, NotAnUpdate, Refusals
 
 if TYPE_CHECKING:
@@ -41,14 +41,7 @@ class TelegramWebhook:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 405,
-                    "headers": [(b"allow", b"POST"), (b"content-length", b"0")],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
+            await answer(send, 405, headers=((b"allow", b"POST"),))
             return
         given = next((v for k, v in scope["headers"] if k == SECRET_HEADER), b"")
         if not self.secret or not hmac.compare_digest(given, self.secret):
